@@ -3,11 +3,13 @@ package io.controlplane.cancel.serde;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,14 +187,20 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
   }
 
-  /** The most specific message in the chain: HttpClient wraps "Connection refused" in a bare exception. */
-  private static String describe(Throwable failure) {
+  /**
+   * One short reason for a failed request. JDK 17's HttpClient reports a refused connection or an
+   * unknown host as message-less ConnectExceptions, so those are recognised by type.
+   */
+  private static String describe(IOException failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException) {
+        return "unknown host";
+      }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         return t.getMessage();
       }
     }
-    return failure.getClass().getSimpleName();
+    return failure instanceof ConnectException ? "Connection refused" : failure.getClass().getSimpleName();
   }
 
   private static String encode(String subject) {
