@@ -10,9 +10,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -255,6 +261,35 @@ class FramedAvroSerdeTest {
     assertThatThrownBy(() -> byName.deserializer().deserialize(TOPIC, framed(foreign, new GenericData.Record(foreign))))
         .isExactlyInstanceOf(SerializationException.class)
         .hasMessageContaining("(com.example.Foreign), for which no generated Avro class is on the classpath");
+  }
+
+  @Test
+  void oneInstanceServesConcurrentThreadsFromColdStart() throws Exception {
+    FramedAvroSerde<CancelCommand> shared = serde(CancelCommand.class);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        String prefix = "t" + t + "-";
+        results.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < 500; i++) {
+                    CancelCommand command = command(prefix + i);
+                    byte[] bytes = shared.serializer().serialize(TOPIC, command);
+                    if (!command.equals(shared.deserializer().deserialize(TOPIC, bytes))) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
