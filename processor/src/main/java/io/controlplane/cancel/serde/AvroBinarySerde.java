@@ -25,46 +25,46 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
 
-  private final Schema schema;
-  private final DatumWriter<T> writer;
-  private final DatumReader<T> reader;
+    private final Schema schema;
+    private final DatumWriter<T> writer;
+    private final DatumReader<T> reader;
 
-  public AvroBinarySerde(Class<T> type) {
-    SpecificData model = SpecificData.getForClass(type);
-    this.schema = model.getSchema(type);
-    this.writer = new SpecificDatumWriter<>(schema, model);
-    this.reader = new SpecificDatumReader<>(schema, schema, model);
-  }
+    public AvroBinarySerde(Class<T> type) {
+        SpecificData model = SpecificData.getForClass(type);
+        this.schema = model.getSchema(type);
+        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.reader = new SpecificDatumReader<>(schema, schema, model);
+    }
 
-  @Override
-  public Serializer<T> serializer() {
-    return (topic, data) -> {
-      if (data == null) {
-        return null;
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-      try {
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        writer.write(data, encoder);
-        encoder.flush();
-      } catch (IOException | RuntimeException e) {
-        throw new SerializationException("Could not encode a " + schema.getFullName() + " for " + topic + ": " + e, e);
-      }
-      return out.toByteArray();
-    };
-  }
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, data) -> {
+            if (data == null) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+            try {
+                BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+                writer.write(data, encoder);
+                encoder.flush();
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("Could not encode a " + schema.getFullName() + " for " + topic + ": " + e, e);
+            }
+            return out.toByteArray();
+        };
+    }
 
-  @Override
-  public Deserializer<T> deserializer() {
-    return (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-      } catch (IOException | RuntimeException e) {
-        throw new SerializationException("Could not decode a " + schema.getFullName() + " from " + topic + ": " + e, e);
-      }
-    };
-  }
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("Could not decode a " + schema.getFullName() + " from " + topic + ": " + e, e);
+            }
+        };
+    }
 }

@@ -26,92 +26,92 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class FramedAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-  /** Reader class; {@code null} means the class generated for the writer schema's full name. */
-  private final Class<T> readerType;
-  private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
-  private volatile SchemaRegistryClient registry;
+    /** Reader class; {@code null} means the class generated for the writer schema's full name. */
+    private final Class<T> readerType;
+    private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
+    private volatile SchemaRegistryClient registry;
 
-  /** Reads into the class generated for each writer schema's full name, as Confluent's SpecificAvroSerde does. */
-  public FramedAvroDeserializer() {
-    this.readerType = null;
-  }
+    /** Reads into the class generated for each writer schema's full name, as Confluent's SpecificAvroSerde does. */
+    public FramedAvroDeserializer() {
+        this.readerType = null;
+    }
 
-  /** Reads into {@code readerType}; a record whose schema cannot be resolved to it fails. */
-  public FramedAvroDeserializer(Class<T> readerType) {
-    this.readerType = Objects.requireNonNull(readerType, "readerType");
-  }
+    /** Reads into {@code readerType}; a record whose schema cannot be resolved to it fails. */
+    public FramedAvroDeserializer(Class<T> readerType) {
+        this.readerType = Objects.requireNonNull(readerType, "readerType");
+    }
 
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    this.registry = SchemaRegistryClients.fromConfig(configs);
-  }
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.registry = SchemaRegistryClients.fromConfig(configs);
+    }
 
-  @Override
-  public T deserialize(String topic, byte[] bytes) {
-    if (bytes == null || bytes.length == 0) {
-      return null;
+    @Override
+    public T deserialize(String topic, byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        if (bytes.length < FramedAvroSerializer.HEADER_LENGTH) {
+            throw new SerializationException(
+                    "Record on topic " + topic + " is " + bytes.length + " bytes, too short for Confluent-framed Avro"
+                            + " (a magic byte and a 4-byte schema id come first)");
+        }
+        if (bytes[0] != FramedAvroSerializer.MAGIC_BYTE) {
+            throw new SerializationException(
+                    String.format(
+                            "Record on topic %s starts with byte 0x%02x, not the magic byte 0x00 of Confluent-framed Avro",
+                            topic, bytes[0]));
+        }
+        int id = (bytes[1] & 0xff) << 24 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 8 | (bytes[4] & 0xff);
+        DatumReader<T> reader = readerFor(id, topic);
+        try {
+            return reader.read(
+                    null,
+                    DecoderFactory.get()
+                            .binaryDecoder(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length - FramedAvroSerializer.HEADER_LENGTH, null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException(
+                    "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e, e);
+        }
     }
-    if (bytes.length < FramedAvroSerializer.HEADER_LENGTH) {
-      throw new SerializationException(
-          "Record on topic " + topic + " is " + bytes.length + " bytes, too short for Confluent-framed Avro"
-              + " (a magic byte and a 4-byte schema id come first)");
-    }
-    if (bytes[0] != FramedAvroSerializer.MAGIC_BYTE) {
-      throw new SerializationException(
-          String.format(
-              "Record on topic %s starts with byte 0x%02x, not the magic byte 0x00 of Confluent-framed Avro",
-              topic, bytes[0]));
-    }
-    int id = (bytes[1] & 0xff) << 24 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 8 | (bytes[4] & 0xff);
-    DatumReader<T> reader = readerFor(id, topic);
-    try {
-      return reader.read(
-          null,
-          DecoderFactory.get()
-              .binaryDecoder(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length - FramedAvroSerializer.HEADER_LENGTH, null));
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e, e);
-    }
-  }
 
-  private DatumReader<T> readerFor(int writerId, String topic) {
-    DatumReader<T> reader = readerByWriterId.get(writerId);
-    if (reader != null) {
-      return reader;
+    private DatumReader<T> readerFor(int writerId, String topic) {
+        DatumReader<T> reader = readerByWriterId.get(writerId);
+        if (reader != null) {
+            return reader;
+        }
+        SchemaRegistryClient client = registry;
+        if (client == null) {
+            throw new IllegalStateException("FramedAvroDeserializer is not configured: call configure(...) first");
+        }
+        Schema writer = client.schemaById(writerId);
+        Class<T> type = readerType != null ? readerType : generatedClassFor(writer, writerId, topic);
+        SpecificData model = SpecificData.getForClass(type);
+        Schema readerSchema = model.getSchema(type);
+        // Avro's resolver does not compare record names, so a record of another type whose fields
+        // happen to resolve would come back as the wrong class; the compatibility check does.
+        SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerializationException(
+                    "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
+                            + "), which cannot be read as " + readerSchema.getFullName() + ": "
+                            + compatibility.getResult().getIncompatibilities().stream()
+                                    .map(i -> i.getMessage() + " at " + i.getLocation())
+                                    .collect(Collectors.joining("; ")));
+        }
+        reader = new SpecificDatumReader<>(writer, readerSchema, model);
+        DatumReader<T> raced = readerByWriterId.putIfAbsent(writerId, reader);
+        return raced != null ? raced : reader;
     }
-    SchemaRegistryClient client = registry;
-    if (client == null) {
-      throw new IllegalStateException("FramedAvroDeserializer is not configured: call configure(...) first");
-    }
-    Schema writer = client.schemaById(writerId);
-    Class<T> type = readerType != null ? readerType : generatedClassFor(writer, writerId, topic);
-    SpecificData model = SpecificData.getForClass(type);
-    Schema readerSchema = model.getSchema(type);
-    // Avro's resolver does not compare record names, so a record of another type whose fields
-    // happen to resolve would come back as the wrong class; the compatibility check does.
-    SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
-    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      throw new SerializationException(
-          "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
-              + "), which cannot be read as " + readerSchema.getFullName() + ": "
-              + compatibility.getResult().getIncompatibilities().stream()
-                  .map(i -> i.getMessage() + " at " + i.getLocation())
-                  .collect(Collectors.joining("; ")));
-    }
-    reader = new SpecificDatumReader<>(writer, readerSchema, model);
-    DatumReader<T> raced = readerByWriterId.putIfAbsent(writerId, reader);
-    return raced != null ? raced : reader;
-  }
 
-  @SuppressWarnings("unchecked")
-  private static <T> Class<T> generatedClassFor(Schema writer, int writerId, String topic) {
-    Class<?> type = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
-    if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-      throw new SerializationException(
-          "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
-              + "), for which no generated Avro class is on the classpath");
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> generatedClassFor(Schema writer, int writerId, String topic) {
+        Class<?> type = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
+        if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
+            throw new SerializationException(
+                    "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
+                            + "), for which no generated Avro class is on the classpath");
+        }
+        return (Class<T>) type;
     }
-    return (Class<T>) type;
-  }
 }

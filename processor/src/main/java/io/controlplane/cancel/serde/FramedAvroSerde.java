@@ -17,32 +17,32 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class FramedAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
-  private final FramedAvroSerializer<T> serializer = new FramedAvroSerializer<>();
-  private final FramedAvroDeserializer<T> deserializer;
+    private final FramedAvroSerializer<T> serializer = new FramedAvroSerializer<>();
+    private final FramedAvroDeserializer<T> deserializer;
 
-  /** Reads into the class generated for each record's writer schema (for configuration by class name). */
-  public FramedAvroSerde() {
-    this.deserializer = new FramedAvroDeserializer<>();
-  }
+    /** Reads into the class generated for each record's writer schema (for configuration by class name). */
+    public FramedAvroSerde() {
+        this.deserializer = new FramedAvroDeserializer<>();
+    }
 
-  /** Reads into {@code type}; records of any other type fail to deserialize. */
-  public FramedAvroSerde(Class<T> type) {
-    this.deserializer = new FramedAvroDeserializer<>(type);
-  }
+    /** Reads into {@code type}; records of any other type fail to deserialize. */
+    public FramedAvroSerde(Class<T> type) {
+        this.deserializer = new FramedAvroDeserializer<>(type);
+    }
 
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    serializer.configure(configs, isKey);
-    deserializer.configure(configs, isKey);
-  }
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        serializer.configure(configs, isKey);
+        deserializer.configure(configs, isKey);
+    }
 
-  @Override
-  public Serializer<T> serializer() {
-    return serializer;
-  }
+    @Override
+    public Serializer<T> serializer() {
+        return serializer;
+    }
 
-  @Override
-  public Deserializer<T> deserializer() {
-    return deserializer;
-  }
+    @Override
+    public Deserializer<T> deserializer() {
+        return deserializer;
+    }
 }

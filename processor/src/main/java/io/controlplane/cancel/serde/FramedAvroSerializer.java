@@ -21,87 +21,87 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class FramedAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-  /** Register the writer schema if needed (default {@code true}); if false it must already be registered. */
-  public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+    /** Register the writer schema if needed (default {@code true}); if false it must already be registered. */
+    public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
-  static final byte MAGIC_BYTE = 0;
-  static final int HEADER_LENGTH = 5;
+    static final byte MAGIC_BYTE = 0;
+    static final int HEADER_LENGTH = 5;
 
-  // topic -> writer schema -> id: looked up once per topic and schema, then answered from here
-  private final Map<String, Map<Schema, Integer>> idBySchemaByTopic = new ConcurrentHashMap<>();
-  private final Map<Schema, DatumWriter<T>> writerBySchema = new ConcurrentHashMap<>();
-  private volatile SchemaRegistryClient registry;
-  private boolean autoRegister;
-  private String subjectSuffix;
+    // topic -> writer schema -> id: looked up once per topic and schema, then answered from here
+    private final Map<String, Map<Schema, Integer>> idBySchemaByTopic = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<T>> writerBySchema = new ConcurrentHashMap<>();
+    private volatile SchemaRegistryClient registry;
+    private boolean autoRegister;
+    private String subjectSuffix;
 
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    Object auto = configs.get(AUTO_REGISTER_SCHEMAS);
-    this.autoRegister = auto == null || Boolean.parseBoolean(String.valueOf(auto).trim());
-    this.subjectSuffix = isKey ? "-key" : "-value";
-    this.registry = SchemaRegistryClients.fromConfig(configs);
-  }
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        Object auto = configs.get(AUTO_REGISTER_SCHEMAS);
+        this.autoRegister = auto == null || Boolean.parseBoolean(String.valueOf(auto).trim());
+        this.subjectSuffix = isKey ? "-key" : "-value";
+        this.registry = SchemaRegistryClients.fromConfig(configs);
+    }
 
-  @Override
-  public byte[] serialize(String topic, T data) {
-    if (data == null) {
-      return null;
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        Schema schema = data.getSchema();
+        int id = schemaId(topic, schema);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.write(MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        try {
+            // direct (unbuffered) encoder: a buffered one would allocate a 2 KiB buffer per record
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writerFor(schema).write(data, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException(
+                    "Could not encode a " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
     }
-    Schema schema = data.getSchema();
-    int id = schemaId(topic, schema);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    out.write(MAGIC_BYTE);
-    out.write(id >>> 24);
-    out.write(id >>> 16);
-    out.write(id >>> 8);
-    out.write(id);
-    try {
-      // direct (unbuffered) encoder: a buffered one would allocate a 2 KiB buffer per record
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writerFor(schema).write(data, encoder);
-      encoder.flush();
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Could not encode a " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
-    }
-    return out.toByteArray();
-  }
 
-  private int schemaId(String topic, Schema schema) {
-    Map<Schema, Integer> ids = idBySchemaByTopic.get(topic);
-    Integer id = ids == null ? null : ids.get(schema);
-    if (id != null) {
-      return id;
+    private int schemaId(String topic, Schema schema) {
+        Map<Schema, Integer> ids = idBySchemaByTopic.get(topic);
+        Integer id = ids == null ? null : ids.get(schema);
+        if (id != null) {
+            return id;
+        }
+        SchemaRegistryClient client = registry;
+        if (client == null) {
+            throw new IllegalStateException("FramedAvroSerializer is not configured: call configure(...) first");
+        }
+        String subject = topic + subjectSuffix;
+        int found;
+        if (autoRegister) {
+            found = client.register(subject, schema);
+        } else {
+            try {
+                found = client.idOf(subject, schema);
+            } catch (SchemaRegistryUnavailableException e) {
+                throw e;
+            } catch (SerializationException e) {
+                throw new SerializationException(
+                        e.getMessage() + "; " + AUTO_REGISTER_SCHEMAS + "=false, so it must be registered beforehand", e);
+            }
+        }
+        idBySchemaByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(schema, found);
+        return found;
     }
-    SchemaRegistryClient client = registry;
-    if (client == null) {
-      throw new IllegalStateException("FramedAvroSerializer is not configured: call configure(...) first");
-    }
-    String subject = topic + subjectSuffix;
-    int found;
-    if (autoRegister) {
-      found = client.register(subject, schema);
-    } else {
-      try {
-        found = client.idOf(subject, schema);
-      } catch (SchemaRegistryUnavailableException e) {
-        throw e;
-      } catch (SerializationException e) {
-        throw new SerializationException(
-            e.getMessage() + "; " + AUTO_REGISTER_SCHEMAS + "=false, so it must be registered beforehand", e);
-      }
-    }
-    idBySchemaByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(schema, found);
-    return found;
-  }
 
-  private DatumWriter<T> writerFor(Schema schema) {
-    DatumWriter<T> writer = writerBySchema.get(schema);
-    if (writer == null) {
-      // the generated class's model carries its logical-type conversions (Instant <-> long)
-      writer = new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
-      writerBySchema.putIfAbsent(schema, writer);
+    private DatumWriter<T> writerFor(Schema schema) {
+        DatumWriter<T> writer = writerBySchema.get(schema);
+        if (writer == null) {
+            // the generated class's model carries its logical-type conversions (Instant <-> long)
+            writer = new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
+            writerBySchema.putIfAbsent(schema, writer);
+        }
+        return writer;
     }
-    return writer;
-  }
 }

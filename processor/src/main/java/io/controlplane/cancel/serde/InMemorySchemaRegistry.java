@@ -17,51 +17,51 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
-  private static final Map<String, InMemorySchemaRegistry> SCOPES = new ConcurrentHashMap<>();
+    private static final Map<String, InMemorySchemaRegistry> SCOPES = new ConcurrentHashMap<>();
 
-  private final Map<String, Integer> idBySchemaText = new HashMap<>();
-  private final Map<Integer, Schema> schemaById = new HashMap<>();
-  private final Map<String, Map<String, Integer>> idBySchemaTextBySubject = new HashMap<>();
+    private final Map<String, Integer> idBySchemaText = new HashMap<>();
+    private final Map<Integer, Schema> schemaById = new HashMap<>();
+    private final Map<String, Map<String, Integer>> idBySchemaTextBySubject = new HashMap<>();
 
-  /** The registry shared by everything configured with {@code mock://<scope>}. */
-  public static InMemorySchemaRegistry forScope(String scope) {
-    return SCOPES.computeIfAbsent(scope, s -> new InMemorySchemaRegistry());
-  }
-
-  /** Forgets a scope, so that the next {@link #forScope} starts empty (isolates tests). */
-  public static void dropScope(String scope) {
-    SCOPES.remove(scope);
-  }
-
-  @Override
-  public synchronized int register(String subject, Schema schema) {
-    String text = schema.toString();
-    Integer id = idBySchemaText.get(text);
-    if (id == null) {
-      id = idBySchemaText.size() + 1;
-      idBySchemaText.put(text, id);
-      schemaById.put(id, schema);
+    /** The registry shared by everything configured with {@code mock://<scope>}. */
+    public static InMemorySchemaRegistry forScope(String scope) {
+        return SCOPES.computeIfAbsent(scope, s -> new InMemorySchemaRegistry());
     }
-    idBySchemaTextBySubject.computeIfAbsent(subject, s -> new HashMap<>()).put(text, id);
-    return id;
-  }
 
-  @Override
-  public synchronized int idOf(String subject, Schema schema) {
-    Integer id = idBySchemaTextBySubject.getOrDefault(subject, Map.of()).get(schema.toString());
-    if (id == null) {
-      throw new SerializationException(
-          "Schema " + schema.getFullName() + " is not registered under subject " + subject);
+    /** Forgets a scope, so that the next {@link #forScope} starts empty (isolates tests). */
+    public static void dropScope(String scope) {
+        SCOPES.remove(scope);
     }
-    return id;
-  }
 
-  @Override
-  public synchronized Schema schemaById(int id) {
-    Schema schema = schemaById.get(id);
-    if (schema == null) {
-      throw new SerializationException("Unknown schema id " + id + " in the in-memory registry");
+    @Override
+    public synchronized int register(String subject, Schema schema) {
+        String text = schema.toString();
+        Integer id = idBySchemaText.get(text);
+        if (id == null) {
+            id = idBySchemaText.size() + 1;
+            idBySchemaText.put(text, id);
+            schemaById.put(id, schema);
+        }
+        idBySchemaTextBySubject.computeIfAbsent(subject, s -> new HashMap<>()).put(text, id);
+        return id;
     }
-    return schema;
-  }
+
+    @Override
+    public synchronized int idOf(String subject, Schema schema) {
+        Integer id = idBySchemaTextBySubject.getOrDefault(subject, Map.of()).get(schema.toString());
+        if (id == null) {
+            throw new SerializationException(
+                    "Schema " + schema.getFullName() + " is not registered under subject " + subject);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized Schema schemaById(int id) {
+        Schema schema = schemaById.get(id);
+        if (schema == null) {
+            throw new SerializationException("Unknown schema id " + id + " in the in-memory registry");
+        }
+        return schema;
+    }
 }

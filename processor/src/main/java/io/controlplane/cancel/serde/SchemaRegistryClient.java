@@ -15,15 +15,15 @@ import org.apache.avro.Schema;
  */
 public interface SchemaRegistryClient {
 
-  /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
-  int register(String subject, Schema schema);
+    /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
+    int register(String subject, Schema schema);
 
-  /**
-   * Returns the id of {@code schema} if it is already registered under {@code subject}, without
-   * registering it (for {@code auto.register.schemas=false}); fails if it is not registered.
-   */
-  int idOf(String subject, Schema schema);
+    /**
+     * Returns the id of {@code schema} if it is already registered under {@code subject}, without
+     * registering it (for {@code auto.register.schemas=false}); fails if it is not registered.
+     */
+    int idOf(String subject, Schema schema);
 
-  /** Returns the schema with global id {@code id}; fails with a message naming the id if unknown. */
-  Schema schemaById(int id);
+    /** Returns the schema with global id {@code id}; fails with a message naming the id if unknown. */
+    Schema schemaById(int id);
 }

@@ -22,114 +22,114 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class SchemaRegistryClients {
 
-  /** Comma-separated registry URLs; {@code mock://<scope>} selects an {@link InMemorySchemaRegistry}. */
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  /** {@code URL} (default: credentials in the URL, if any) or {@code USER_INFO}. */
-  public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
-  /** {@code user:password}, used when the credentials source is {@code USER_INFO}. */
-  public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
-  public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
-  /** Bound on a whole request, response included. */
-  public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
+    /** Comma-separated registry URLs; {@code mock://<scope>} selects an {@link InMemorySchemaRegistry}. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    /** {@code URL} (default: credentials in the URL, if any) or {@code USER_INFO}. */
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    /** {@code user:password}, used when the credentials source is {@code USER_INFO}. */
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
+    /** Bound on a whole request, response included. */
+    public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
 
-  // Confluent defaults to 60 s; a stream thread blocked that long misses its poll deadline.
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-  private static final String MOCK_SCHEME = "mock://";
+    // Confluent defaults to 60 s; a stream thread blocked that long misses its poll deadline.
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String MOCK_SCHEME = "mock://";
 
-  private static final Map<RestClientKey, RestSchemaRegistryClient> REST_CLIENTS = new ConcurrentHashMap<>();
+    private static final Map<RestClientKey, RestSchemaRegistryClient> REST_CLIENTS = new ConcurrentHashMap<>();
 
-  private SchemaRegistryClients() {}
+    private SchemaRegistryClients() {}
 
-  public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
-    List<String> urls = urls(configs);
-    if (urls.get(0).startsWith(MOCK_SCHEME)) {
-      if (urls.size() > 1) {
-        throw new ConfigException(SCHEMA_REGISTRY_URL, configs.get(SCHEMA_REGISTRY_URL), "a mock:// URL cannot be combined with others");
-      }
-      return InMemorySchemaRegistry.forScope(urls.get(0).substring(MOCK_SCHEME.length()));
+    public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
+        List<String> urls = urls(configs);
+        if (urls.get(0).startsWith(MOCK_SCHEME)) {
+            if (urls.size() > 1) {
+                throw new ConfigException(SCHEMA_REGISTRY_URL, configs.get(SCHEMA_REGISTRY_URL), "a mock:// URL cannot be combined with others");
+            }
+            return InMemorySchemaRegistry.forScope(urls.get(0).substring(MOCK_SCHEME.length()));
+        }
+        List<String> withoutCredentials = new ArrayList<>();
+        String urlUserInfo = null;
+        for (String url : urls) {
+            URI uri = parse(url, configs);
+            if (uri.getRawUserInfo() != null) {
+                urlUserInfo = urlUserInfo != null ? urlUserInfo : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+                url = url.replaceFirst(Pattern.quote(uri.getRawUserInfo() + "@"), "");
+            }
+            withoutCredentials.add(url);
+        }
+        RestClientKey key =
+                new RestClientKey(
+                        withoutCredentials,
+                        authorization(configs, urlUserInfo),
+                        duration(configs, HTTP_CONNECT_TIMEOUT_MS),
+                        duration(configs, HTTP_READ_TIMEOUT_MS));
+        return REST_CLIENTS.computeIfAbsent(
+                key, k -> new RestSchemaRegistryClient(k.urls, k.authorization, k.connectTimeout, k.requestTimeout));
     }
-    List<String> withoutCredentials = new ArrayList<>();
-    String urlUserInfo = null;
-    for (String url : urls) {
-      URI uri = parse(url, configs);
-      if (uri.getRawUserInfo() != null) {
-        urlUserInfo = urlUserInfo != null ? urlUserInfo : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
-        url = url.replaceFirst(Pattern.quote(uri.getRawUserInfo() + "@"), "");
-      }
-      withoutCredentials.add(url);
-    }
-    RestClientKey key =
-        new RestClientKey(
-            withoutCredentials,
-            authorization(configs, urlUserInfo),
-            duration(configs, HTTP_CONNECT_TIMEOUT_MS),
-            duration(configs, HTTP_READ_TIMEOUT_MS));
-    return REST_CLIENTS.computeIfAbsent(
-        key, k -> new RestSchemaRegistryClient(k.urls, k.authorization, k.connectTimeout, k.requestTimeout));
-  }
 
-  private static List<String> urls(Map<String, ?> configs) {
-    Object value = configs.get(SCHEMA_REGISTRY_URL);
-    List<String> urls =
-        (value instanceof List<?> list ? list.stream().map(String::valueOf) : Arrays.stream(String.valueOf(value).split(",")))
-            .map(String::trim)
-            .filter(u -> !u.isEmpty())
-            .toList();
-    if (value == null || urls.isEmpty()) {
-      throw new ConfigException(
-          "Missing required configuration \"" + SCHEMA_REGISTRY_URL
-              + "\": the Confluent-framed Avro serde needs a schema registry (http(s)://... or mock://<scope>)");
+    private static List<String> urls(Map<String, ?> configs) {
+        Object value = configs.get(SCHEMA_REGISTRY_URL);
+        List<String> urls =
+                (value instanceof List<?> list ? list.stream().map(String::valueOf) : Arrays.stream(String.valueOf(value).split(",")))
+                        .map(String::trim)
+                        .filter(u -> !u.isEmpty())
+                        .toList();
+        if (value == null || urls.isEmpty()) {
+            throw new ConfigException(
+                    "Missing required configuration \"" + SCHEMA_REGISTRY_URL
+                            + "\": the Confluent-framed Avro serde needs a schema registry (http(s)://... or mock://<scope>)");
+        }
+        return urls;
     }
-    return urls;
-  }
 
-  private static URI parse(String url, Map<String, ?> configs) {
-    try {
-      URI uri = URI.create(url);
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException("expected http://, https:// or mock://");
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, configs.get(SCHEMA_REGISTRY_URL), "bad URL " + url + ": " + e.getMessage());
+    private static URI parse(String url, Map<String, ?> configs) {
+        try {
+            URI uri = URI.create(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("expected http://, https:// or mock://");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, configs.get(SCHEMA_REGISTRY_URL), "bad URL " + url + ": " + e.getMessage());
+        }
     }
-  }
 
-  private static String authorization(Map<String, ?> configs, String urlUserInfo) {
-    Object source = configs.get(BASIC_AUTH_CREDENTIALS_SOURCE);
-    String userInfo;
-    if (source == null || "URL".equals(String.valueOf(source))) {
-      userInfo = urlUserInfo;
-    } else if ("USER_INFO".equals(String.valueOf(source))) {
-      Object configured = configs.get(BASIC_AUTH_USER_INFO);
-      if (configured == null || !String.valueOf(configured).contains(":")) {
-        throw new ConfigException(
-            BASIC_AUTH_USER_INFO + " must be \"user:password\" when " + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
-      }
-      userInfo = String.valueOf(configured);
-    } else {
-      throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source, "supported: URL, USER_INFO");
+    private static String authorization(Map<String, ?> configs, String urlUserInfo) {
+        Object source = configs.get(BASIC_AUTH_CREDENTIALS_SOURCE);
+        String userInfo;
+        if (source == null || "URL".equals(String.valueOf(source))) {
+            userInfo = urlUserInfo;
+        } else if ("USER_INFO".equals(String.valueOf(source))) {
+            Object configured = configs.get(BASIC_AUTH_USER_INFO);
+            if (configured == null || !String.valueOf(configured).contains(":")) {
+                throw new ConfigException(
+                        BASIC_AUTH_USER_INFO + " must be \"user:password\" when " + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
+            }
+            userInfo = String.valueOf(configured);
+        } else {
+            throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source, "supported: URL, USER_INFO");
+        }
+        return userInfo == null
+                ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
-    return userInfo == null
-        ? null
-        : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-  }
 
-  private static Duration duration(Map<String, ?> configs, String key) {
-    Object value = configs.get(key);
-    if (value == null) {
-      return DEFAULT_TIMEOUT;
+    private static Duration duration(Map<String, ?> configs, String key) {
+        Object value = configs.get(key);
+        if (value == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        try {
+            long millis = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
+            if (millis <= 0) {
+                throw new NumberFormatException("not positive");
+            }
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, value, "expected a positive number of milliseconds");
+        }
     }
-    try {
-      long millis = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
-      if (millis <= 0) {
-        throw new NumberFormatException("not positive");
-      }
-      return Duration.ofMillis(millis);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key, value, "expected a positive number of milliseconds");
-    }
-  }
 
-  private record RestClientKey(List<String> urls, String authorization, Duration connectTimeout, Duration requestTimeout) {}
+    private record RestClientKey(List<String> urls, String authorization, Duration connectTimeout, Duration requestTimeout) {}
 }

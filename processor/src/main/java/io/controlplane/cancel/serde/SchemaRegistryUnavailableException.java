@@ -9,13 +9,13 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public class SchemaRegistryUnavailableException extends SerializationException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public SchemaRegistryUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public SchemaRegistryUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  public SchemaRegistryUnavailableException(String message) {
-    super(message);
-  }
+    public SchemaRegistryUnavailableException(String message) {
+        super(message);
+    }
 }

@@ -20,159 +20,159 @@ import org.junit.jupiter.api.Test;
 
 class RestSchemaRegistryClientTest {
 
-  private static final String TOPIC = "cancel-commands";
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final String TOPIC = "cancel-commands";
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  private final StubSchemaRegistry stub;
+    private final StubSchemaRegistry stub;
 
-  RestSchemaRegistryClientTest() throws IOException {
-    stub = new StubSchemaRegistry();
-  }
-
-  @AfterEach
-  void stopStub() {
-    stub.close();
-  }
-
-  @Test
-  void registersAndFetchesSchemasUnderThePathPrefix() {
-    RestSchemaRegistryClient writer = client(stub.url());
-    RestSchemaRegistryClient reader = client(stub.url());
-
-    int commandId = writer.register(TOPIC + "-value", CancelCommand.getClassSchema());
-    int sameId = writer.register("other-topic-value", CancelCommand.getClassSchema());
-    int runStateId = writer.register("run-states-value", RunState.getClassSchema());
-
-    assertThat(commandId).isEqualTo(sameId).isEqualTo(1);
-    assertThat(runStateId).isEqualTo(2);
-    assertThat(reader.schemaById(commandId)).isEqualTo(CancelCommand.getClassSchema());
-    assertThat(reader.idOf("run-states-value", RunState.getClassSchema())).isEqualTo(2);
-    assertThat(stub.requests)
-        .containsExactly(
-            "POST /apis/ccompat/v7/subjects/cancel-commands-value/versions",
-            "POST /apis/ccompat/v7/subjects/other-topic-value/versions",
-            "POST /apis/ccompat/v7/subjects/run-states-value/versions",
-            "GET /apis/ccompat/v7/schemas/ids/1",
-            "POST /apis/ccompat/v7/subjects/run-states-value");
-  }
-
-  @Test
-  void steadyStateSerializationMakesNoHttpCall() {
-    FramedAvroSerde<CancelCommand> producer = serde(Map.of());
-    // different timeout, so a different shared client: it must fetch the schema once
-    FramedAvroSerde<CancelCommand> consumer = serde(Map.of(SchemaRegistryClients.HTTP_READ_TIMEOUT_MS, "4000"));
-    CancelCommand command = FramedAvroSerdeTest.command("c-1");
-
-    byte[] first = producer.serializer().serialize(TOPIC, command);
-    assertThat(consumer.deserializer().deserialize(TOPIC, first)).isEqualTo(command);
-    int warmUpRequests = stub.requests.size();
-    for (int i = 0; i < 100; i++) {
-      byte[] bytes = producer.serializer().serialize(TOPIC, command);
-      assertThat(consumer.deserializer().deserialize(TOPIC, bytes)).isEqualTo(command);
+    RestSchemaRegistryClientTest() throws IOException {
+        stub = new StubSchemaRegistry();
     }
 
-    assertThat(warmUpRequests).isEqualTo(2);
-    assertThat(stub.requests).hasSize(2);
-  }
-
-  @Test
-  void serdesOfSeveralTopicsShareOneClient() {
-    assertThat(SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())))
-        .isSameAs(SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())));
-  }
-
-  @Test
-  void sendsBasicAuthFromUserInfo() {
-    FramedAvroSerde<CancelCommand> serde =
-        serde(
-            Map.of(
-                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
-                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "alice:s3cret"));
-
-    serde.serializer().serialize(TOPIC, FramedAvroSerdeTest.command("c-1"));
-
-    assertThat(stub.authorizations)
-        .containsExactly("Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)));
-  }
-
-  @Test
-  void sendsBasicAuthFromTheUrlWithoutNamingItInRequests() {
-    String withCredentials = stub.url().replace("http://", "http://bob:pa%40ss@");
-
-    SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, withCredentials))
-        .register("s", CancelCommand.getClassSchema());
-
-    assertThat(stub.authorizations)
-        .containsExactly("Basic " + Base64.getEncoder().encodeToString("bob:pa@ss".getBytes(StandardCharsets.UTF_8)));
-  }
-
-  @Test
-  void anUnknownIdIsASerializationErrorNamingTheId() {
-    assertThatThrownBy(() -> client(stub.url()).schemaById(42))
-        .isExactlyInstanceOf(SerializationException.class)
-        .hasMessage(
-            "Unknown schema id 42: schema registry at " + stub.url()
-                + " has no such schema (Schema 42 not found (error code 40403))");
-  }
-
-  @Test
-  void anUnregisteredSchemaIsNotFoundWithoutRegisteringIt() {
-    assertThatThrownBy(() -> client(stub.url()).idOf("s-value", CancelCommand.getClassSchema()))
-        .isExactlyInstanceOf(SerializationException.class)
-        .hasMessageStartingWith("Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
-    assertThat(stub.requests).containsExactly("POST /apis/ccompat/v7/subjects/s-value");
-  }
-
-  @Test
-  void aRegistryThatIsDownIsUnavailable() throws IOException {
-    String down = "http://127.0.0.1:" + closedPort();
-
-    assertThatThrownBy(() -> client(down).schemaById(1))
-        .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-        .hasMessage("Schema registry at " + down + " is unreachable: Connection refused");
-  }
-
-  @Test
-  void anUnknownHostIsUnavailable() {
-    assertThatThrownBy(() -> client("http://registry.invalid:8081").schemaById(1))
-        .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-        .hasMessage("Schema registry at http://registry.invalid:8081 is unreachable: unknown host");
-  }
-
-  @Test
-  void aServerErrorIsUnavailable() {
-    stub.failWithStatus = 503;
-
-    assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
-        .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-        .hasMessage("Schema registry at " + stub.url() + " is unavailable: HTTP 503 stub failure (error code 50300)");
-  }
-
-  @Test
-  void fallsBackToTheNextUrlWhenTheFirstIsDown() throws IOException {
-    String down = "http://127.0.0.1:" + closedPort();
-
-    int id = client(down + "," + stub.url()).register("s-value", CancelCommand.getClassSchema());
-
-    assertThat(id).isEqualTo(1);
-  }
-
-  private static RestSchemaRegistryClient client(String urls) {
-    return new RestSchemaRegistryClient(List.of(urls.split(",")), null, TIMEOUT, TIMEOUT);
-  }
-
-  private FramedAvroSerde<CancelCommand> serde(Map<String, String> extraConfig) {
-    Map<String, Object> config = new HashMap<>(extraConfig);
-    config.put(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url());
-    FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
-    serde.configure(config, false);
-    return serde;
-  }
-
-  /** A port nothing listens on: bound, then released. */
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    @AfterEach
+    void stopStub() {
+        stub.close();
     }
-  }
+
+    @Test
+    void registersAndFetchesSchemasUnderThePathPrefix() {
+        RestSchemaRegistryClient writer = client(stub.url());
+        RestSchemaRegistryClient reader = client(stub.url());
+
+        int commandId = writer.register(TOPIC + "-value", CancelCommand.getClassSchema());
+        int sameId = writer.register("other-topic-value", CancelCommand.getClassSchema());
+        int runStateId = writer.register("run-states-value", RunState.getClassSchema());
+
+        assertThat(commandId).isEqualTo(sameId).isEqualTo(1);
+        assertThat(runStateId).isEqualTo(2);
+        assertThat(reader.schemaById(commandId)).isEqualTo(CancelCommand.getClassSchema());
+        assertThat(reader.idOf("run-states-value", RunState.getClassSchema())).isEqualTo(2);
+        assertThat(stub.requests)
+                .containsExactly(
+                        "POST /apis/ccompat/v7/subjects/cancel-commands-value/versions",
+                        "POST /apis/ccompat/v7/subjects/other-topic-value/versions",
+                        "POST /apis/ccompat/v7/subjects/run-states-value/versions",
+                        "GET /apis/ccompat/v7/schemas/ids/1",
+                        "POST /apis/ccompat/v7/subjects/run-states-value");
+    }
+
+    @Test
+    void steadyStateSerializationMakesNoHttpCall() {
+        FramedAvroSerde<CancelCommand> producer = serde(Map.of());
+        // different timeout, so a different shared client: it must fetch the schema once
+        FramedAvroSerde<CancelCommand> consumer = serde(Map.of(SchemaRegistryClients.HTTP_READ_TIMEOUT_MS, "4000"));
+        CancelCommand command = FramedAvroSerdeTest.command("c-1");
+
+        byte[] first = producer.serializer().serialize(TOPIC, command);
+        assertThat(consumer.deserializer().deserialize(TOPIC, first)).isEqualTo(command);
+        int warmUpRequests = stub.requests.size();
+        for (int i = 0; i < 100; i++) {
+            byte[] bytes = producer.serializer().serialize(TOPIC, command);
+            assertThat(consumer.deserializer().deserialize(TOPIC, bytes)).isEqualTo(command);
+        }
+
+        assertThat(warmUpRequests).isEqualTo(2);
+        assertThat(stub.requests).hasSize(2);
+    }
+
+    @Test
+    void serdesOfSeveralTopicsShareOneClient() {
+        assertThat(SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())))
+                .isSameAs(SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())));
+    }
+
+    @Test
+    void sendsBasicAuthFromUserInfo() {
+        FramedAvroSerde<CancelCommand> serde =
+                serde(
+                        Map.of(
+                                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
+                                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "alice:s3cret"));
+
+        serde.serializer().serialize(TOPIC, FramedAvroSerdeTest.command("c-1"));
+
+        assertThat(stub.authorizations)
+                .containsExactly("Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void sendsBasicAuthFromTheUrlWithoutNamingItInRequests() {
+        String withCredentials = stub.url().replace("http://", "http://bob:pa%40ss@");
+
+        SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, withCredentials))
+                .register("s", CancelCommand.getClassSchema());
+
+        assertThat(stub.authorizations)
+                .containsExactly("Basic " + Base64.getEncoder().encodeToString("bob:pa@ss".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anUnknownIdIsASerializationErrorNamingTheId() {
+        assertThatThrownBy(() -> client(stub.url()).schemaById(42))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessage(
+                        "Unknown schema id 42: schema registry at " + stub.url()
+                                + " has no such schema (Schema 42 not found (error code 40403))");
+    }
+
+    @Test
+    void anUnregisteredSchemaIsNotFoundWithoutRegisteringIt() {
+        assertThatThrownBy(() -> client(stub.url()).idOf("s-value", CancelCommand.getClassSchema()))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
+        assertThat(stub.requests).containsExactly("POST /apis/ccompat/v7/subjects/s-value");
+    }
+
+    @Test
+    void aRegistryThatIsDownIsUnavailable() throws IOException {
+        String down = "http://127.0.0.1:" + closedPort();
+
+        assertThatThrownBy(() -> client(down).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + down + " is unreachable: Connection refused");
+    }
+
+    @Test
+    void anUnknownHostIsUnavailable() {
+        assertThatThrownBy(() -> client("http://registry.invalid:8081").schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at http://registry.invalid:8081 is unreachable: unknown host");
+    }
+
+    @Test
+    void aServerErrorIsUnavailable() {
+        stub.failWithStatus = 503;
+
+        assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url() + " is unavailable: HTTP 503 stub failure (error code 50300)");
+    }
+
+    @Test
+    void fallsBackToTheNextUrlWhenTheFirstIsDown() throws IOException {
+        String down = "http://127.0.0.1:" + closedPort();
+
+        int id = client(down + "," + stub.url()).register("s-value", CancelCommand.getClassSchema());
+
+        assertThat(id).isEqualTo(1);
+    }
+
+    private static RestSchemaRegistryClient client(String urls) {
+        return new RestSchemaRegistryClient(List.of(urls.split(",")), null, TIMEOUT, TIMEOUT);
+    }
+
+    private FramedAvroSerde<CancelCommand> serde(Map<String, String> extraConfig) {
+        Map<String, Object> config = new HashMap<>(extraConfig);
+        config.put(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url());
+        FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
+        serde.configure(config, false);
+        return serde;
+    }
+
+    /** A port nothing listens on: bound, then released. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
 }

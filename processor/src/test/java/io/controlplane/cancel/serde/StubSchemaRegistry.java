@@ -20,82 +20,82 @@ import java.util.regex.Pattern;
  */
 final class StubSchemaRegistry implements AutoCloseable {
 
-  static final String PREFIX = "/apis/ccompat/v7";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern REGISTER = Pattern.compile(PREFIX + "/subjects/([^/]+)/versions");
-  private static final Pattern LOOKUP = Pattern.compile(PREFIX + "/subjects/([^/]+)");
-  private static final Pattern BY_ID = Pattern.compile(PREFIX + "/schemas/ids/(\\d+)");
+    static final String PREFIX = "/apis/ccompat/v7";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REGISTER = Pattern.compile(PREFIX + "/subjects/([^/]+)/versions");
+    private static final Pattern LOOKUP = Pattern.compile(PREFIX + "/subjects/([^/]+)");
+    private static final Pattern BY_ID = Pattern.compile(PREFIX + "/schemas/ids/(\\d+)");
 
-  private final HttpServer server;
-  private final Map<String, Integer> idBySchema = new HashMap<>();
-  private final Map<Integer, String> schemaById = new HashMap<>();
-  private final Map<String, Map<String, Integer>> idBySchemaBySubject = new HashMap<>();
-  final List<String> requests = new CopyOnWriteArrayList<>();
-  final List<String> authorizations = new CopyOnWriteArrayList<>();
-  volatile int failWithStatus;
+    private final HttpServer server;
+    private final Map<String, Integer> idBySchema = new HashMap<>();
+    private final Map<Integer, String> schemaById = new HashMap<>();
+    private final Map<String, Map<String, Integer>> idBySchemaBySubject = new HashMap<>();
+    final List<String> requests = new CopyOnWriteArrayList<>();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    volatile int failWithStatus;
 
-  StubSchemaRegistry() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.start();
-  }
-
-  String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + PREFIX;
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-  }
-
-  private synchronized void handle(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    requests.add(exchange.getRequestMethod() + " " + path);
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    authorizations.add(authorization == null ? "" : authorization);
-    if (failWithStatus != 0) {
-      reply(exchange, failWithStatus, Map.of("error_code", failWithStatus * 100, "message", "stub failure"));
-      return;
+    StubSchemaRegistry() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
     }
-    Matcher register = REGISTER.matcher(path);
-    Matcher lookup = LOOKUP.matcher(path);
-    Matcher byId = BY_ID.matcher(path);
-    if (exchange.getRequestMethod().equals("POST") && register.matches()) {
-      String schema = schemaIn(exchange);
-      int id = idBySchema.computeIfAbsent(schema, s -> idBySchema.size() + 1);
-      schemaById.put(id, schema);
-      idBySchemaBySubject.computeIfAbsent(register.group(1), s -> new HashMap<>()).put(schema, id);
-      reply(exchange, 200, Map.of("id", id));
-    } else if (exchange.getRequestMethod().equals("POST") && lookup.matches()) {
-      String schema = schemaIn(exchange);
-      Integer id = idBySchemaBySubject.getOrDefault(lookup.group(1), Map.of()).get(schema);
-      if (id == null) {
-        reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema not found"));
-      } else {
-        reply(exchange, 200, Map.of("subject", lookup.group(1), "id", id, "version", 1, "schema", schema));
-      }
-    } else if (exchange.getRequestMethod().equals("GET") && byId.matches()) {
-      String schema = schemaById.get(Integer.parseInt(byId.group(1)));
-      if (schema == null) {
-        reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema " + byId.group(1) + " not found"));
-      } else {
-        reply(exchange, 200, Map.of("schema", schema));
-      }
-    } else {
-      reply(exchange, 404, Map.of("error_code", 404, "message", "HTTP 404 Not Found"));
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + PREFIX;
     }
-  }
 
-  private static String schemaIn(HttpExchange exchange) throws IOException {
-    return JSON.readTree(exchange.getRequestBody()).get("schema").asText();
-  }
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 
-  private static void reply(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
-    byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
-  }
+    private synchronized void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        requests.add(exchange.getRequestMethod() + " " + path);
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        authorizations.add(authorization == null ? "" : authorization);
+        if (failWithStatus != 0) {
+            reply(exchange, failWithStatus, Map.of("error_code", failWithStatus * 100, "message", "stub failure"));
+            return;
+        }
+        Matcher register = REGISTER.matcher(path);
+        Matcher lookup = LOOKUP.matcher(path);
+        Matcher byId = BY_ID.matcher(path);
+        if (exchange.getRequestMethod().equals("POST") && register.matches()) {
+            String schema = schemaIn(exchange);
+            int id = idBySchema.computeIfAbsent(schema, s -> idBySchema.size() + 1);
+            schemaById.put(id, schema);
+            idBySchemaBySubject.computeIfAbsent(register.group(1), s -> new HashMap<>()).put(schema, id);
+            reply(exchange, 200, Map.of("id", id));
+        } else if (exchange.getRequestMethod().equals("POST") && lookup.matches()) {
+            String schema = schemaIn(exchange);
+            Integer id = idBySchemaBySubject.getOrDefault(lookup.group(1), Map.of()).get(schema);
+            if (id == null) {
+                reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema not found"));
+            } else {
+                reply(exchange, 200, Map.of("subject", lookup.group(1), "id", id, "version", 1, "schema", schema));
+            }
+        } else if (exchange.getRequestMethod().equals("GET") && byId.matches()) {
+            String schema = schemaById.get(Integer.parseInt(byId.group(1)));
+            if (schema == null) {
+                reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema " + byId.group(1) + " not found"));
+            } else {
+                reply(exchange, 200, Map.of("schema", schema));
+            }
+        } else {
+            reply(exchange, 404, Map.of("error_code", 404, "message", "HTTP 404 Not Found"));
+        }
+    }
+
+    private static String schemaIn(HttpExchange exchange) throws IOException {
+        return JSON.readTree(exchange.getRequestBody()).get("schema").asText();
+    }
+
+    private static void reply(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
 }
