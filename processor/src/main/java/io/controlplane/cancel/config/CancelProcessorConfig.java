@@ -1,0 +1,101 @@
+package io.controlplane.cancel.config;
+
+import io.controlplane.cancel.decision.CancelPolicy;
+import io.controlplane.cancel.serde.FramedAvroSerde;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * The processor's own settings. Every other key (Kafka Streams, clients, schema registry) is passed
+ * through untouched, so one properties file configures everything.
+ */
+public final class CancelProcessorConfig extends AbstractConfig {
+
+    public static final String COMMANDS_TOPIC = "cancel.topic.commands";
+    public static final String RUN_STATES_TOPIC = "cancel.topic.run-states";
+    public static final String OPERATORS_TOPIC = "cancel.topic.operators";
+    public static final String RUN_STATE_CHANGES_TOPIC = "cancel.topic.run-state-changes";
+    public static final String REJECTIONS_TOPIC = "cancel.topic.rejections";
+    public static final String DLQ_TOPIC = "cancel.topic.dlq";
+    public static final String REQUIRED_ROLE = "cancel.required.role";
+    public static final String NOT_FOUND_GRACE_MS = "cancel.not-found.grace.ms";
+    public static final String DEDUP_RETENTION_MS = "cancel.dedup.retention.ms";
+    public static final String VALUE_SERDE = "cancel.value.serde";
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
+                    Importance.HIGH, "Cancel commands, keyed by executionId (or unkeyed).")
+            .define(RUN_STATES_TOPIC, Type.STRING, "controlplane.execution.run-states",
+                    Importance.HIGH, "Current run states, compacted, keyed by executionId.")
+            .define(OPERATORS_TOPIC, Type.STRING, "controlplane.operators",
+                    Importance.HIGH, "Operator grants, compacted, keyed by actorId.")
+            .define(RUN_STATE_CHANGES_TOPIC, Type.STRING, "controlplane.execution.run-state-changes",
+                    Importance.HIGH, "Output: one CANCELLED terminal-state record per cancelled execution.")
+            .define(REJECTIONS_TOPIC, Type.STRING, "controlplane.execution.cancel.rejections",
+                    Importance.HIGH, "Output: why a command was not carried out.")
+            .define(DLQ_TOPIC, Type.STRING, "controlplane.execution.cancel.dlq",
+                    Importance.HIGH, "Output: input records that could not be decoded or processed at all.")
+            .define(REQUIRED_ROLE, Type.STRING, "admin", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "The role an actor's grant must hold (the contract's policy.auth).")
+            .define(NOT_FOUND_GRACE_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "How long a command waits for its run's state before EXECUTION_NOT_FOUND; 0 = no wait.")
+            .define(DEDUP_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "How long a decided commandId is remembered so that a repeat produces nothing.")
+            .define(VALUE_SERDE, Type.CLASS, FramedAvroSerde.class,
+                    Importance.LOW, "Serde class for Avro record values, e.g. Confluent's "
+                            + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.");
+
+    public CancelProcessorConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    public static ConfigDef definition() {
+        return DEFINITION;
+    }
+
+    public String commandsTopic() {
+        return getString(COMMANDS_TOPIC);
+    }
+
+    public String runStatesTopic() {
+        return getString(RUN_STATES_TOPIC);
+    }
+
+    public String operatorsTopic() {
+        return getString(OPERATORS_TOPIC);
+    }
+
+    public String runStateChangesTopic() {
+        return getString(RUN_STATE_CHANGES_TOPIC);
+    }
+
+    public String rejectionsTopic() {
+        return getString(REJECTIONS_TOPIC);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC);
+    }
+
+    public CancelPolicy policy() {
+        return new CancelPolicy(getString(REQUIRED_ROLE));
+    }
+
+    public Duration notFoundGrace() {
+        return Duration.ofMillis(getLong(NOT_FOUND_GRACE_MS));
+    }
+
+    public Duration dedupRetention() {
+        return Duration.ofMillis(getLong(DEDUP_RETENTION_MS));
+    }
+
+    @SuppressWarnings("unchecked")
+    public Class<? extends Serde<?>> valueSerdeClass() {
+        return (Class<? extends Serde<?>>) getClass(VALUE_SERDE);
+    }
+}

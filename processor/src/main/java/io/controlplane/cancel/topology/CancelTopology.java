@@ -1,0 +1,81 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.OperatorGrant;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.decision.CancelDecider;
+import io.controlplane.cancel.decision.CommandValidation;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The whole processor, source to sink. */
+public final class CancelTopology {
+
+    private CancelTopology() {
+    }
+
+    public static Topology build(CancelProcessorConfig config) {
+        Topics topics = new Topics(config);
+        CancelDecider decider = new CancelDecider(config.policy());
+        Duration grace = config.notFoundGrace();
+        Duration retention = config.dedupRetention();
+        StreamsBuilder builder = new StreamsBuilder();
+
+        // Grants are keyed by actor, not by execution, so every instance keeps all of them.
+        builder.globalTable(topics.operators.name(),
+                Consumed.with(Topics.KEY_SERDE, topics.operators.valueSerde()).withName("operator-grants"),
+                Materialized.<String, OperatorGrant, KeyValueStore<Bytes, byte[]>>as(
+                        CancelStores.OPERATOR_GRANTS));
+        CancelStores.partitioned(retention).forEach(builder::addStateStore);
+
+        // Commands must meet their run's state on the same partition. Those keyed by executionId
+        // already do; only unkeyed ones pay for a repartition.
+        KStream<String, CancelCommand> commands = builder.stream(topics.commands.name(),
+                Consumed.with(Topics.KEY_SERDE, topics.commands.valueSerde()).withName("cancel-commands"));
+        Map<String, KStream<String, CancelCommand>> routes = commands.split(Named.as("command-"))
+                .branch(CommandValidation::needsRekey, Branched.withFunction(unkeyed -> unkeyed
+                        .selectKey((key, command) -> command.getExecutionId(), Named.as("key-by-execution"))
+                        .repartition(Repartitioned.<String, CancelCommand>as("commands-by-execution")
+                                .withKeySerde(Topics.KEY_SERDE)
+                                .withValueSerde(topics.commands.valueSerde())), "unkeyed"))
+                .defaultBranch(Branched.as("keyed"));
+        KStream<String, CancelCommand> byExecution =
+                routes.get("command-keyed").merge(routes.get("command-unkeyed"), Named.as("merge-commands"));
+
+        KStream<String, SpecificRecord> fromCommands = byExecution.process(
+                () -> new CancelCommandProcessor(decider, grace, retention),
+                Named.as("judge-commands"), CancelStores.partitionedNames());
+        KStream<String, SpecificRecord> fromRunStates = builder.stream(topics.runStates.name(),
+                        Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde()).withName("run-states"))
+                .process(() -> new RunStateProcessor(decider, grace, retention),
+                        Named.as("track-run-states"), CancelStores.partitionedNames());
+
+        fromCommands.merge(fromRunStates, Named.as("outcomes"))
+                .split(Named.as("outcome-"))
+                .branch((key, outcome) -> outcome instanceof RunStateChange, Branched.withConsumer(cancelled ->
+                        cancelled.mapValues(outcome -> (RunStateChange) outcome, Named.as("as-run-state-change"))
+                                .to(topics.runStateChanges.name(), Produced.with(Topics.KEY_SERDE,
+                                        topics.runStateChanges.valueSerde()).withName("run-state-changes")),
+                        "cancelled"))
+                .defaultBranch(Branched.withConsumer(rejected ->
+                        rejected.mapValues(outcome -> (CancelRejection) outcome, Named.as("as-rejection"))
+                                .to(topics.rejections.name(), Produced.with(Topics.KEY_SERDE,
+                                        topics.rejections.valueSerde()).withName("rejections")),
+                        "rejected"));
+        return builder.build();
+    }
+}

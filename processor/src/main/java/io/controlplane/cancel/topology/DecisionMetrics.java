@@ -1,0 +1,64 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.decision.Decision;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.StreamsMetrics;
+
+/**
+ * One rate/total pair per outcome, in Kafka Streams' own metrics registry (group
+ * {@code stream-cancel-processor-metrics}, tagged by task), so that they appear wherever the
+ * application's other metrics are already collected (JMX, a metrics reporter).
+ */
+final class DecisionMetrics {
+
+    static final String SCOPE = "cancel-processor";
+
+    private final StreamsMetrics metrics;
+    private final Sensor cancelled;
+    private final Map<RejectionCode, Sensor> rejected = new EnumMap<>(RejectionCode.class);
+    private final Sensor waiting;
+    private final Sensor duplicate;
+    private final Sensor staleRunState;
+
+    DecisionMetrics(StreamsMetrics metrics, String taskId) {
+        this.metrics = metrics;
+        cancelled = sensor(taskId, "cancelled");
+        for (RejectionCode code : RejectionCode.values()) {
+            rejected.put(code, sensor(taskId, "rejected-" + code.name().toLowerCase().replace('_', '-')));
+        }
+        waiting = sensor(taskId, "waiting");
+        duplicate = sensor(taskId, "duplicate");
+        staleRunState = sensor(taskId, "run-state-ignored");
+    }
+
+    void record(Decision decision) {
+        if (decision instanceof Decision.Cancel) {
+            cancelled.record();
+        } else if (decision instanceof Decision.Reject reject) {
+            rejected.get(reject.rejection().getCode()).record();
+        } else if (decision instanceof Decision.Wait) {
+            waiting.record();
+        } else {
+            duplicate.record();
+        }
+    }
+
+    void recordIgnoredRunState() {
+        staleRunState.record();
+    }
+
+    void close() {
+        metrics.removeSensor(cancelled);
+        rejected.values().forEach(metrics::removeSensor);
+        metrics.removeSensor(waiting);
+        metrics.removeSensor(duplicate);
+        metrics.removeSensor(staleRunState);
+    }
+
+    private Sensor sensor(String taskId, String outcome) {
+        return metrics.addRateTotalSensor(SCOPE, taskId, outcome, Sensor.RecordingLevel.INFO);
+    }
+}

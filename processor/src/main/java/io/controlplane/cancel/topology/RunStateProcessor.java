@@ -1,0 +1,61 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.decision.CancelDecider;
+import io.controlplane.cancel.decision.RunStateRules;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the run states the decisions are made against, and wakes the commands that were waiting
+ * for a run to appear.
+ */
+final class RunStateProcessor implements Processor<String, RunState, String, SpecificRecord> {
+
+    private final CancelDecider decider;
+    private final Duration grace;
+    private final Duration dedupRetention;
+    private KeyValueStore<String, RunState> runStates;
+    private CommandEvaluator evaluator;
+
+    RunStateProcessor(CancelDecider decider, Duration grace, Duration dedupRetention) {
+        this.decider = decider;
+        this.grace = grace;
+        this.dedupRetention = dedupRetention;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        runStates = context.getStateStore(CancelStores.RUN_STATES);
+        evaluator = new CommandEvaluator(context, decider, grace, dedupRetention);
+    }
+
+    @Override
+    public void process(Record<String, RunState> record) {
+        String executionId = record.key();
+        RunState update = record.value();
+        if (executionId == null || (update != null && !executionId.equals(update.getExecutionId()))) {
+            // Thrown so that Kafka Streams' processing-exception handler puts it on the dead-letter queue.
+            throw new InvalidRunStateException(executionId, update);
+        }
+        if (update == null) {
+            runStates.delete(executionId);
+            return;
+        }
+        if (!RunStateRules.replaces(runStates.get(executionId), update)) {
+            evaluator.recordIgnoredRunState();
+            return;
+        }
+        runStates.put(executionId, update);
+        evaluator.onRunState(executionId, record.timestamp());
+    }
+
+    @Override
+    public void close() {
+        evaluator.close();
+    }
+}

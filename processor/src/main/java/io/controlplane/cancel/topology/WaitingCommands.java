@@ -1,0 +1,91 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Commands waiting for their run's state. Kept twice: by execution (to resolve them when a state
+ * arrives) and by deadline (to expire them), so that neither path scans the whole store.
+ */
+final class WaitingCommands {
+
+    /** Cannot occur in an id a person types, and sorts before every other character. */
+    private static final char SEPARATOR = '\u0000';
+    private static final byte[] NO_VALUE = new byte[0];
+    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+
+    private final KeyValueStore<String, CancelCommand> byExecution;
+    private final KeyValueStore<Bytes, byte[]> byDeadline;
+
+    WaitingCommands(KeyValueStore<String, CancelCommand> byExecution, KeyValueStore<Bytes, byte[]> byDeadline) {
+        this.byExecution = byExecution;
+        this.byDeadline = byDeadline;
+    }
+
+    boolean contains(CancelCommand command) {
+        return byExecution.get(key(command)) != null;
+    }
+
+    void add(CancelCommand command, long deadlineMs) {
+        String key = key(command);
+        byExecution.put(key, command);
+        byDeadline.put(deadlineKey(deadlineMs, key), NO_VALUE);
+    }
+
+    /** Its deadline entry is left behind and dropped when it falls due: cheaper than a lookup now. */
+    void remove(CancelCommand command) {
+        byExecution.delete(key(command));
+    }
+
+    List<CancelCommand> forExecution(String executionId) {
+        List<CancelCommand> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, CancelCommand> it =
+                     byExecution.prefixScan(executionId + SEPARATOR, PREFIX_SERIALIZER)) {
+            it.forEachRemaining(kv -> waiting.add(kv.value));
+        }
+        return waiting;
+    }
+
+    /** Removes and returns the commands whose deadline is at or before {@code nowMs}. */
+    List<CancelCommand> takeExpired(long nowMs) {
+        List<Bytes> due = new ArrayList<>();
+        // Keys start with the big-endian deadline, so this reads only what is due, oldest first.
+        try (KeyValueIterator<Bytes, byte[]> it = byDeadline.range(null, deadlinePrefix(nowMs + 1))) {
+            it.forEachRemaining(kv -> due.add(kv.key));
+        }
+        List<CancelCommand> expired = new ArrayList<>(due.size());
+        for (Bytes deadlineKey : due) {
+            byDeadline.delete(deadlineKey);
+            CancelCommand command = byExecution.delete(executionKeyOf(deadlineKey));
+            if (command != null) {
+                expired.add(command);
+            }
+        }
+        return expired;
+    }
+
+    private static String key(CancelCommand command) {
+        return command.getExecutionId() + SEPARATOR + command.getCommandId();
+    }
+
+    private static Bytes deadlineKey(long deadlineMs, String executionKey) {
+        byte[] key = executionKey.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + key.length).putLong(deadlineMs).put(key).array());
+    }
+
+    private static Bytes deadlinePrefix(long deadlineMs) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(deadlineMs).array());
+    }
+
+    private static String executionKeyOf(Bytes deadlineKey) {
+        byte[] bytes = deadlineKey.get();
+        return new String(bytes, Long.BYTES, bytes.length - Long.BYTES, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,37 @@
+package io.controlplane.cancel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+
+    @Test
+    void exactlyOnceV2IsTheDefaultProcessingGuarantee() {
+        Properties props = StreamsProperties.from(Map.of());
+        assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    @Test
+    void undecodableInputGoesToTheConfiguredDeadLetterQueueAndProcessingContinues() {
+        Properties props = StreamsProperties.from(Map.of(CancelProcessorConfig.DLQ_TOPIC, "my.dlq"));
+        assertThat(props)
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "my.dlq")
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        LogAndContinueExceptionHandler.class.getName());
+    }
+
+    @Test
+    void userSettingsOverrideTheDefaults() {
+        Properties props = StreamsProperties.from(Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu"));
+        assertThat(props)
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu");
+    }
+}

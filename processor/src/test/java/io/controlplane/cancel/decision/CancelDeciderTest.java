@@ -1,0 +1,85 @@
+package io.controlplane.cancel.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.OperatorGrant;
+import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The decision function alone: no Kafka, so each rule's precedence is cheap to pin down. */
+class CancelDeciderTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private static final CancelDecider DECIDER = new CancelDecider(new CancelPolicy("admin"));
+    private static final OperatorGrant ADMIN = new OperatorGrant("alice", List.of("admin"), List.of("t1"));
+    private static final RunState RUNNING = new RunState("run-1", "t1", RunStatus.RUNNING, 3L, NOW);
+
+    private static CancelCommand command() {
+        return new CancelCommand("c1", "run-1", "alice", null, NOW, "trace-1");
+    }
+
+    private static Decision decide(CancelCommand command, RunState run, OperatorGrant grant, boolean mayWait) {
+        return DECIDER.decide(new DecisionInput("run-1", command, run, grant, false, mayWait, NOW));
+    }
+
+    private static RejectionCode code(Decision decision) {
+        assertThat(decision).isInstanceOf(Decision.Reject.class);
+        return ((Decision.Reject) decision).rejection().getCode();
+    }
+
+    @Test
+    void duplicateComesBeforeEveryRule() {
+        Decision decision = DECIDER.decide(new DecisionInput("other", new CancelCommand(), null, null, true, true, NOW));
+        assertThat(decision).isInstanceOf(Decision.Duplicate.class);
+    }
+
+    @Test
+    void invalidComesBeforeUnauthorized() {
+        CancelCommand command = command();
+        command.setCancelledBy(" ");
+        assertThat(code(decide(command, RUNNING, null, true))).isEqualTo(RejectionCode.INVALID_COMMAND);
+    }
+
+    @Test
+    void unauthorizedComesBeforeNotFoundAndNeverWaits() {
+        assertThat(code(decide(command(), null, null, true))).isEqualTo(RejectionCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void missingRunWaitsWhileWaitingIsAllowed() {
+        assertThat(decide(command(), null, ADMIN, true)).isInstanceOf(Decision.Wait.class);
+        assertThat(code(decide(command(), null, ADMIN, false))).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+    }
+
+    @Test
+    void foreignTenantComesBeforeAlreadyTerminal() {
+        RunState foreignCompleted = new RunState("run-1", "t2", RunStatus.COMPLETED, 3L, NOW);
+        assertThat(code(decide(command(), foreignCompleted, ADMIN, false))).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+    }
+
+    @Test
+    void cancellationReplacesTheVersionItSaw() {
+        Decision decision = decide(command(), RUNNING, ADMIN, true);
+        assertThat(decision).isInstanceOf(Decision.Cancel.class);
+        var change = ((Decision.Cancel) decision).change();
+        assertThat(change.getVersion()).isEqualTo(4);
+        assertThat(change.getCancelledAt()).isEqualTo(NOW);
+        assertThat(change.getPreviousStatus()).isEqualTo(RunStatus.RUNNING);
+    }
+
+    @Test
+    void runStateRulesKeepNewerNonTerminalUpdatesOnly() {
+        RunState completed = new RunState("run-1", "t1", RunStatus.COMPLETED, 3L, NOW);
+        RunState newer = new RunState("run-1", "t1", RunStatus.RUNNING, 4L, NOW);
+        RunState same = new RunState("run-1", "t1", RunStatus.PAUSED, 3L, NOW);
+        assertThat(RunStateRules.replaces(null, same)).isTrue();
+        assertThat(RunStateRules.replaces(RUNNING, newer)).isTrue();
+        assertThat(RunStateRules.replaces(RUNNING, same)).isFalse();
+        assertThat(RunStateRules.replaces(completed, newer)).isFalse();
+    }
+}

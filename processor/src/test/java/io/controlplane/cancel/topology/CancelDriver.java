@@ -1,0 +1,166 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.OperatorGrant;
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.serde.InMemorySchemaRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The real topology and real serdes (against an in-memory schema registry) in a
+ * TopologyTestDriver, with the wall clock in the test's hands.
+ */
+final class CancelDriver implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
+    static final String TENANT = "tenant-a";
+
+    final TopologyTestDriver driver;
+    final Topics topics;
+    private final String registryScope;
+    private final TestInputTopic<String, CancelCommand> commands;
+    private final TestInputTopic<String, RunState> runStates;
+    private final TestInputTopic<String, OperatorGrant> operators;
+    private final TestInputTopic<String, byte[]> rawCommands;
+    private final TestOutputTopic<String, RunStateChange> changes;
+    private final TestOutputTopic<String, CancelRejection> rejections;
+    private Instant recordTime = START;
+    private Instant wallClock = START;
+    private int commandSeq;
+
+    CancelDriver() {
+        this(Map.of());
+    }
+
+    CancelDriver(Map<String, ?> overrides) {
+        registryScope = "cancel-driver-" + UUID.randomUUID();
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        settings.put("schema.registry.url", "mock://" + registryScope);
+        settings.putAll(overrides);
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        topics = new Topics(config);
+        driver = new TopologyTestDriver(CancelTopology.build(config), StreamsProperties.from(settings), START);
+        commands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),
+                topics.commands.valueSerde().serializer());
+        rawCommands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),
+                new ByteArraySerializer());
+        runStates = driver.createInputTopic(topics.runStates.name(), Serdes.String().serializer(),
+                topics.runStates.valueSerde().serializer());
+        operators = driver.createInputTopic(topics.operators.name(), Serdes.String().serializer(),
+                topics.operators.valueSerde().serializer());
+        changes = driver.createOutputTopic(topics.runStateChanges.name(), Serdes.String().deserializer(),
+                topics.runStateChanges.valueSerde().deserializer());
+        rejections = driver.createOutputTopic(topics.rejections.name(), Serdes.String().deserializer(),
+                topics.rejections.valueSerde().deserializer());
+    }
+
+    // --- input ---------------------------------------------------------------------------------
+
+    void grant(String actorId, List<String> roles, List<String> tenants) {
+        operators.pipeInput(actorId, new OperatorGrant(actorId, roles, tenants), nextRecordTime());
+    }
+
+    void admin(String actorId) {
+        grant(actorId, List.of("admin"), List.of(TENANT));
+    }
+
+    void revoke(String actorId) {
+        operators.pipeInput(actorId, null, nextRecordTime());
+    }
+
+    void runState(String executionId, RunStatus status, long version) {
+        runState(executionId, TENANT, status, version);
+    }
+
+    void runState(String executionId, String tenantId, RunStatus status, long version) {
+        runStates.pipeInput(executionId, new RunState(executionId, tenantId, status, version, recordTime),
+                nextRecordTime());
+    }
+
+    void runStateRecord(String key, RunState value) {
+        runStates.pipeInput(key, value, nextRecordTime());
+    }
+
+    void deleteRun(String executionId) {
+        runStates.pipeInput(executionId, null, nextRecordTime());
+    }
+
+    /** A well-formed command with a fresh commandId, keyed by its executionId. */
+    CancelCommand cancel(String executionId, String actorId) {
+        CancelCommand command = command("cmd-" + (++commandSeq), executionId, actorId);
+        send(executionId, command);
+        return command;
+    }
+
+    CancelCommand command(String commandId, String executionId, String actorId) {
+        return new CancelCommand(commandId, executionId, actorId, "operator request", recordTime,
+                "trace-" + commandId);
+    }
+
+    void send(String key, CancelCommand command) {
+        commands.pipeInput(key, command, nextRecordTime());
+    }
+
+    void send(String key, CancelCommand command, Instant timestamp) {
+        recordTime = timestamp;
+        commands.pipeInput(key, command, timestamp);
+    }
+
+    void sendRaw(String key, byte[] value) {
+        rawCommands.pipeInput(key, value, nextRecordTime());
+    }
+
+    void advanceWallClock(Duration duration) {
+        wallClock = wallClock.plus(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    /** The processor's clock: what cancelledAt and rejectedAt are read from. */
+    Instant wallClock() {
+        return wallClock;
+    }
+
+    private Instant nextRecordTime() {
+        recordTime = recordTime.plusMillis(1);
+        return recordTime;
+    }
+
+    // --- output --------------------------------------------------------------------------------
+
+    List<TestRecord<String, RunStateChange>> changes() {
+        return changes.readRecordsToList();
+    }
+
+    List<TestRecord<String, CancelRejection>> rejections() {
+        return rejections.readRecordsToList();
+    }
+
+    <V> List<TestRecord<String, V>> read(String topic, Deserializer<V> valueDeserializer) {
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), valueDeserializer).readRecordsToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(registryScope);
+    }
+}

@@ -1,0 +1,52 @@
+package io.controlplane.cancel.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.avro.RunStatus;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DecisionMetricsTest {
+
+    private final CancelDriver cancel = new CancelDriver();
+
+    @AfterEach
+    void close() {
+        cancel.close();
+    }
+
+    private Map<String, Double> totals() {
+        return cancel.driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-" + DecisionMetrics.SCOPE + "-metrics"))
+                .filter(e -> e.getKey().name().endsWith("-total"))
+                .collect(Collectors.toMap(e -> e.getKey().name(), e -> (Double) e.getValue().metricValue(),
+                        Double::sum));
+    }
+
+    @Test
+    void everyDecisionIncrementsAMetricByOutcome() {
+        cancel.admin("alice");
+        cancel.runState("run-1", RunStatus.RUNNING, 1);
+        cancel.runState("run-1", RunStatus.RUNNING, 1);
+        var accepted = cancel.cancel("run-1", "alice");
+        cancel.send("run-1", accepted);
+        cancel.cancel("run-1", "alice");
+        cancel.cancel("run-1", "mallory");
+        cancel.send("run-1", cancel.command(null, "run-1", "alice"));
+        cancel.cancel("run-9", "alice");
+        cancel.advanceWallClock(Duration.ofSeconds(11));
+
+        assertThat(totals()).containsAllEntriesOf(Map.of(
+                "cancelled-total", 1.0,
+                "duplicate-total", 1.0,
+                "rejected-already-terminal-total", 1.0,
+                "rejected-unauthorized-total", 1.0,
+                "rejected-invalid-command-total", 1.0,
+                "waiting-total", 1.0,
+                "rejected-execution-not-found-total", 1.0,
+                "run-state-ignored-total", 1.0));
+    }
+}
