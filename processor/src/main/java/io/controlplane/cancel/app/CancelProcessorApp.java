@@ -1,0 +1,65 @@
+package io.controlplane.cancel.app;
+
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.topology.CancelTopology;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The processor as it runs: checks, then a KafkaStreams instance with this product's topology. */
+public final class CancelProcessorApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CancelProcessorApp.class);
+
+    private final KafkaStreams streams;
+
+    private CancelProcessorApp(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Checks the broker, topics and registry, then starts processing. */
+    public static CancelProcessorApp start(Map<String, ?> settings) throws StartupException {
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        Properties props = StreamsProperties.from(settings);
+        String clusterId = StartupChecks.check(props, config);
+        log.info("Kafka cluster {} at {}; schema registry at {}", clusterId,
+                props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), settings.get("schema.registry.url"));
+        log.info("Reading {} (commands), {} (run states), {} (grants)",
+                config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
+        log.info("Writing {} (cancellations), {} (rejections), {} (dead letters)",
+                config.runStateChangesTopic(), config.rejectionsTopic(), config.dlqTopic());
+        log.info("application.id={}, processing.guarantee={}, required role '{}', not-found grace {} ms, dedup retention {} ms",
+                props.get(StreamsConfig.APPLICATION_ID_CONFIG), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+                config.policy().requiredRole(), config.notFoundGrace().toMillis(), config.dedupRetention().toMillis());
+
+        KafkaStreams streams = new KafkaStreams(CancelTopology.build(config), props);
+        // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
+        // last commit, so no input is skipped.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("Stream thread failed, replacing it: {}", e.toString());
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((next, previous) -> log.info("State {} -> {}", previous, next));
+        streams.start();
+        return new CancelProcessorApp(streams);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public boolean isRunning() {
+        return streams.state().isRunningOrRebalancing();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

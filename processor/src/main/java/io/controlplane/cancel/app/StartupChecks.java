@@ -1,0 +1,76 @@
+package io.controlplane.cancel.app;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.serde.SchemaRegistryClients;
+import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * What is checked before the processor starts, so that a wrong address or a missing topic is one
+ * clear line instead of a stream thread dying later with a stack trace.
+ */
+public final class StartupChecks {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private StartupChecks() {
+    }
+
+    /** @return the Kafka cluster id */
+    public static String check(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
+        String clusterId = checkTopics(streamsProps, config);
+        checkRegistry(config);
+        return clusterId;
+    }
+
+    private static String checkTopics(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
+        String bootstrap = String.valueOf(streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        Properties adminProps = new Properties();
+        adminProps.putAll(new StreamsConfig(streamsProps).getAdminConfigs("startup-check"));
+        Admin admin = Admin.create(adminProps);
+        try {
+            String clusterId = admin.describeCluster().clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<String> missing = TopicLayout.names(config).stream().filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new StartupException("Missing topics on Kafka at " + bootstrap + ": "
+                        + String.join(", ", new TreeSet<>(missing))
+                        + " (create them as README.md describes, or set their cancel.topic.* names)");
+            }
+            return clusterId;
+        } catch (TimeoutException e) {
+            throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new StartupException("Cannot talk to Kafka at " + bootstrap + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while checking Kafka at " + bootstrap);
+        } finally {
+            admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private static void checkRegistry(CancelProcessorConfig config) throws StartupException {
+        Map<String, Object> registryConfig = config.originalsWithPrefix("", false);
+        try {
+            SchemaRegistryClients.fromConfig(registryConfig)
+                    .idOf(config.commandsTopic() + "-value", CancelCommand.getClassSchema());
+        } catch (SchemaRegistryUnavailableException e) {
+            throw new StartupException(e.getMessage());
+        } catch (SerializationException e) {
+            // Reachable: the schema is merely not registered yet, which producers will do.
+        }
+    }
+}

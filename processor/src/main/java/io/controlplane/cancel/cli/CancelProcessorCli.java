@@ -1,0 +1,24 @@
+package io.controlplane.cancel.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cancel-processor run|demo}: the one entry point, for production and for a first look. */
+@Command(name = "cancel-processor", mixinStandardHelpOptions = true, version = "cancel-processor 0.1.0",
+        description = "Executes controlPlane.execution.cancel: judges cancel commands against run states "
+                + "and operator grants on Kafka.",
+        subcommands = {RunCommand.class, DemoCommand.class})
+public final class CancelProcessorCli implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CancelProcessorCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,46 @@
+package io.controlplane.cancel.cli;
+
+import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.app.Settings;
+import io.controlplane.cancel.app.StartupException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the processor until stopped (SIGTERM / Ctrl-C). Settings come from --config and from "
+                + "CANCEL_PROCESSOR_* environment variables, which win (see README.md).")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file: any Kafka Streams / client property, schema.registry.url and auth, "
+                    + "cancel.* settings.")
+    private Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> settings;
+        CancelProcessorApp app;
+        try {
+            settings = Settings.load(config, System.getenv());
+            app = CancelProcessorApp.start(settings);
+        } catch (StartupException | org.apache.kafka.common.config.ConfigException e) {
+            log.error("Cannot start: {}", e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "cancel-processor-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
