@@ -1,0 +1,69 @@
+package io.controlplane.cancel.it.support;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.OperatorGrant;
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.topology.Topics;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes what upstream services write: grants, run states, cancel commands, and bad bytes. */
+public final class CancelTraffic implements AutoCloseable {
+
+    private final Topics topics;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public CancelTraffic(String bootstrapServers, Topics topics) {
+        this.topics = topics;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public void grant(String actorId, List<String> roles, List<String> tenants) {
+        send(topics.operators, actorId, new OperatorGrant(actorId, roles, tenants));
+    }
+
+    public void runState(String executionId, String tenantId, RunStatus status, long version) {
+        send(topics.runStates, executionId, new RunState(executionId, tenantId, status, version, Instant.now()));
+    }
+
+    public CancelCommand cancel(String commandId, String executionId, String actorId) {
+        CancelCommand command = new CancelCommand(commandId, executionId, actorId, "integration test",
+                Instant.now(), "trace-" + commandId);
+        send(topics.commands, executionId, command);
+        return command;
+    }
+
+    public void command(String key, CancelCommand command) {
+        send(topics.commands, key, command);
+    }
+
+    public void raw(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public <V extends SpecificRecord> void send(Topics.Topic<V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key,
+                value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,81 @@
+package io.controlplane.cancel.it.support;
+
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.topology.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the processor wrote, read as its subscribers read it: read_committed, so records of
+ * aborted transactions (e.g. of a killed instance) are never counted.
+ */
+public final class Outcomes implements AutoCloseable {
+
+    private final Topics topics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    public final List<RunStateChange> cancellations = new ArrayList<>();
+    public final List<CancelRejection> rejections = new ArrayList<>();
+    public final List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
+
+    public Outcomes(String bootstrapServers, Topics topics) {
+        this.topics = topics;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "outcomes-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
+    }
+
+    public int total() {
+        return cancellations.size() + rejections.size() + deadLetters.size();
+    }
+
+    /** Polls until at least {@code expected} outcomes arrived or the deadline passed; returns the total. */
+    public int awaitAtLeast(int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (total() < expected && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(200));
+        }
+        return total();
+    }
+
+    /** Keeps polling for {@code quiet} to catch anything beyond what was expected. */
+    public int drain(Duration quiet) {
+        long deadline = System.nanoTime() + quiet.toNanos();
+        while (System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(200));
+        }
+        return total();
+    }
+
+    private void poll(Duration timeout) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            if (record.topic().equals(topics.runStateChanges.name())) {
+                cancellations.add(topics.runStateChanges.valueSerde().deserializer()
+                        .deserialize(record.topic(), record.value()));
+            } else if (record.topic().equals(topics.rejections.name())) {
+                rejections.add(topics.rejections.valueSerde().deserializer()
+                        .deserialize(record.topic(), record.value()));
+            } else {
+                deadLetters.add(record);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
