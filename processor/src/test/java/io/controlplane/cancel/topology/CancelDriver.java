@@ -9,6 +9,9 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.serde.InMemorySchemaRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -55,6 +58,7 @@ final class CancelDriver implements AutoCloseable {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         settings.put("schema.registry.url", "mock://" + registryScope);
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir());
         settings.putAll(overrides);
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         topics = new Topics(config);
@@ -71,6 +75,15 @@ final class CancelDriver implements AutoCloseable {
                 topics.runStateChanges.valueSerde().deserializer());
         rejections = driver.createOutputTopic(topics.rejections.name(), Serdes.String().deserializer(),
                 topics.rejections.valueSerde().deserializer());
+    }
+
+    /** Each driver its own: drivers of parallel builds must not share (and wipe) one another's state. */
+    private static String stateDir() {
+        try {
+            return Files.createTempDirectory("cancel-driver-state").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // --- input ---------------------------------------------------------------------------------
