@@ -6,6 +6,7 @@ import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -58,8 +59,10 @@ public final class CancelProcessorApp implements AutoCloseable {
         return streams.state().isRunningOrRebalancing();
     }
 
+    /** Leaves the group, so that the other instances take over its partitions now, not after a session timeout. */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }
