@@ -23,8 +23,6 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StartupChecks {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
-
     private StartupChecks() {
     }
 
@@ -36,13 +34,14 @@ public final class StartupChecks {
     }
 
     private static String checkTopics(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
+        long timeoutMs = config.startupTimeout().toMillis();
         String bootstrap = String.valueOf(streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         Properties adminProps = new Properties();
         adminProps.putAll(new StreamsConfig(streamsProps).getAdminConfigs("startup-check"));
         Admin admin = Admin.create(adminProps);
         try {
-            String clusterId = admin.describeCluster().clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            String clusterId = admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<String> missing = TopicLayout.names(config).stream().filter(t -> !existing.contains(t)).toList();
             if (!missing.isEmpty()) {
                 throw new StartupException("Missing topics on Kafka at " + bootstrap + ": "
@@ -51,7 +50,7 @@ public final class StartupChecks {
             }
             return clusterId;
         } catch (TimeoutException e) {
-            throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + TIMEOUT.toSeconds() + " s");
+            throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + timeoutMs + " ms");
         } catch (ExecutionException e) {
             throw new StartupException("Cannot talk to Kafka at " + bootstrap + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {

@@ -26,6 +26,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String NOT_FOUND_GRACE_MS = "cancel.not-found.grace.ms";
     public static final String DEDUP_RETENTION_MS = "cancel.dedup.retention.ms";
     public static final String VALUE_SERDE = "cancel.value.serde";
+    public static final String STARTUP_TIMEOUT_MS = "cancel.startup.timeout.ms";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
@@ -46,6 +47,8 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     Importance.MEDIUM, "How long a command waits for its run's state before EXECUTION_NOT_FOUND; 0 = no wait.")
             .define(DEDUP_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM, "How long a decided commandId is remembered so that a repeat produces nothing.")
+            .define(STARTUP_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, "How long the start-up checks wait for Kafka before giving up with one clear line.")
             .define(VALUE_SERDE, Type.CLASS, FramedAvroSerde.class,
                     Importance.LOW, "Serde class for Avro record values, e.g. Confluent's "
                             + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.");
@@ -92,6 +95,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public Duration dedupRetention() {
         return Duration.ofMillis(getLong(DEDUP_RETENTION_MS));
+    }
+
+    public Duration startupTimeout() {
+        return Duration.ofMillis(getLong(STARTUP_TIMEOUT_MS));
     }
 
     @SuppressWarnings("unchecked")

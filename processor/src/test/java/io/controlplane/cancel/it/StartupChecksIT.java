@@ -1,0 +1,92 @@
+package io.controlplane.cancel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.app.StartupException;
+import io.controlplane.cancel.app.TopicLayout;
+import io.controlplane.cancel.cli.CancelProcessorCli;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.demo.EmbeddedKafka;
+import io.controlplane.cancel.it.support.TestSettings;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A wrong address or a missing topic is one clear line and exit code 1, not a dying stream thread. */
+class StartupChecksIT {
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Map<String, Object> settings(String bootstrap, String registry) {
+        Map<String, Object> settings = TestSettings.processor(bootstrap, registry);
+        settings.put(CancelProcessorConfig.STARTUP_TIMEOUT_MS, 2_000);
+        return settings;
+    }
+
+    @Test
+    void unreachableBrokerIsOneClearLineAndExitCodeOne(@TempDir Path dir) throws Exception {
+        String bootstrap = "127.0.0.1:" + closedPort();
+        Path config = dir.resolve("cancel.properties");
+        Files.writeString(config, settings(bootstrap, "mock://startup-it").entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+
+        assertThat(new CommandLine(new CancelProcessorCli()).execute("run", "--config", config.toString()))
+                .isEqualTo(1);
+        assertThatThrownBy(() -> CancelProcessorApp.start(settings(bootstrap, "mock://startup-it")))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("Cannot reach Kafka at " + bootstrap + " within 2000 ms");
+    }
+
+    @Test
+    void missingTopicsAreNamed() {
+        assertThatThrownBy(() -> CancelProcessorApp.start(settings(kafka.bootstrapServers(), "mock://startup-it")))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("Missing topics on Kafka at " + kafka.bootstrapServers() + ": ")
+                .hasMessageContaining("controlplane.execution.cancel.commands")
+                .hasMessageContaining("controlplane.operators");
+    }
+
+    @Test
+    void unreachableRegistryIsOneClearLine() throws Exception {
+        Map<String, Object> settings = settings(kafka.bootstrapServers(), "http://127.0.0.1:" + closedPort());
+        // Topics of its own, so that the missing-topics test is not affected by the order tests run in.
+        for (String topicKey : List.of(CancelProcessorConfig.COMMANDS_TOPIC, CancelProcessorConfig.RUN_STATES_TOPIC,
+                CancelProcessorConfig.OPERATORS_TOPIC, CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
+                CancelProcessorConfig.REJECTIONS_TOPIC, CancelProcessorConfig.DLQ_TOPIC)) {
+            settings.put(topicKey, "registry-check." + topicKey);
+        }
+        try (var admin = kafka.admin()) {
+            TopicLayout.create(admin, new CancelProcessorConfig(settings), 1);
+        }
+        assertThatThrownBy(() -> CancelProcessorApp.start(settings))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("Schema registry at http://127.0.0.1:")
+                .hasMessageContaining("unreachable");
+    }
+}
