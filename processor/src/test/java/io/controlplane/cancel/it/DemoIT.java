@@ -1,0 +1,25 @@
+package io.controlplane.cancel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.demo.Demo;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command does what it promises. */
+class DemoIT {
+
+    @Test
+    void demoShowsOneAcceptedCancelEachRejectionCodeAndADeadLetter() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        boolean complete = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        String table = printed.toString(StandardCharsets.UTF_8);
+
+        assertThat(complete).as(table).isTrue();
+        assertThat(table).contains("CANCELLED", "INVALID_COMMAND", "UNAUTHORIZED", "EXECUTION_NOT_FOUND",
+                "ALREADY_TERMINAL", "DEAD LETTER", "All 7 expected outcomes arrived.");
+        assertThat(table.lines().filter(line -> line.startsWith("cmd-1 "))).hasSize(1);
+    }
+}
