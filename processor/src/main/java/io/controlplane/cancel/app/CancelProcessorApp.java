@@ -5,6 +5,7 @@ import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,9 +19,11 @@ public final class CancelProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CancelProcessorApp.class);
 
     private final KafkaStreams streams;
+    private final Optional<HealthFile> health;
 
-    private CancelProcessorApp(KafkaStreams streams) {
+    private CancelProcessorApp(KafkaStreams streams, Optional<HealthFile> health) {
         this.streams = streams;
+        this.health = health;
     }
 
     /** Checks the broker, topics and registry, then starts processing. */
@@ -47,7 +50,9 @@ public final class CancelProcessorApp implements AutoCloseable {
         });
         streams.setStateListener((next, previous) -> log.info("State {} -> {}", previous, next));
         streams.start();
-        return new CancelProcessorApp(streams);
+        Optional<HealthFile> health = config.healthFile()
+                .map(file -> HealthFile.start(file, () -> streams.state().isRunningOrRebalancing()));
+        return new CancelProcessorApp(streams, health);
     }
 
     public KafkaStreams streams() {
@@ -60,6 +65,8 @@ public final class CancelProcessorApp implements AutoCloseable {
 
     @Override
     public void close() {
+        // First, so that a health check fails as soon as shutdown begins.
+        health.ifPresent(HealthFile::close);
         streams.close(Duration.ofSeconds(30));
     }
 }
