@@ -5,7 +5,9 @@ import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,9 +21,13 @@ public final class CancelProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CancelProcessorApp.class);
 
     private final KafkaStreams streams;
+    private final Optional<HealthFile> health;
+    private final CountDownLatch ended;
 
-    private CancelProcessorApp(KafkaStreams streams) {
+    private CancelProcessorApp(KafkaStreams streams, Optional<HealthFile> health, CountDownLatch ended) {
         this.streams = streams;
+        this.health = health;
+        this.ended = ended;
     }
 
     /** Checks the broker, topics and registry, then starts processing. */
@@ -46,9 +52,28 @@ public final class CancelProcessorApp implements AutoCloseable {
             log.error("Stream thread failed, replacing it: {}", e.toString());
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((next, previous) -> log.info("State {} -> {}", previous, next));
+        CountDownLatch ended = new CountDownLatch(1);
+        streams.setStateListener((next, previous) -> {
+            log.info("State {} -> {}", previous, next);
+            if (next == KafkaStreams.State.ERROR || next == KafkaStreams.State.NOT_RUNNING) {
+                ended.countDown();
+            }
+        });
         streams.start();
-        return new CancelProcessorApp(streams);
+        Optional<HealthFile> health = config.healthFile()
+                .map(file -> HealthFile.start(file, () -> streams.state().isRunningOrRebalancing()));
+        return new CancelProcessorApp(streams, health, ended);
+    }
+
+    /**
+     * Blocks until processing has stopped, by {@link #close()} or because Kafka Streams failed for
+     * good, so that a failed processor exits instead of idling on as a live but useless process.
+     *
+     * @return whether it stopped because it failed
+     */
+    public boolean awaitEnd() throws InterruptedException {
+        ended.await();
+        return streams.state() == KafkaStreams.State.ERROR;
     }
 
     public KafkaStreams streams() {
@@ -62,6 +87,8 @@ public final class CancelProcessorApp implements AutoCloseable {
     /** Leaves the group, so that the other instances take over its partitions now, not after a session timeout. */
     @Override
     public void close() {
+        // First, so that a health check fails as soon as shutdown begins.
+        health.ifPresent(HealthFile::close);
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

@@ -6,7 +6,6 @@ import io.controlplane.cancel.app.StartupException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -35,12 +34,11 @@ final class RunCommand implements Callable<Integer> {
             log.error("Cannot start: {}", e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "cancel-processor-shutdown"));
-        stopped.await();
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "cancel-processor-shutdown"));
+        if (app.awaitEnd()) {
+            log.error("Processing failed for good; exiting so that the process supervisor can restart it");
+            return 1;
+        }
         return 0;
     }
 }

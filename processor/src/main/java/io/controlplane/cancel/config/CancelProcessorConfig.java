@@ -2,8 +2,10 @@ package io.controlplane.cancel.config;
 
 import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.serde.FramedAvroSerde;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -27,6 +29,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String DEDUP_RETENTION_MS = "cancel.dedup.retention.ms";
     public static final String VALUE_SERDE = "cancel.value.serde";
     public static final String STARTUP_TIMEOUT_MS = "cancel.startup.timeout.ms";
+    public static final String HEALTH_FILE = "cancel.health.file";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
@@ -51,7 +54,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     Importance.LOW, "How long the start-up checks wait for Kafka before giving up with one clear line.")
             .define(VALUE_SERDE, Type.CLASS, FramedAvroSerde.class,
                     Importance.LOW, "Serde class for Avro record values, e.g. Confluent's "
-                            + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.");
+                            + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.")
+            .define(HEALTH_FILE, Type.STRING, "",
+                    Importance.LOW, "A file touched every 5 s while the processor is processing, read by "
+                            + "`cancel-processor health`; empty = none.");
 
     public CancelProcessorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -99,6 +105,11 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public Duration startupTimeout() {
         return Duration.ofMillis(getLong(STARTUP_TIMEOUT_MS));
+    }
+
+    public Optional<Path> healthFile() {
+        String file = getString(HEALTH_FILE).trim();
+        return file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# The processor as a container image, built from this repository: `docker compose build processor`.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY processor/pom.xml processor/
+COPY schemas/ schemas/
+COPY processor/src/ processor/src/
+# The cache mount keeps the local Maven repository between builds, so that a source change does not
+# download every dependency again.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system cancel \
+    && useradd --system --gid cancel --no-create-home --shell /usr/sbin/nologin cancel
+WORKDIR /app
+COPY --from=build /src/processor/target/lib/ lib/
+COPY --from=build /src/processor/target/cancel-processor.jar ./
+# Set here, not in deploy/processor.env, so that `run` (which touches the file while processing) and
+# `health` (which checks its age) read the same name; Kafka Streams keeps its state under /tmp too.
+ENV CANCEL_PROCESSOR_CANCEL_HEALTH_FILE=/tmp/cancel-processor.alive
+USER cancel
+# The processor serves no HTTP; `health` fails unless the file was touched within the last 30 s. A
+# small heap and the C1 compiler only: this JVM reads one file's modification time and exits.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "/app/cancel-processor.jar", "health"]
+ENTRYPOINT ["java", "-jar", "/app/cancel-processor.jar", "run"]
