@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 
 /**
  * A real schema registry: Apicurio Registry (in-memory storage) as a child process on 127.0.0.1,
@@ -84,12 +86,24 @@ public final class ApicurioRegistry implements AutoCloseable {
         return get("/subjects/" + subject + "/versions/latest").get("id").asInt();
     }
 
+    /** Registers {@code schema} under {@code subject} as any producer would, and returns its global id. */
+    public int register(String subject, Schema schema) throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
+        return call(HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects/" + subject + "/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))).get("id").asInt();
+    }
+
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(ccompatUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return call(HttpRequest.newBuilder(URI.create(ccompatUrl() + path)).GET());
+    }
+
+    private JsonNode call(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpRequest built = request.timeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered HTTP " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(built.method() + " " + built.uri() + " answered HTTP "
+                    + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
