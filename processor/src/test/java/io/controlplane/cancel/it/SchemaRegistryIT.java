@@ -12,21 +12,15 @@ import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.demo.EmbeddedKafka;
 import io.controlplane.cancel.it.support.ApicurioRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.RawRecords;
 import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.topology.Topics;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +80,8 @@ class SchemaRegistryIT {
 
         List<ConsumerRecord<String, byte[]>> outputs;
         try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-            outputs = readOutputs(topics, 2);
+            outputs = RawRecords.read(kafka.bootstrapServers(),
+                    List.of(topics.runStateChanges.name(), topics.rejections.name()), 2, DEADLINE);
         }
 
         assertThat(outputs).hasSize(2);
@@ -107,37 +102,13 @@ class SchemaRegistryIT {
                 topics.commands.name() + "-value", topics.runStates.name() + "-value",
                 topics.operators.name() + "-value", topics.runStateChanges.name() + "-value",
                 topics.rejections.name() + "-value");
-        assertThat(schemaId(cancelled.value())).isEqualTo(registry.latestId(topics.runStateChanges.name() + "-value"));
-        assertThat(schemaId(rejected.value())).isEqualTo(registry.latestId(topics.rejections.name() + "-value"));
-    }
-
-    /** The outputs' raw bytes, as committed (read_committed), until {@code expected} arrived or the deadline passed. */
-    private static List<ConsumerRecord<String, byte[]>> readOutputs(Topics topics, int expected) {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "schema-registry-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topics.runStateChanges.name(), topics.rejections.name()));
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        assertThat(RawRecords.schemaId(cancelled.value())).isEqualTo(registry.latestId(topics.runStateChanges.name() + "-value"));
+        assertThat(RawRecords.schemaId(rejected.value())).isEqualTo(registry.latestId(topics.rejections.name() + "-value"));
     }
 
     private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {
         List<ConsumerRecord<String, byte[]>> onTopic = records.stream().filter(r -> r.topic().equals(topic)).toList();
         assertThat(onTopic).as("records on %s", topic).hasSize(1);
         return onTopic.get(0);
-    }
-
-    /** Confluent framing: magic byte 0, then the schema id as a big-endian int. */
-    private static int schemaId(byte[] framed) {
-        assertThat(framed[0]).isZero();
-        return ByteBuffer.wrap(framed, 1, 4).getInt();
     }
 }
