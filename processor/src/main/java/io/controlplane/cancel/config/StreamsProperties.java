@@ -3,8 +3,6 @@ package io.controlplane.cancel.config;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /** Turns the processor's configuration into Kafka Streams properties, with this product's defaults. */
 public final class StreamsProperties {
@@ -16,7 +14,9 @@ public final class StreamsProperties {
 
     /**
      * Defaults first, then everything the user set, so that any default can be overridden. The
-     * dead-letter queue is wired to the configured DLQ topic so undecodable input is kept, not lost.
+     * dead-letter queue is wired to the configured DLQ topic so undecodable input is kept, not lost;
+     * the handlers keep a schema registry outage away from it (the records are fine, and are
+     * processed once the registry answers).
      */
     public static Properties from(Map<?, ?> userSettings) {
         CancelProcessorConfig config = new CancelProcessorConfig(userSettings);
@@ -24,11 +24,13 @@ public final class StreamsProperties {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+                RegistryOutageDeserializationHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
+                RegistryOutageProcessingHandler.class.getName());
         // Grants are read by the global thread: a bad grant record must not stop it either.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                RegistryOutageProductionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
         props.putAll(userSettings);
         return props;

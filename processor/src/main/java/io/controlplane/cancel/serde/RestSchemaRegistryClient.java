@@ -27,15 +27,22 @@ import org.apache.kafka.common.errors.SerializationException;
  * <p>Answers are cached for the life of the client: a schema id never changes meaning, and a
  * schema once registered under a subject stays there, so after warm-up serializing and
  * deserializing make no HTTP call. Base URLs are tried in order; the first that answers wins.
+ *
+ * <p>When none answers, the request is retried with a growing pause for up to a retry budget, so
+ * that a registry restart or a short network cut is ridden out inside the call; only then does it
+ * fail with {@link SchemaRegistryUnavailableException}.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
+    private static final Duration LONGEST_RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final List<String> baseUrls;
     private final String authorization;
     private final Duration requestTimeout;
+    private final Duration retryBudget;
     private final HttpClient http;
 
     private final Map<String, Map<Schema, Integer>> idBySchemaBySubject = new ConcurrentHashMap<>();
@@ -45,15 +52,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * @param baseUrls registry URLs without credentials, possibly with a path prefix
      *     (e.g. {@code http://host:8080/apis/ccompat/v7}); paths are appended to them
      * @param authorization value of the {@code Authorization} header, or {@code null} for none
+     * @param retryBudget how long to keep retrying while no URL answers; {@link Duration#ZERO} for one try
      */
-    public RestSchemaRegistryClient(
-            List<String> baseUrls, String authorization, Duration connectTimeout, Duration requestTimeout) {
+    public RestSchemaRegistryClient(List<String> baseUrls, String authorization, Duration connectTimeout,
+            Duration requestTimeout, Duration retryBudget) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one schema registry URL is required");
         }
         this.baseUrls = baseUrls.stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
         this.authorization = authorization;
         this.requestTimeout = requestTimeout;
+        this.retryBudget = retryBudget;
         // HTTP/1.1: registries are plain REST servers; an h2c upgrade attempt buys nothing.
         this.http =
                 HttpClient.newBuilder()
@@ -144,8 +153,38 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return send("POST", path, body);
     }
 
-    /** Sends to each base URL in turn until one answers with less than a 5xx. */
+    /** Sends until a base URL answers with less than a 5xx, retrying the whole list within the retry budget. */
     private Reply send(String method, String path, String body) {
+        long deadline = System.nanoTime() + retryBudget.toNanos();
+        Duration pause = FIRST_RETRY_PAUSE;
+        while (true) {
+            try {
+                return sendOnce(method, path, body);
+            } catch (SchemaRegistryUnavailableException e) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw e;
+                }
+                pauseBeforeRetry(Math.min(pause.toNanos(), remaining));
+                pause = pause.multipliedBy(2);
+                if (pause.compareTo(LONGEST_RETRY_PAUSE) > 0) {
+                    pause = LONGEST_RETRY_PAUSE;
+                }
+            }
+        }
+    }
+
+    private static void pauseBeforeRetry(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+    }
+
+    /** Sends to each base URL in turn until one answers with less than a 5xx. */
+    private Reply sendOnce(String method, String path, String body) {
         List<String> failures = new ArrayList<>();
         Exception lastCause = null;
         for (String baseUrl : baseUrls) {

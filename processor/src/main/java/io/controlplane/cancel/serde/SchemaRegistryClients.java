@@ -31,9 +31,14 @@ public final class SchemaRegistryClients {
     public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     /** Bound on a whole request, response included. */
     public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
+    /** How long a request keeps retrying a registry that cannot be reached before failing; 0 = no retry. */
+    public static final String HTTP_RETRY_MAX_MS = "http.retry.max.ms";
 
     // Confluent defaults to 60 s; a stream thread blocked that long misses its poll deadline.
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    // Rides out a registry restart inside the call, yet gives up well before a stream thread's
+    // exactly-once transaction times out (transaction.timeout.ms, 10 s in Kafka Streams).
+    private static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(5);
     private static final String MOCK_SCHEME = "mock://";
 
     private static final Map<RestClientKey, RestSchemaRegistryClient> REST_CLIENTS = new ConcurrentHashMap<>();
@@ -62,10 +67,11 @@ public final class SchemaRegistryClients {
                 new RestClientKey(
                         withoutCredentials,
                         authorization(configs, urlUserInfo),
-                        duration(configs, HTTP_CONNECT_TIMEOUT_MS),
-                        duration(configs, HTTP_READ_TIMEOUT_MS));
-        return REST_CLIENTS.computeIfAbsent(
-                key, k -> new RestSchemaRegistryClient(k.urls, k.authorization, k.connectTimeout, k.requestTimeout));
+                        duration(configs, HTTP_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
+                        duration(configs, HTTP_READ_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
+                        duration(configs, HTTP_RETRY_MAX_MS, DEFAULT_RETRY_BUDGET, true));
+        return REST_CLIENTS.computeIfAbsent(key, k -> new RestSchemaRegistryClient(
+                k.urls, k.authorization, k.connectTimeout, k.requestTimeout, k.retryBudget));
     }
 
     private static List<String> urls(Map<String, ?> configs) {
@@ -115,21 +121,23 @@ public final class SchemaRegistryClients {
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Duration duration(Map<String, ?> configs, String key) {
+    private static Duration duration(Map<String, ?> configs, String key, Duration defaultValue, boolean zeroAllowed) {
         Object value = configs.get(key);
         if (value == null) {
-            return DEFAULT_TIMEOUT;
+            return defaultValue;
         }
         try {
             long millis = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
-            if (millis <= 0) {
-                throw new NumberFormatException("not positive");
+            if (millis < 0 || millis == 0 && !zeroAllowed) {
+                throw new NumberFormatException("out of range");
             }
             return Duration.ofMillis(millis);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, value, "expected a positive number of milliseconds");
+            throw new ConfigException(key, value, zeroAllowed
+                    ? "expected a number of milliseconds, 0 or more" : "expected a positive number of milliseconds");
         }
     }
 
-    private record RestClientKey(List<String> urls, String authorization, Duration connectTimeout, Duration requestTimeout) {}
+    private record RestClientKey(List<String> urls, String authorization, Duration connectTimeout,
+            Duration requestTimeout, Duration retryBudget) {}
 }

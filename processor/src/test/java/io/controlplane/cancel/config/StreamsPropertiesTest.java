@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 class StreamsPropertiesTest {
@@ -22,7 +21,19 @@ class StreamsPropertiesTest {
         assertThat(props)
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "my.dlq")
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                        LogAndContinueExceptionHandler.class.getName());
+                        RegistryOutageDeserializationHandler.class.getName());
+    }
+
+    @Test
+    void aSchemaRegistryOutageIsHandledAtEveryStepThatAsksTheRegistry() {
+        Properties props = StreamsProperties.from(Map.of());
+        assertThat(props)
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        RegistryOutageDeserializationHandler.class.getName())
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        RegistryOutageProcessingHandler.class.getName())
+                .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        RegistryOutageProductionHandler.class.getName());
     }
 
     @Test

@@ -157,8 +157,48 @@ class RestSchemaRegistryClientTest {
         assertThat(id).isEqualTo(1);
     }
 
+    @Test
+    void ridesOutABrieflyUnavailableRegistryWithinTheRetryBudget() {
+        stub.unavailableRequests.set(2);
+
+        int id = client(stub.url(), Duration.ofSeconds(5)).register("s-value", CancelCommand.getClassSchema());
+
+        assertThat(id).isEqualTo(1);
+        assertThat(stub.requests).hasSize(3);
+    }
+
+    @Test
+    void givesUpOnceTheRetryBudgetIsSpent() {
+        stub.failWithStatus = 503;
+        Duration budget = Duration.ofMillis(500);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> client(stub.url(), budget).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(budget, budget.multipliedBy(4));
+        // paused 100, 200, then the 200 ms left: four tries, not a busy loop
+        assertThat(stub.requests).hasSizeBetween(3, 5);
+    }
+
+    @Test
+    void theRetryBudgetIsConfigurable() {
+        stub.failWithStatus = 503;
+        SchemaRegistryClient noRetry = SchemaRegistryClients.fromConfig(Map.of(
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url(), SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0"));
+
+        assertThatThrownBy(() -> noRetry.schemaById(1)).isExactlyInstanceOf(SchemaRegistryUnavailableException.class);
+
+        assertThat(stub.requests).hasSize(1);
+    }
+
+    /** Tries once: these tests are about what a single failure looks like. */
     private static RestSchemaRegistryClient client(String urls) {
-        return new RestSchemaRegistryClient(List.of(urls.split(",")), null, TIMEOUT, TIMEOUT);
+        return client(urls, Duration.ZERO);
+    }
+
+    private static RestSchemaRegistryClient client(String urls, Duration retryBudget) {
+        return new RestSchemaRegistryClient(List.of(urls.split(",")), null, TIMEOUT, TIMEOUT, retryBudget);
     }
 
     private FramedAvroSerde<CancelCommand> serde(Map<String, String> extraConfig) {

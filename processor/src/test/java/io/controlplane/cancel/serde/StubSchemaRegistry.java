@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,8 @@ final class StubSchemaRegistry implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     volatile int failWithStatus;
+    /** While positive, each request is answered 503 and counts it down: a registry that is restarting. */
+    final AtomicInteger unavailableRequests = new AtomicInteger();
 
     StubSchemaRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -54,6 +57,10 @@ final class StubSchemaRegistry implements AutoCloseable {
         requests.add(exchange.getRequestMethod() + " " + path);
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         authorizations.add(authorization == null ? "" : authorization);
+        if (unavailableRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            reply(exchange, 503, Map.of("error_code", 50300, "message", "restarting"));
+            return;
+        }
         if (failWithStatus != 0) {
             reply(exchange, failWithStatus, Map.of("error_code", failWithStatus * 100, "message", "stub failure"));
             return;

@@ -1,0 +1,22 @@
+package io.controlplane.cancel.config;
+
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Kafka Streams' log-and-continue for processing errors, except for a registry outage. An output
+ * that cannot be encoded for want of the registry fails in the sink, and that failure reaches this
+ * handler through the processor that forwarded it; continuing would drop a decided command.
+ */
+public class RegistryOutageProcessingHandler extends LogAndContinueProcessingExceptionHandler {
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (RegistryOutage.caused(exception)) {
+            RegistryOutage.logRetry("processing", context.topic(), context.partition(), context.offset(), exception);
+            return Response.fail();
+        }
+        return super.handleError(context, record, exception);
+    }
+}

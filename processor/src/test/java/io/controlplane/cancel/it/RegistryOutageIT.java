@@ -1,0 +1,204 @@
+package io.controlplane.cancel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.app.TopicLayout;
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.demo.EmbeddedKafka;
+import io.controlplane.cancel.it.support.ApicurioRegistry;
+import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.Outcomes;
+import io.controlplane.cancel.it.support.TcpProxy;
+import io.controlplane.cancel.it.support.TestSettings;
+import io.controlplane.cancel.serde.SchemaRegistryClients;
+import io.controlplane.cancel.topology.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry becomes unreachable while records arrive that the processor cannot handle without
+ * it: nothing is lost or dead-lettered, every record is decided once the registry is back, and
+ * the processor keeps running. The outage is a cut network (a proxy between processor and
+ * Apicurio), because Apicurio keeps its schemas in memory and a restart would lose them.
+ */
+class RegistryOutageIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private static EmbeddedKafka kafka;
+    private static ApicurioRegistry registry;
+    private static TcpProxy proxy;
+
+    @BeforeAll
+    static void startBrokerRegistryAndProxy() throws Exception {
+        CompletableFuture<ApicurioRegistry> starting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ApicurioRegistry.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        kafka = EmbeddedKafka.start();
+        registry = starting.join();
+        proxy = new TcpProxy(registry.port());
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void recordsNeedingTheRegistryWaitOutTheOutageAndAreDecidedOnceItIsBack() throws Exception {
+        Map<String, Object> settings = TestSettings.processor(kafka.bootstrapServers(),
+                "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
+        // Shorter than each outage below, so that the outage outlasts the client's own retries and
+        // the failed-thread path has to carry it.
+        settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
+        // Kafka Streams replaces a failed thread without its old member leaving the group, so the
+        // new one gets the partitions only when that member's session expires: 45 s by default,
+        // here the broker's minimum.
+        settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        try (var admin = kafka.admin()) {
+            TopicLayout.create(admin, config, 1);
+        }
+        // Upstream producers reach the registry directly: only the processor is cut off.
+        Map<String, Object> producerSettings = new HashMap<>(settings);
+        producerSettings.put("schema.registry.url", registry.ccompatUrl());
+        Topics topics = new Topics(new CancelProcessorConfig(producerSettings));
+
+        try (CancelTraffic traffic = new CancelTraffic(kafka.bootstrapServers(), topics);
+                Outcomes outcomes = new Outcomes(kafka.bootstrapServers(), topics)) {
+            traffic.grant("ops-1", List.of("admin"), List.of("*"));
+            for (String execution : List.of("exec-0", "exec-1", "exec-2", "exec-3")) {
+                traffic.runState(execution, "tenant-a", RunStatus.RUNNING, 1);
+            }
+            traffic.runState("exec-done", "tenant-a", RunStatus.COMPLETED, 5);
+            traffic.cancel("cmd-0", "exec-0", "ops-1");
+            traffic.flush();
+
+            try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
+                // warm: the processor has now cached the input schemas and RunStateChange's id
+                assertThat(outcomes.awaitAtLeast(1, DEADLINE)).isEqualTo(1);
+
+                // Encoding a rejection needs the registry: CancelRejection has not been registered yet.
+                outage(app, () -> {
+                    traffic.cancel("cmd-done", "exec-done", "ops-1");
+                    traffic.flush();
+                });
+                assertThat(outcomes.awaitAtLeast(2, DEADLINE)).isEqualTo(2);
+
+                // Decoding needs the registry: the commands carry a schema id the processor has not seen.
+                int newCommandSchemaId = registry.register(topics.commands.name() + "-value", commandSchemaWithPriority());
+                outage(app, () -> {
+                    for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
+                        traffic.raw(topics.commands.name(), execution,
+                                commandWithPriority(newCommandSchemaId, "cmd-" + execution, execution));
+                    }
+                    traffic.flush();
+                });
+                assertThat(outcomes.awaitAtLeast(5, DEADLINE)).isEqualTo(5);
+
+                outcomes.drain(Duration.ofSeconds(1));
+                assertThat(outcomes.cancellations).extracting(RunStateChange::getExecutionId)
+                        .containsExactlyInAnyOrder("exec-0", "exec-1", "exec-2", "exec-3");
+                assertThat(outcomes.rejections).extracting(CancelRejection::getExecutionId, CancelRejection::getCode)
+                        .containsExactly(Tuple.tuple("exec-done", RejectionCode.ALREADY_TERMINAL));
+                assertThat(outcomes.deadLetters).isEmpty();
+                assertThat(app.isRunning()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Cuts the processor off the registry, produces, waits until a stream thread has failed on the
+     * outage (more than the client's retry budget has passed), then restores the network.
+     */
+    private static void outage(CancelProcessorApp app, Runnable produce) {
+        double failedBefore = failedStreamThreads(app);
+        proxy.cut();
+        try {
+            produce.run();
+            await().atMost(DEADLINE).until(() -> failedStreamThreads(app) > failedBefore);
+        } finally {
+            proxy.restore();
+        }
+    }
+
+    private static double failedStreamThreads(CancelProcessorApp app) {
+        return app.streams().metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("failed-stream-threads") && e.getKey().group().equals("stream-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** CancelCommand as a newer upstream producer might write it: one more optional field. */
+    private static Schema commandSchemaWithPriority() {
+        Schema current = CancelCommand.getClassSchema();
+        List<Schema.Field> fields = new ArrayList<>();
+        current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+        fields.add(new Schema.Field("priority",
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "added by a newer producer", Schema.Field.NULL_DEFAULT_VALUE));
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+    }
+
+    private static byte[] commandWithPriority(int schemaId, String commandId, String executionId) {
+        Schema schema = commandSchemaWithPriority();
+        GenericRecord command = new GenericData.Record(schema);
+        command.put("commandId", commandId);
+        command.put("executionId", executionId);
+        command.put("cancelledBy", "ops-1");
+        command.put("reason", "registry outage test");
+        command.put("requestedAt", Instant.now().toEpochMilli());
+        command.put("traceId", "trace-" + commandId);
+        command.put("priority", "high");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(schema).write(command, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}
