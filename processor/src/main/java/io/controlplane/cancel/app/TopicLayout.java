@@ -1,6 +1,7 @@
 package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.StreamsProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The topics the processor reads and writes, as they should be created: the run-state and grant
  * topics compacted (only the latest value per key matters), all with the same partition count so
- * that commands and run states of one execution meet in one task.
+ * that commands and run states of one execution meet in one task, and the dead-letter topic taking
+ * records larger than the input topics do, since a dead letter is an input record plus error headers.
  */
 public final class TopicLayout {
 
@@ -22,13 +24,15 @@ public final class TopicLayout {
 
     public static List<NewTopic> topics(CancelProcessorConfig config, int partitions) {
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        Map<String, String> deadLetters = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(StreamsProperties.MAX_PRODUCED_RECORD_BYTES));
         return List.of(
                 topic(config.commandsTopic(), partitions, Map.of()),
                 topic(config.runStatesTopic(), partitions, compacted),
                 topic(config.operatorsTopic(), partitions, compacted),
                 topic(config.runStateChangesTopic(), partitions, Map.of()),
                 topic(config.rejectionsTopic(), partitions, Map.of()),
-                topic(config.dlqTopic(), partitions, Map.of()));
+                topic(config.dlqTopic(), partitions, deadLetters));
     }
 
     public static List<String> names(CancelProcessorConfig config) {

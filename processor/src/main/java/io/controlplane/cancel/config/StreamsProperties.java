@@ -2,6 +2,7 @@ package io.controlplane.cancel.config;
 
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Turns the processor's configuration into Kafka Streams properties, with this product's defaults. */
@@ -9,14 +10,23 @@ public final class StreamsProperties {
 
     public static final String DEFAULT_APPLICATION_ID = "controlplane-execution-cancel";
 
+    /**
+     * The largest record the processor produces. A dead letter is an input record, which may be as
+     * large as its topic allows (by default the broker's ~1 MiB), plus the error headers Kafka Streams
+     * adds (a stack trace among them): so twice the broker's default. Under exactly_once_v2 a record
+     * the producer or broker refuses aborts the transaction, and the same input fails again on retry.
+     */
+    public static final int MAX_PRODUCED_RECORD_BYTES = 2 * 1024 * 1024;
+
     private StreamsProperties() {
     }
 
     /**
      * Defaults first, then everything the user set, so that any default can be overridden. The
-     * dead-letter queue is wired to the configured DLQ topic so undecodable input is kept, not lost;
-     * the handlers keep a schema registry outage away from it (the records are fine, and are
-     * processed once the registry answers).
+     * dead-letter queue is wired to the configured DLQ topic so undecodable input is kept, not lost,
+     * and the producer takes dead letters of the largest input; the handlers keep a schema registry
+     * outage away from the dead-letter queue (the records are fine, and are processed once the
+     * registry answers).
      */
     public static Properties from(Map<?, ?> userSettings) {
         CancelProcessorConfig config = new CancelProcessorConfig(userSettings);
@@ -32,6 +42,7 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutageProductionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
         props.putAll(userSettings);
         return props;
     }

@@ -28,9 +28,13 @@ public final class CancelDecider {
         }
         Optional<String> problem = CommandValidation.problem(in.recordKey(), command);
         if (problem.isPresent()) {
+            String cut = CommandValidation.hasOverlongReason(command)
+                    ? " (this rejection's copy of the command keeps only the first "
+                            + CancelPolicy.MAX_REASON_LENGTH + " characters of its reason)"
+                    : "";
             return reject(in, RejectionCode.INVALID_COMMAND,
                     "Expected a cancel command with a commandId, an executionId and a cancelledBy, but "
-                            + problem.get() + ".", null);
+                            + problem.get() + cut + ".", null);
         }
         if (!holdsRequiredRole(in.grant())) {
             // Says nothing of the execution: whether it exists is not the caller's to learn.
@@ -82,6 +86,22 @@ public final class CancelDecider {
         return grant.getTenants().contains(CancelPolicy.ANY_TENANT) || grant.getTenants().contains(tenantId);
     }
 
+    /**
+     * The command as a rejection carries it: an over-long reason cut to the length allowed, so that
+     * the rejection of a command as large as its topic takes still fits on the rejections topic.
+     */
+    private static CancelCommand withReasonCut(CancelCommand command) {
+        if (!CommandValidation.hasOverlongReason(command)) {
+            return command;
+        }
+        String reason = command.getReason();
+        int end = CancelPolicy.MAX_REASON_LENGTH;
+        if (Character.isHighSurrogate(reason.charAt(end - 1))) {
+            end--; // not half a character
+        }
+        return CancelCommand.newBuilder(command).setReason(reason.substring(0, end)).build();
+    }
+
     private static Decision reject(DecisionInput in, RejectionCode code, String message, RunStatus observed) {
         CancelCommand command = in.command();
         return new Decision.Reject(CancelRejection.newBuilder()
@@ -92,7 +112,7 @@ public final class CancelDecider {
                 .setMessage(message)
                 .setObservedStatus(observed)
                 .setRejectedAt(in.now())
-                .setCommand(command)
+                .setCommand(withReasonCut(command))
                 .setTraceId(command.getTraceId())
                 .build());
     }

@@ -20,9 +20,8 @@ public final class CommandValidation {
         if (isBlank(command.getCancelledBy())) {
             return Optional.of("its cancelledBy is missing or blank");
         }
-        String reason = command.getReason();
-        if (reason != null && reason.length() > CancelPolicy.MAX_REASON_LENGTH) {
-            return Optional.of("its reason has " + reason.length() + " characters, more than the "
+        if (hasOverlongReason(command)) {
+            return Optional.of("its reason has " + command.getReason().length() + " characters, more than the "
                     + CancelPolicy.MAX_REASON_LENGTH + " allowed");
         }
         if (recordKey != null && !recordKey.equals(command.getExecutionId())) {
@@ -30,6 +29,10 @@ public final class CommandValidation {
                     + command.getExecutionId() + "'");
         }
         return Optional.empty();
+    }
+
+    public static boolean hasOverlongReason(CancelCommand command) {
+        return command.getReason() != null && command.getReason().length() > CancelPolicy.MAX_REASON_LENGTH;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,17 @@ class StreamsPropertiesTest {
                         RegistryOutageProcessingHandler.class.getName())
                 .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageProductionHandler.class.getName());
+    }
+
+    @Test
+    void producerTakesTheDeadLetterOfTheLargestInputTheBrokerTakesByDefault() {
+        Properties props = StreamsProperties.from(Map.of());
+        // the broker's default message.max.bytes, plus room for the error headers of a dead letter
+        assertThat((Integer) props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))
+                .isEqualTo(StreamsProperties.MAX_PRODUCED_RECORD_BYTES)
+                .isGreaterThan(1024 * 1024 + 12 + 64 * 1024);
+        assertThat(StreamsProperties.from(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "5242880")))
+                .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "5242880");
     }
 
     @Test

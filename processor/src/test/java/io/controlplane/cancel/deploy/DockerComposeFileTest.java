@@ -45,7 +45,8 @@ class DockerComposeFileTest {
     private static final Path DEPLOYED_ENV_FILE = Path.of("deploy", "processor.env");
     private static final String BOOTSTRAP_SERVERS = Settings.environmentNameOf("bootstrap.servers");
     private static final String REGISTRY_URL = Settings.environmentNameOf("schema.registry.url");
-    private static final Pattern TOPIC = Pattern.compile("--topic\\s+(\\S+)\\s+--config\\s+cleanup\\.policy=(\\w+)");
+    private static final Pattern TOPIC = Pattern.compile("create --topic\\s+(\\S+)((?:\\s+--config\\s+\\S+)*)");
+    private static final Pattern TOPIC_CONFIG = Pattern.compile("--config\\s+([^=\\s]+)=(\\S+)");
     private static final Pattern PARTITIONS = Pattern.compile("--partitions\\s+(\\d+)");
 
     private static JsonNode services;
@@ -120,15 +121,18 @@ class DockerComposeFileTest {
         String script = String.join("\n", strings(topics.path("command")));
         assertThat(script).contains("/opt/kafka/bin/kafka-topics.sh", "--create", "--if-not-exists");
 
-        Map<String, String> expected = new HashMap<>();
+        Map<String, Map<String, String>> expected = new HashMap<>();
         for (NewTopic topic : TopicLayout.topics(new CancelProcessorConfig(Map.of()), 1)) {
-            expected.put(topic.name(), topic.configs().getOrDefault(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            Map<String, String> configs = new HashMap<>(topic.configs());
+            configs.putIfAbsent(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            expected.put(topic.name(), configs);
         }
-        Map<String, String> created = new HashMap<>();
+        Map<String, Map<String, String>> created = new HashMap<>();
         Matcher topic = TOPIC.matcher(script);
         while (topic.find()) {
-            assertThat(created.put(topic.group(1), topic.group(2))).as("created twice: %s", topic.group(1)).isNull();
+            Map<String, String> configs = TOPIC_CONFIG.matcher(topic.group(2)).results()
+                    .collect(Collectors.toMap(m -> m.group(1), m -> m.group(2)));
+            assertThat(created.put(topic.group(1), configs)).as("created twice: %s", topic.group(1)).isNull();
         }
         assertThat(created).containsExactlyInAnyOrderEntriesOf(expected);
 

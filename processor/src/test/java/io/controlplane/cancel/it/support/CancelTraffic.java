@@ -8,10 +8,12 @@ import io.controlplane.cancel.topology.Topics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -49,8 +51,9 @@ public final class CancelTraffic implements AutoCloseable {
         send(topics.commands, key, command);
     }
 
-    public void raw(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+    /** @return where the record landed, for matching it with what the processor made of it */
+    public Future<RecordMetadata> raw(String topic, String key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key, value));
     }
 
     public <V extends SpecificRecord> void send(Topics.Topic<V> topic, String key, V value) {

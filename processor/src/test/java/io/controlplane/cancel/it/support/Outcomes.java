@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,11 +45,27 @@ public final class Outcomes implements AutoCloseable {
 
     /** Polls until at least {@code expected} outcomes arrived or the deadline passed; returns the total. */
     public int awaitAtLeast(int expected, Duration timeout) {
+        awaitUntil(() -> total() >= expected, timeout);
+        return total();
+    }
+
+    /** Polls until {@code done} holds or the deadline passed; returns whether it holds. */
+    public boolean awaitUntil(BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (total() < expected && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             poll(Duration.ofMillis(200));
         }
-        return total();
+        return done.getAsBoolean();
+    }
+
+    /** The cancellations decided for {@code commandId}, as read so far. */
+    public List<RunStateChange> cancellationsOf(String commandId) {
+        return cancellations.stream().filter(c -> commandId.equals(c.getCommandId())).toList();
+    }
+
+    /** The rejections of {@code commandId}, as read so far. */
+    public List<CancelRejection> rejectionsOf(String commandId) {
+        return rejections.stream().filter(r -> commandId.equals(r.getCommandId())).toList();
     }
 
     /** Keeps polling for {@code quiet} to catch anything beyond what was expected. */
