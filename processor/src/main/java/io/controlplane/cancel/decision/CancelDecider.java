@@ -28,9 +28,9 @@ public final class CancelDecider {
         }
         Optional<String> problem = CommandValidation.problem(in.recordKey(), command);
         if (problem.isPresent()) {
-            String cut = CommandValidation.hasOverlongReason(command)
-                    ? " (this rejection's copy of the command keeps only the first "
-                            + CancelPolicy.MAX_REASON_LENGTH + " characters of its reason)"
+            String cut = CommandValidation.hasOverlongText(in.recordKey(), command)
+                    ? " (this rejection keeps only the first " + CancelPolicy.MAX_ID_LENGTH
+                            + " characters of an id and " + CancelPolicy.MAX_REASON_LENGTH + " of the reason)"
                     : "";
             return reject(in, RejectionCode.INVALID_COMMAND,
                     "Expected a cancel command with a commandId, an executionId and a cancelledBy, but "
@@ -86,34 +86,18 @@ public final class CancelDecider {
         return grant.getTenants().contains(CancelPolicy.ANY_TENANT) || grant.getTenants().contains(tenantId);
     }
 
-    /**
-     * The command as a rejection carries it: an over-long reason cut to the length allowed, so that
-     * the rejection of a command as large as its topic takes still fits on the rejections topic.
-     */
-    private static CancelCommand withReasonCut(CancelCommand command) {
-        if (!CommandValidation.hasOverlongReason(command)) {
-            return command;
-        }
-        String reason = command.getReason();
-        int end = CancelPolicy.MAX_REASON_LENGTH;
-        if (Character.isHighSurrogate(reason.charAt(end - 1))) {
-            end--; // not half a character
-        }
-        return CancelCommand.newBuilder(command).setReason(reason.substring(0, end)).build();
-    }
-
     private static Decision reject(DecisionInput in, RejectionCode code, String message, RunStatus observed) {
         CancelCommand command = in.command();
         return new Decision.Reject(CancelRejection.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setExecutionId(command.getExecutionId())
-                .setCancelledBy(command.getCancelledBy())
+                .setCommandId(RejectionCopy.id(command.getCommandId()))
+                .setExecutionId(RejectionCopy.id(command.getExecutionId()))
+                .setCancelledBy(RejectionCopy.id(command.getCancelledBy()))
                 .setCode(code)
                 .setMessage(message)
                 .setObservedStatus(observed)
                 .setRejectedAt(in.now())
-                .setCommand(withReasonCut(command))
-                .setTraceId(command.getTraceId())
+                .setCommand(RejectionCopy.of(command))
+                .setTraceId(RejectionCopy.id(command.getTraceId()))
                 .build());
     }
 }

@@ -20,9 +20,14 @@ public final class CommandValidation {
         if (isBlank(command.getCancelledBy())) {
             return Optional.of("its cancelledBy is missing or blank");
         }
-        if (hasOverlongReason(command)) {
-            return Optional.of("its reason has " + command.getReason().length() + " characters, more than the "
-                    + CancelPolicy.MAX_REASON_LENGTH + " allowed");
+        Optional<String> overlong = overlong("commandId", command.getCommandId(), CancelPolicy.MAX_ID_LENGTH)
+                .or(() -> overlong("executionId", command.getExecutionId(), CancelPolicy.MAX_ID_LENGTH))
+                .or(() -> overlong("cancelledBy", command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH))
+                .or(() -> overlong("traceId", command.getTraceId(), CancelPolicy.MAX_ID_LENGTH))
+                .or(() -> overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH))
+                .or(() -> overlong("reason", command.getReason(), CancelPolicy.MAX_REASON_LENGTH));
+        if (overlong.isPresent()) {
+            return overlong;
         }
         if (recordKey != null && !recordKey.equals(command.getExecutionId())) {
             return Optional.of("its record key '" + recordKey + "' is not its executionId '"
@@ -31,8 +36,21 @@ public final class CommandValidation {
         return Optional.empty();
     }
 
-    public static boolean hasOverlongReason(CancelCommand command) {
-        return command.getReason() != null && command.getReason().length() > CancelPolicy.MAX_REASON_LENGTH;
+    /** Whether any text of the command (or its key) is longer than a rejection copies. */
+    public static boolean hasOverlongText(String recordKey, CancelCommand command) {
+        return RejectionCopy.isOverlong(command.getCommandId(), CancelPolicy.MAX_ID_LENGTH)
+                || RejectionCopy.isOverlong(command.getExecutionId(), CancelPolicy.MAX_ID_LENGTH)
+                || RejectionCopy.isOverlong(command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH)
+                || RejectionCopy.isOverlong(command.getTraceId(), CancelPolicy.MAX_ID_LENGTH)
+                || RejectionCopy.isOverlong(recordKey, CancelPolicy.MAX_ID_LENGTH)
+                || RejectionCopy.isOverlong(command.getReason(), CancelPolicy.MAX_REASON_LENGTH);
+    }
+
+    private static Optional<String> overlong(String field, String value, int max) {
+        if (!RejectionCopy.isOverlong(value, max)) {
+            return Optional.empty();
+        }
+        return Optional.of("its " + field + " has " + value.length() + " characters, more than the " + max + " allowed");
     }
 
     /**

@@ -145,7 +145,7 @@ final class CommandEvaluator {
             }
             log.debug("Rejected command {} for execution {}: {} (traceId {})", command.getCommandId(),
                     command.getExecutionId(), reject.rejection().getCode(), command.getTraceId());
-            context.forward(new Record<>(command.getExecutionId(), reject.rejection(), now));
+            context.forward(new Record<>(reject.rejection().getExecutionId(), reject.rejection(), now));
         }
     }
 }

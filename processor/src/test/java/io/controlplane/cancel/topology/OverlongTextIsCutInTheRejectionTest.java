@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
  * A rejection carries the command it rejects, but never with more reason than a command may have:
  * the rejection of a command as large as its topic takes must still fit on the rejections topic.
  */
-class OverlongReasonIsCutInTheRejectionTest {
+class OverlongTextIsCutInTheRejectionTest {
 
-    private static final String CUT = " (this rejection's copy of the command keeps only the first 1024 characters"
-            + " of its reason).";
+    private static final String CUT = " (this rejection keeps only the first 256 characters of an id and 1024 of"
+            + " the reason).";
 
     private final CancelDriver cancel = new CancelDriver();
 
@@ -87,7 +87,44 @@ class OverlongReasonIsCutInTheRejectionTest {
 
         CancelRejection rejection = onlyRejection();
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
-        assertThat(rejection.getMessage()).doesNotContain("copy of the command");
+        assertThat(rejection.getMessage()).doesNotContain("keeps only");
         assertThat(rejection.getCommand()).isEqualTo(command);
+    }
+
+    @Test
+    void megabyteTraceIdIsRejectedAndCutWhereverTheRejectionRepeatsIt() {
+        CancelCommand command = withReason("c1", null);
+        command.setTraceId("t".repeat(600_000));
+        cancel.send("run-1", command);
+
+        CancelRejection rejection = onlyRejection();
+        assertThat(rejection.getMessage()).contains("its traceId has 600000 characters, more than the 256 allowed");
+        assertThat(rejection.getTraceId()).hasSize(256);
+        assertThat(rejection.getCommand().getTraceId()).hasSize(256);
+        assertThat(cancel.topics.rejections.valueSerde().serializer()
+                .serialize(cancel.topics.rejections.name(), rejection).length).isLessThan(4 * 1024);
+    }
+
+    @Test
+    void megabyteKeyIsRejectedWithoutRepeatingIt() {
+        cancel.send("k".repeat(1_000_000), withReason("c1", null));
+
+        CancelRejection rejection = onlyRejection();
+        assertThat(rejection.getMessage()).contains("its record key has 1000000 characters, more than the 256 allowed");
+        assertThat(rejection.getMessage()).hasSizeLessThan(400);
+    }
+
+    @Test
+    void overlongIdsAreInvalidAndCutInTheRejectionsFields() {
+        String longId = "e".repeat(300);
+        cancel.send(null, cancel.command("c".repeat(257), longId, "a".repeat(5_000)));
+
+        CancelRejection rejection = onlyRejection();
+        assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
+        assertThat(rejection.getMessage()).contains("its commandId has 257 characters, more than the 256 allowed");
+        assertThat(rejection.getCommandId()).hasSize(256);
+        assertThat(rejection.getExecutionId()).isEqualTo(longId.substring(0, 256));
+        assertThat(rejection.getCancelledBy()).hasSize(256);
+        assertThat(rejection.getCommand().getCancelledBy()).hasSize(256);
     }
 }
