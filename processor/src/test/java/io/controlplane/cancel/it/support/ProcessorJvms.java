@@ -1,0 +1,99 @@
+package io.controlplane.cancel.it.support;
+
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The processor JVMs of one test: started by name, each name with a state directory of its own
+ * (a restart under the same name finds its disk again), killed after the test. Their output goes
+ * to {@code target/it-logs/<class>/<test>/}, and is printed only if the test failed.
+ */
+public final class ProcessorJvms implements BeforeEachCallback, AfterEachCallback, TestWatcher {
+
+    private final List<ProcessorJvm> started = new ArrayList<>();
+    private Path logDir;
+    private Path stateRoot;
+
+    /**
+     * The deployed settings pointed at this test's broker and registry, with what makes a crash
+     * cheap to wait out: a dead member leaves the group after 6 s (the broker's minimum) instead
+     * of 45 s, and commands for unknown executions are rejected after 3 s.
+     */
+    public static Map<String, Object> settings(String bootstrapServers, String registryUrl) {
+        Map<String, Object> settings = new HashMap<>(TestSettings.processor(bootstrapServers, registryUrl));
+        settings.remove(StreamsConfig.STATE_DIR_CONFIG);
+        settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, 3_000);
+        settings.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6_000);
+        settings.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_500);
+        return settings;
+    }
+
+    /** Starts the jar as processor {@code name}, on {@code settings} plus its own state directory. */
+    public ProcessorJvm start(String name, Map<String, Object> settings) throws IOException {
+        Map<String, Object> own = new HashMap<>(settings);
+        own.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.resolve(name).toString());
+        long earlier = started.stream().filter(jvm -> jvm.name().equals(name)).count();
+        ProcessorJvm jvm = ProcessorJvm.launch(name, own, logDir.resolve(name + "-" + (earlier + 1)));
+        started.add(jvm);
+        return jvm;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        logDir = Path.of("target", "it-logs", context.getRequiredTestClass().getSimpleName(),
+                context.getRequiredTestMethod().getName());
+        deleteRecursively(logDir);
+        stateRoot = Files.createTempDirectory("cancel-it-jvm-state");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        for (ProcessorJvm jvm : started) {
+            if (jvm.isAlive()) {
+                jvm.kill();
+            }
+        }
+        deleteRecursively(stateRoot);
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        for (ProcessorJvm jvm : started) {
+            System.out.println("===== output of processor JVM " + jvm.log() + " =====");
+            try {
+                System.out.println(Files.readString(jvm.log()));
+            } catch (IOException e) {
+                System.out.println("(unreadable: " + e + ")");
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
