@@ -45,6 +45,11 @@ public final class CancelProcessorApp implements AutoCloseable {
                 props.get(StreamsConfig.APPLICATION_ID_CONFIG), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 config.policy().requiredRole(), config.notFoundGrace().toMillis(), config.dedupRetention().toMillis());
 
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            log.warn("processing.guarantee={} can lose outcomes in a crash: the decided-commands store may be "
+                    + "written before the outcome it stands for, and the repeat is then dropped as a duplicate; "
+                    + "use exactly_once_v2", props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        }
         KafkaStreams streams = new KafkaStreams(CancelTopology.build(config), props);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped.

@@ -35,7 +35,6 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,10 +88,6 @@ class RegistryOutageIT {
         // Shorter than each outage below, so that the outage outlasts the client's own retries and
         // the failed-thread path has to carry it.
         settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
-        // Kafka Streams replaces a failed thread without its old member leaving the group, so the
-        // new one gets the partitions only when that member's session expires: 45 s by default,
-        // here the broker's minimum.
-        settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         try (var admin = kafka.admin()) {
             TopicLayout.create(admin, config, 1);

@@ -29,16 +29,13 @@ public final class ProcessorJvms implements BeforeEachCallback, AfterEachCallbac
     private Path stateRoot;
 
     /**
-     * The deployed settings pointed at this test's broker and registry, with what makes a crash
-     * cheap to wait out: a dead member leaves the group after 6 s (the broker's minimum) instead
-     * of 45 s, and commands for unknown executions are rejected after 3 s.
+     * The deployed settings (whose session timeout bounds how long a crash is waited out) pointed
+     * at this test's broker and registry; commands for unknown executions are rejected after 3 s.
      */
     public static Map<String, Object> settings(String bootstrapServers, String registryUrl) {
         Map<String, Object> settings = new HashMap<>(TestSettings.processor(bootstrapServers, registryUrl));
         settings.remove(StreamsConfig.STATE_DIR_CONFIG);
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, 3_000);
-        settings.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6_000);
-        settings.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_500);
         return settings;
     }
 
