@@ -1,7 +1,6 @@
 package io.controlplane.cancel.demo;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
@@ -55,9 +54,7 @@ public final class Demo {
             Map<String, Object> settings = settings(kafka.bootstrapServers());
             CancelProcessorConfig config = new CancelProcessorConfig(settings);
             Topics topics = new Topics(config);
-            try (var admin = kafka.admin()) {
-                TopicLayout.create(admin, config, 3);
-            }
+            kafka.createTopics(config, 3);
             List<String> expected = produceScenario(settings, topics);
             out.println("Starting the processor (exactly_once_v2, grace " + GRACE.toSeconds() + " s) ...");
             try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {

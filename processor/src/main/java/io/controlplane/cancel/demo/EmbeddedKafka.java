@@ -1,5 +1,7 @@
 package io.controlplane.cancel.demo;
 
+import io.controlplane.cancel.app.TopicLayout;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -48,6 +50,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Admin admin() {
         return cluster.admin();
+    }
+
+    /** The processor's topics as TopicLayout lays them out, those that do not exist yet. */
+    public void createTopics(CancelProcessorConfig config, int partitions) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            TopicLayout.create(admin, config, partitions);
+        }
     }
 
     /** Kafka's own test kit, for what only it can do (e.g. restarting the broker). */

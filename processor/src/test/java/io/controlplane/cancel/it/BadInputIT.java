@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
@@ -30,7 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -78,9 +76,7 @@ class BadInputIT {
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         topics = new Topics(config);
-        try (Admin admin = kafka.admin()) {
-            TopicLayout.create(admin, config, 3);
-        }
+        kafka.createTopics(config, 3);
         traffic = new CancelTraffic(kafka.bootstrapServers(), topics);
         traffic.grant("alice", List.of("admin"), List.of(TENANT));
         for (String run : List.of("run-garbage", "run-unknown-id", "run-wrong-schema", "run-big-value",

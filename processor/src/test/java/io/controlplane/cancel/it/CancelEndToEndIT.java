@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
@@ -23,7 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,9 +51,7 @@ class CancelEndToEndIT {
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, String.valueOf(GRACE.toMillis()));
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         Topics topics = new Topics(config);
-        try (Admin admin = kafka.admin()) {
-            TopicLayout.create(admin, config, 3);
-        }
+        kafka.createTopics(config, 3);
         traffic = new CancelTraffic(kafka.bootstrapServers(), topics);
         // Upstream state exists before the commands that refer to it.
         traffic.grant("alice", List.of("admin"), List.of(TENANT));

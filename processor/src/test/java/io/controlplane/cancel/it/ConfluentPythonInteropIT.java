@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
@@ -80,9 +79,7 @@ class ConfluentPythonInteropIT {
     void commandsFromConfluentsProducerAreDecidedAndItsDeserializerReadsTheOutcomes() throws Exception {
         Map<String, Object> settings = TestSettings.processor(kafka.bootstrapServers(), registry.ccompatUrl());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        try (var admin = kafka.admin()) {
-            TopicLayout.create(admin, config, 1);
-        }
+        kafka.createTopics(config, 1);
         Topics topics = new Topics(config);
         // the state the script's commands are decided against (see its docstring)
         try (CancelTraffic traffic = new CancelTraffic(kafka.bootstrapServers(), topics)) {

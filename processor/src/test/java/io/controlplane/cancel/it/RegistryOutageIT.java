@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
@@ -89,9 +88,7 @@ class RegistryOutageIT {
         // the failed-thread path has to carry it.
         settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        try (var admin = kafka.admin()) {
-            TopicLayout.create(admin, config, 1);
-        }
+        kafka.createTopics(config, 1);
         // Upstream producers reach the registry directly: only the processor is cut off.
         Map<String, Object> producerSettings = new HashMap<>(settings);
         producerSettings.put("schema.registry.url", registry.ccompatUrl());

@@ -3,7 +3,6 @@ package io.controlplane.cancel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
@@ -60,9 +59,7 @@ class SchemaRegistryIT {
     void commandsWrittenThroughApicurioAreDecidedAndTheOutputsCarryApicurioIds() throws Exception {
         Map<String, Object> settings = TestSettings.processor(kafka.bootstrapServers(), registry.ccompatUrl());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        try (var admin = kafka.admin()) {
-            TopicLayout.create(admin, config, 1);
-        }
+        kafka.createTopics(config, 1);
         // The same registry spelt with a trailing slash: the test's serdes get a client and cache of
         // their own, so the processor must fetch the commands' schema from Apicurio by id itself.
         Map<String, Object> clientSettings = new HashMap<>(settings);

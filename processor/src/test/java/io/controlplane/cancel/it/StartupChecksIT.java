@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.app.StartupException;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.cli.CancelProcessorCli;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.demo.EmbeddedKafka;
@@ -81,9 +80,7 @@ class StartupChecksIT {
                 CancelProcessorConfig.REJECTIONS_TOPIC, CancelProcessorConfig.DLQ_TOPIC)) {
             settings.put(topicKey, "registry-check." + topicKey);
         }
-        try (var admin = kafka.admin()) {
-            TopicLayout.create(admin, new CancelProcessorConfig(settings), 1);
-        }
+        kafka.createTopics(new CancelProcessorConfig(settings), 1);
         assertThatThrownBy(() -> CancelProcessorApp.start(settings))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("Schema registry at http://127.0.0.1:")

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
@@ -56,9 +55,7 @@ class WaitingCommandsRestartIT {
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, Duration.ofMinutes(2).toMillis());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         Topics topics = new Topics(config);
-        try (var admin = kafka.admin()) {
-            TopicLayout.create(admin, config, 3);
-        }
+        kafka.createTopics(config, 3);
 
         try (CancelTraffic traffic = new CancelTraffic(kafka.bootstrapServers(), topics);
              Outcomes outcomes = new Outcomes(kafka.bootstrapServers(), topics)) {
