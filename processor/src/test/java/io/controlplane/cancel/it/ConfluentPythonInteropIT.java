@@ -9,6 +9,7 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.demo.EmbeddedKafka;
 import io.controlplane.cancel.it.support.ApicurioRegistry;
+import io.controlplane.cancel.it.support.KafkaWithRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.RawRecords;
 import io.controlplane.cancel.it.support.TestSettings;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +43,7 @@ class ConfluentPythonInteropIT {
     private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
             + " apt-get install -y python3-confluent-kafka python3-avro (.ci/run does)";
 
+    private static KafkaWithRegistry stack;
     private static EmbeddedKafka kafka;
     private static ApicurioRegistry registry;
 
@@ -54,24 +55,15 @@ class ConfluentPythonInteropIT {
             }
             Assumptions.abort(INSTALL_HINT + "; skipped outside CI");
         }
-        CompletableFuture<ApicurioRegistry> starting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistry.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        kafka = EmbeddedKafka.start();
-        registry = starting.join();
+        stack = KafkaWithRegistry.start();
+        kafka = stack.kafka;
+        registry = stack.registry;
     }
 
     @AfterAll
     static void stopBrokerAndRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

@@ -12,6 +12,7 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.demo.EmbeddedKafka;
 import io.controlplane.cancel.it.support.ApicurioRegistry;
+import io.controlplane.cancel.it.support.KafkaWithRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.TcpProxy;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -49,21 +49,16 @@ class RegistryOutageIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
+    private static KafkaWithRegistry stack;
     private static EmbeddedKafka kafka;
     private static ApicurioRegistry registry;
     private static TcpProxy proxy;
 
     @BeforeAll
     static void startBrokerRegistryAndProxy() throws Exception {
-        CompletableFuture<ApicurioRegistry> starting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistry.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        kafka = EmbeddedKafka.start();
-        registry = starting.join();
+        stack = KafkaWithRegistry.start();
+        kafka = stack.kafka;
+        registry = stack.registry;
         proxy = new TcpProxy(registry.port());
     }
 
@@ -72,11 +67,8 @@ class RegistryOutageIT {
         if (proxy != null) {
             proxy.close();
         }
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

@@ -10,6 +10,7 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.demo.EmbeddedKafka;
 import io.controlplane.cancel.it.support.ApicurioRegistry;
+import io.controlplane.cancel.it.support.KafkaWithRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.RawRecords;
 import io.controlplane.cancel.it.support.TestSettings;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,29 +29,21 @@ class SchemaRegistryIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
+    private static KafkaWithRegistry stack;
     private static EmbeddedKafka kafka;
     private static ApicurioRegistry registry;
 
     @BeforeAll
     static void startBrokerAndRegistry() throws Exception {
-        CompletableFuture<ApicurioRegistry> starting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistry.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        kafka = EmbeddedKafka.start();
-        registry = starting.join();
+        stack = KafkaWithRegistry.start();
+        kafka = stack.kafka;
+        registry = stack.registry;
     }
 
     @AfterAll
     static void stopBrokerAndRegistry() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
