@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -156,7 +157,8 @@ public final class Demo {
             CancelRejection rejection = topics.rejections.valueSerde().deserializer()
                     .deserialize(record.topic(), record.value());
             return new String[] {rejection.getCommandId(), rejection.getExecutionId(),
-                String.valueOf(rejection.getCancelledBy()), rejection.getCode().name(), rejection.getMessage()};
+                Objects.requireNonNullElse(rejection.getCancelledBy(), "-"), rejection.getCode().name(),
+                rejection.getMessage()};
         }
         String error = new String(record.headers().lastHeader("__streams.errors.message").value(),
                 StandardCharsets.UTF_8);
