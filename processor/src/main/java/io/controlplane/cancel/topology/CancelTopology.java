@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
+import io.controlplane.cancel.config.StreamsProperties;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -33,7 +36,9 @@ public final class CancelTopology {
         CancelDecider decider = new CancelDecider(config.policy());
         Duration grace = config.notFoundGrace();
         Duration retention = config.dedupRetention();
-        StreamsBuilder builder = new StreamsBuilder();
+        // Built with the application's own settings: StreamsBuilder() alone reads a default config.
+        StreamsBuilder builder = new StreamsBuilder(
+                new TopologyConfig(new StreamsConfig(StreamsProperties.from(config.originals()))));
 
         // Grants are keyed by actor, not by execution, so every instance keeps all of them.
         builder.globalTable(topics.operators.name(),
