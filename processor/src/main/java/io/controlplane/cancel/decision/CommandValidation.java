@@ -20,12 +20,7 @@ public final class CommandValidation {
         if (isBlank(command.getCancelledBy())) {
             return Optional.of("its cancelledBy is missing or blank");
         }
-        Optional<String> overlong = overlong("commandId", command.getCommandId(), CancelPolicy.MAX_ID_LENGTH)
-                .or(() -> overlong("executionId", command.getExecutionId(), CancelPolicy.MAX_ID_LENGTH))
-                .or(() -> overlong("cancelledBy", command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH))
-                .or(() -> overlong("traceId", command.getTraceId(), CancelPolicy.MAX_ID_LENGTH))
-                .or(() -> overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH))
-                .or(() -> overlong("reason", command.getReason(), CancelPolicy.MAX_REASON_LENGTH));
+        Optional<String> overlong = overlongText(recordKey, command);
         if (overlong.isPresent()) {
             return overlong;
         }
@@ -38,19 +33,36 @@ public final class CommandValidation {
 
     /** Whether any text of the command (or its key) is longer than a rejection copies. */
     public static boolean hasOverlongText(String recordKey, CancelCommand command) {
-        return RejectionCopy.isOverlong(command.getCommandId(), CancelPolicy.MAX_ID_LENGTH)
-                || RejectionCopy.isOverlong(command.getExecutionId(), CancelPolicy.MAX_ID_LENGTH)
-                || RejectionCopy.isOverlong(command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH)
-                || RejectionCopy.isOverlong(command.getTraceId(), CancelPolicy.MAX_ID_LENGTH)
-                || RejectionCopy.isOverlong(recordKey, CancelPolicy.MAX_ID_LENGTH)
-                || RejectionCopy.isOverlong(command.getReason(), CancelPolicy.MAX_REASON_LENGTH);
+        return overlongText(recordKey, command).isPresent();
     }
 
-    private static Optional<String> overlong(String field, String value, int max) {
-        if (!RejectionCopy.isOverlong(value, max)) {
-            return Optional.empty();
+    /** The one list of bounded texts, so that what is refused and what a rejection cuts cannot drift apart. */
+    private static Optional<String> overlongText(String recordKey, CancelCommand command) {
+        String problem = overlong("commandId", command.getCommandId(), CancelPolicy.MAX_ID_LENGTH);
+        if (problem == null) {
+            problem = overlong("executionId", command.getExecutionId(), CancelPolicy.MAX_ID_LENGTH);
         }
-        return Optional.of("its " + field + " has " + value.length() + " characters, more than the " + max + " allowed");
+        if (problem == null) {
+            problem = overlong("cancelledBy", command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH);
+        }
+        if (problem == null) {
+            problem = overlong("traceId", command.getTraceId(), CancelPolicy.MAX_ID_LENGTH);
+        }
+        if (problem == null) {
+            problem = overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH);
+        }
+        if (problem == null) {
+            problem = overlong("reason", command.getReason(), CancelPolicy.MAX_REASON_LENGTH);
+        }
+        return Optional.ofNullable(problem);
+    }
+
+    /** The problem as the end of a sentence, or null if {@code value} is within {@code max}. */
+    private static String overlong(String field, String value, int max) {
+        if (!RejectionCopy.isOverlong(value, max)) {
+            return null;
+        }
+        return "its " + field + " has " + value.length() + " characters, more than the " + max + " allowed";
     }
 
     /**
