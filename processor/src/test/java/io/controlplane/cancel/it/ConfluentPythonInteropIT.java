@@ -7,8 +7,6 @@ import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
-import io.controlplane.cancel.demo.EmbeddedKafka;
-import io.controlplane.cancel.it.support.ApicurioRegistry;
 import io.controlplane.cancel.it.support.KafkaWithRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.RawRecords;
@@ -44,8 +42,6 @@ class ConfluentPythonInteropIT {
             + " apt-get install -y python3-confluent-kafka python3-avro (.ci/run does)";
 
     private static KafkaWithRegistry stack;
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
 
     @BeforeAll
     static void requireConfluentsClientThenStartBrokerAndRegistry() throws Exception {
@@ -56,8 +52,6 @@ class ConfluentPythonInteropIT {
             Assumptions.abort(INSTALL_HINT + "; skipped outside CI");
         }
         stack = KafkaWithRegistry.start();
-        kafka = stack.kafka;
-        registry = stack.registry;
     }
 
     @AfterAll
@@ -69,12 +63,13 @@ class ConfluentPythonInteropIT {
 
     @Test
     void commandsFromConfluentsProducerAreDecidedAndItsDeserializerReadsTheOutcomes() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(kafka.bootstrapServers(), registry.ccompatUrl());
+        Map<String, Object> settings =
+                TestSettings.processor(stack.kafka.bootstrapServers(), stack.registry.ccompatUrl());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        kafka.createTopics(config, 1);
+        stack.kafka.createTopics(config, 1);
         Topics topics = new Topics(config);
         // the state the script's commands are decided against (see its docstring)
-        try (CancelTraffic traffic = new CancelTraffic(kafka.bootstrapServers(), topics)) {
+        try (CancelTraffic traffic = new CancelTraffic(stack.kafka.bootstrapServers(), topics)) {
             traffic.grant("ops-py", List.of("admin"), List.of("*"));
             traffic.runState("exec-py-run", "tenant-py", RunStatus.RUNNING, 2);
             traffic.runState("exec-py-done", "tenant-py", RunStatus.COMPLETED, 4);
@@ -89,10 +84,10 @@ class ConfluentPythonInteropIT {
 
         assertThat(exitCode).as("confluent_interop.py exit code; its output:%n%s", Files.readString(SCRIPT_LOG))
                 .isZero();
-        List<ConsumerRecord<String, byte[]>> written = RawRecords.read(kafka.bootstrapServers(),
+        List<ConsumerRecord<String, byte[]>> written = RawRecords.read(stack.kafka.bootstrapServers(),
                 List.of(topics.commands.name()), 3, Duration.ofSeconds(30));
         assertThat(written).hasSize(3);
-        int pythonSchemaId = registry.latestId(topics.commands.name() + "-value");
+        int pythonSchemaId = stack.registry.latestId(topics.commands.name() + "-value");
         for (ConsumerRecord<String, byte[]> record : written) {
             assertThat(RawRecords.schemaId(record.value())).isEqualTo(pythonSchemaId);
             CancelCommand command = topics.commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -107,8 +102,8 @@ class ConfluentPythonInteropIT {
 
     private int runScript(CancelProcessorConfig config) throws IOException, InterruptedException {
         Process script = new ProcessBuilder(List.of(PYTHON, SCRIPT.toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--schema-registry-url", registry.ccompatUrl(),
+                "--bootstrap-servers", stack.kafka.bootstrapServers(),
+                "--schema-registry-url", stack.registry.ccompatUrl(),
                 "--command-schema", COMMAND_SCHEMA.toString(),
                 "--commands-topic", config.commandsTopic(),
                 "--run-state-changes-topic", config.runStateChangesTopic(),

@@ -10,8 +10,6 @@ import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
-import io.controlplane.cancel.demo.EmbeddedKafka;
-import io.controlplane.cancel.it.support.ApicurioRegistry;
 import io.controlplane.cancel.it.support.KafkaWithRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.Outcomes;
@@ -50,16 +48,12 @@ class RegistryOutageIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private static KafkaWithRegistry stack;
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
     private static TcpProxy proxy;
 
     @BeforeAll
     static void startBrokerRegistryAndProxy() throws Exception {
         stack = KafkaWithRegistry.start();
-        kafka = stack.kafka;
-        registry = stack.registry;
-        proxy = new TcpProxy(registry.port());
+        proxy = new TcpProxy(stack.registry.port());
     }
 
     @AfterAll
@@ -74,20 +68,20 @@ class RegistryOutageIT {
 
     @Test
     void recordsNeedingTheRegistryWaitOutTheOutageAndAreDecidedOnceItIsBack() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(kafka.bootstrapServers(),
+        Map<String, Object> settings = TestSettings.processor(stack.kafka.bootstrapServers(),
                 "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
         // Shorter than each outage below, so that the outage outlasts the client's own retries and
         // the failed-thread path has to carry it.
         settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        kafka.createTopics(config, 1);
+        stack.kafka.createTopics(config, 1);
         // Upstream producers reach the registry directly: only the processor is cut off.
         Map<String, Object> producerSettings = new HashMap<>(settings);
-        producerSettings.put("schema.registry.url", registry.ccompatUrl());
+        producerSettings.put("schema.registry.url", stack.registry.ccompatUrl());
         Topics topics = new Topics(new CancelProcessorConfig(producerSettings));
 
-        try (CancelTraffic traffic = new CancelTraffic(kafka.bootstrapServers(), topics);
-                Outcomes outcomes = new Outcomes(kafka.bootstrapServers(), topics)) {
+        try (CancelTraffic traffic = new CancelTraffic(stack.kafka.bootstrapServers(), topics);
+                Outcomes outcomes = new Outcomes(stack.kafka.bootstrapServers(), topics)) {
             traffic.grant("ops-1", List.of("admin"), List.of("*"));
             for (String execution : List.of("exec-0", "exec-1", "exec-2", "exec-3")) {
                 traffic.runState(execution, "tenant-a", RunStatus.RUNNING, 1);
@@ -108,7 +102,8 @@ class RegistryOutageIT {
                 assertThat(outcomes.awaitAtLeast(2, DEADLINE)).isEqualTo(2);
 
                 // Decoding needs the registry: the commands carry a schema id the processor has not seen.
-                int newCommandSchemaId = registry.register(topics.commands.name() + "-value", commandSchemaWithPriority());
+                int newCommandSchemaId =
+                        stack.registry.register(topics.commands.name() + "-value", commandSchemaWithPriority());
                 outage(app, () -> {
                     for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
                         traffic.raw(topics.commands.name(), execution,

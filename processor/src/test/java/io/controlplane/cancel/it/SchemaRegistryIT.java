@@ -8,8 +8,6 @@ import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
-import io.controlplane.cancel.demo.EmbeddedKafka;
-import io.controlplane.cancel.it.support.ApicurioRegistry;
 import io.controlplane.cancel.it.support.KafkaWithRegistry;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.RawRecords;
@@ -30,14 +28,10 @@ class SchemaRegistryIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private static KafkaWithRegistry stack;
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
 
     @BeforeAll
     static void startBrokerAndRegistry() throws Exception {
         stack = KafkaWithRegistry.start();
-        kafka = stack.kafka;
-        registry = stack.registry;
     }
 
     @AfterAll
@@ -49,15 +43,16 @@ class SchemaRegistryIT {
 
     @Test
     void commandsWrittenThroughApicurioAreDecidedAndTheOutputsCarryApicurioIds() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(kafka.bootstrapServers(), registry.ccompatUrl());
+        Map<String, Object> settings =
+                TestSettings.processor(stack.kafka.bootstrapServers(), stack.registry.ccompatUrl());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        kafka.createTopics(config, 1);
+        stack.kafka.createTopics(config, 1);
         // The same registry spelt with a trailing slash: the test's serdes get a client and cache of
         // their own, so the processor must fetch the commands' schema from Apicurio by id itself.
         Map<String, Object> clientSettings = new HashMap<>(settings);
-        clientSettings.put("schema.registry.url", registry.ccompatUrl() + "/");
+        clientSettings.put("schema.registry.url", stack.registry.ccompatUrl() + "/");
         Topics topics = new Topics(new CancelProcessorConfig(clientSettings));
-        try (CancelTraffic traffic = new CancelTraffic(kafka.bootstrapServers(), topics)) {
+        try (CancelTraffic traffic = new CancelTraffic(stack.kafka.bootstrapServers(), topics)) {
             traffic.grant("ops-1", List.of("admin"), List.of("*"));
             traffic.runState("exec-running", "tenant-a", RunStatus.RUNNING, 3);
             traffic.runState("exec-done", "tenant-a", RunStatus.COMPLETED, 7);
@@ -69,7 +64,7 @@ class SchemaRegistryIT {
 
         List<ConsumerRecord<String, byte[]>> outputs;
         try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-            outputs = RawRecords.read(kafka.bootstrapServers(),
+            outputs = RawRecords.read(stack.kafka.bootstrapServers(),
                     List.of(topics.runStateChanges.name(), topics.rejections.name()), 2, DEADLINE);
         }
 
@@ -87,12 +82,14 @@ class SchemaRegistryIT {
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.ALREADY_TERMINAL);
         assertThat(rejection.getObservedStatus()).isEqualTo(RunStatus.COMPLETED);
 
-        assertThat(registry.subjects()).contains(
+        assertThat(stack.registry.subjects()).contains(
                 topics.commands.name() + "-value", topics.runStates.name() + "-value",
                 topics.operators.name() + "-value", topics.runStateChanges.name() + "-value",
                 topics.rejections.name() + "-value");
-        assertThat(RawRecords.schemaId(cancelled.value())).isEqualTo(registry.latestId(topics.runStateChanges.name() + "-value"));
-        assertThat(RawRecords.schemaId(rejected.value())).isEqualTo(registry.latestId(topics.rejections.name() + "-value"));
+        assertThat(RawRecords.schemaId(cancelled.value()))
+                .isEqualTo(stack.registry.latestId(topics.runStateChanges.name() + "-value"));
+        assertThat(RawRecords.schemaId(rejected.value()))
+                .isEqualTo(stack.registry.latestId(topics.rejections.name() + "-value"));
     }
 
     private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {

@@ -1,5 +1,7 @@
 package io.controlplane.cancel.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
@@ -165,6 +167,14 @@ final class CancelDriver implements AutoCloseable {
 
     List<TestRecord<String, CancelRejection>> rejections() {
         return rejections.readRecordsToList();
+    }
+
+    /** The one rejection the last commands produced, asserting that nothing else came out. */
+    CancelRejection onlyRejection() {
+        List<TestRecord<String, CancelRejection>> rejections = rejections();
+        assertThat(rejections).hasSize(1);
+        assertThat(changes()).isEmpty();
+        return rejections.get(0).value();
     }
 
     <V> List<TestRecord<String, V>> read(String topic, Deserializer<V> valueDeserializer) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
-import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
@@ -33,13 +32,6 @@ class CancelTopologyTest {
         cancel.close();
     }
 
-    private CancelRejection onlyRejection() {
-        List<TestRecord<String, CancelRejection>> rejections = cancel.rejections();
-        assertThat(rejections).hasSize(1);
-        assertThat(cancel.changes()).isEmpty();
-        return rejections.get(0).value();
-    }
-
     private RunStateChange onlyCancellation() {
         List<TestRecord<String, RunStateChange>> changes = cancel.changes();
         assertThat(cancel.rejections()).isEmpty();
@@ -60,7 +52,7 @@ class CancelTopologyTest {
         void missingCommandIdIsRejectedAsInvalid() {
             cancel.admin("alice");
             cancel.send("run-1", cancel.command(null, "run-1", "alice"));
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
             assertThat(rejection.getMessage()).contains("commandId is missing or blank");
             assertThat(rejection.getCommand()).isNotNull();
@@ -69,7 +61,7 @@ class CancelTopologyTest {
         @Test
         void blankExecutionIdIsRejectedAsInvalid() {
             cancel.send(null, cancel.command("c1", "  ", "alice"));
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
             assertThat(rejection.getMessage()).contains("executionId is missing or blank");
             assertThat(rejection.getCommandId()).isEqualTo("c1");
@@ -78,7 +70,7 @@ class CancelTopologyTest {
         @Test
         void missingCancelledByIsRejectedAsInvalid() {
             cancel.send("run-1", cancel.command("c1", "run-1", null));
-            assertThat(onlyRejection().getMessage()).contains("cancelledBy is missing or blank");
+            assertThat(cancel.onlyRejection().getMessage()).contains("cancelledBy is missing or blank");
         }
 
         @Test
@@ -88,7 +80,7 @@ class CancelTopologyTest {
             CancelCommand command = cancel.command("c1", "run-1", "alice");
             command.setReason("x".repeat(1025));
             cancel.send("run-1", command);
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
             assertThat(rejection.getMessage()).contains("1025 characters");
         }
@@ -108,7 +100,7 @@ class CancelTopologyTest {
             cancel.admin("alice");
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             cancel.send("run-2", cancel.command("c1", "run-1", "alice"));
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
             assertThat(rejection.getMessage()).contains("record key 'run-2' is not its executionId 'run-1'");
         }
@@ -139,7 +131,7 @@ class CancelTopologyTest {
         void actorWithoutAnyGrantIsUnauthorized() {
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             cancel.cancel("run-1", "mallory");
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
             assertThat(rejection.getMessage()).isEqualTo(
                     "Expected actor 'mallory' to hold the 'admin' role to cancel executions, but it does not.");
@@ -150,7 +142,7 @@ class CancelTopologyTest {
             cancel.grant("bob", List.of("viewer"), List.of("*"));
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             cancel.cancel("run-1", "bob");
-            assertThat(onlyRejection().getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
         }
 
         @Test
@@ -191,7 +183,7 @@ class CancelTopologyTest {
             cancel.advanceWallClock(GRACE.minusSeconds(2));
             assertNoOutput();
             cancel.advanceWallClock(Duration.ofSeconds(3));
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
             assertThat(rejection.getMessage())
                     .isEqualTo("Expected to cancel execution 'run-1', but no such execution exists.");
@@ -216,7 +208,7 @@ class CancelTopologyTest {
             cancel = new CancelDriver(Map.of(CancelProcessorConfig.NOT_FOUND_GRACE_MS, 0));
             cancel.admin("alice");
             cancel.cancel("run-1", "alice");
-            assertThat(onlyRejection().getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
         }
 
         @Test
@@ -271,7 +263,7 @@ class CancelTopologyTest {
             cancel.admin("alice");
             cancel.runState("run-1", terminal, 4);
             cancel.cancel("run-1", "alice");
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.ALREADY_TERMINAL);
             assertThat(rejection.getObservedStatus()).isEqualTo(terminal);
             assertThat(rejection.getMessage())
@@ -283,7 +275,7 @@ class CancelTopologyTest {
             cancel.admin("alice");
             cancel.runState("run-1", RunStatus.UNKNOWN, 4);
             cancel.cancel("run-1", "alice");
-            CancelRejection rejection = onlyRejection();
+            CancelRejection rejection = cancel.onlyRejection();
             assertThat(rejection.getObservedStatus()).isEqualTo(RunStatus.UNKNOWN);
             assertThat(rejection.getMessage()).contains("does not know (UNKNOWN)", "not treated as cancellable");
         }
@@ -315,7 +307,7 @@ class CancelTopologyTest {
         @Test
         void rejectionCopiesTheTraceId() {
             CancelCommand command = cancel.cancel("run-1", "mallory");
-            assertThat(onlyRejection().getTraceId()).isEqualTo(command.getTraceId());
+            assertThat(cancel.onlyRejection().getTraceId()).isEqualTo(command.getTraceId());
         }
     }
 
@@ -389,7 +381,7 @@ class CancelTopologyTest {
         void repeatedRejectedCommandIdProducesNoFurtherOutput() {
             CancelCommand command = cancel.cancel("run-1", "mallory");
             cancel.send("run-1", command);
-            onlyRejection();
+            cancel.onlyRejection();
         }
 
         @Test
@@ -398,7 +390,7 @@ class CancelTopologyTest {
             CancelCommand command = cancel.cancel("run-1", "alice");
             cancel.send("run-1", command);
             cancel.advanceWallClock(GRACE.plusSeconds(1));
-            assertThat(onlyRejection().getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
         }
 
         @Test
@@ -412,7 +404,7 @@ class CancelTopologyTest {
             cancel.send("run-1", command, CancelDriver.START.plus(Duration.ofMinutes(59)));
             assertNoOutput();
             cancel.send("run-1", command, CancelDriver.START.plus(Duration.ofHours(3)));
-            assertThat(onlyRejection().getObservedStatus()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(cancel.onlyRejection().getObservedStatus()).isEqualTo(RunStatus.CANCELLED);
         }
     }
 
@@ -426,7 +418,7 @@ class CancelTopologyTest {
             cancel.runState("run-1", RunStatus.RUNNING, 5);
             cancel.runState("run-1", RunStatus.RUNNING, 4);
             cancel.cancel("run-1", "alice");
-            assertThat(onlyRejection().getObservedStatus()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(cancel.onlyRejection().getObservedStatus()).isEqualTo(RunStatus.COMPLETED);
         }
 
         @Test
@@ -435,7 +427,7 @@ class CancelTopologyTest {
             cancel.runState("run-1", RunStatus.FAILED, 5);
             cancel.runState("run-1", RunStatus.RUNNING, 6);
             cancel.cancel("run-1", "alice");
-            assertThat(onlyRejection().getObservedStatus()).isEqualTo(RunStatus.FAILED);
+            assertThat(cancel.onlyRejection().getObservedStatus()).isEqualTo(RunStatus.FAILED);
         }
 
         @Test
@@ -456,7 +448,7 @@ class CancelTopologyTest {
             cancel.deleteRun("run-1");
             cancel.cancel("run-1", "alice");
             cancel.advanceWallClock(GRACE.plusSeconds(1));
-            assertThat(onlyRejection().getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
         }
     }
 

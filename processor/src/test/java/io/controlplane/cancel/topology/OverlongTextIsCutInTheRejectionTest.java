@@ -6,8 +6,6 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStatus;
-import java.util.List;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +32,6 @@ class OverlongTextIsCutInTheRejectionTest {
         cancel.close();
     }
 
-    private CancelRejection onlyRejection() {
-        List<TestRecord<String, CancelRejection>> rejections = cancel.rejections();
-        assertThat(rejections).hasSize(1);
-        assertThat(cancel.changes()).isEmpty();
-        return rejections.get(0).value();
-    }
-
     private CancelCommand withReason(String commandId, String reason) {
         CancelCommand command = cancel.command(commandId, "run-1", "alice");
         command.setReason(reason);
@@ -52,7 +43,7 @@ class OverlongTextIsCutInTheRejectionTest {
         CancelCommand command = withReason("c1", "x".repeat(1_000_000));
         cancel.send("run-1", command);
 
-        CancelRejection rejection = onlyRejection();
+        CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
         assertThat(rejection.getMessage()).isEqualTo("Expected a cancel command with a commandId, an executionId and"
                 + " a cancelledBy, but its reason has 1000000 characters, more than the 1024 allowed" + CUT);
@@ -67,7 +58,7 @@ class OverlongTextIsCutInTheRejectionTest {
     void cutIsSaidWhicheverProblemIsReported() {
         cancel.send("run-1", withReason(null, "x".repeat(5_000)));
 
-        CancelRejection rejection = onlyRejection();
+        CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getMessage()).endsWith("but its commandId is missing or blank" + CUT);
         assertThat(rejection.getCommand().getReason()).hasSize(1024);
     }
@@ -76,7 +67,7 @@ class OverlongTextIsCutInTheRejectionTest {
     void characterOutsideTheBasicPlaneIsNotCutInHalf() {
         cancel.send("run-1", withReason("c1", "x".repeat(1023) + "\uD83D\uDE00" + "y"));
 
-        assertThat(onlyRejection().getCommand().getReason()).isEqualTo("x".repeat(1023));
+        assertThat(cancel.onlyRejection().getCommand().getReason()).isEqualTo("x".repeat(1023));
     }
 
     @Test
@@ -85,7 +76,7 @@ class OverlongTextIsCutInTheRejectionTest {
         command.setCancelledBy("mallory");
         cancel.send("run-1", command);
 
-        CancelRejection rejection = onlyRejection();
+        CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
         assertThat(rejection.getMessage()).doesNotContain("keeps only");
         assertThat(rejection.getCommand()).isEqualTo(command);
@@ -97,7 +88,7 @@ class OverlongTextIsCutInTheRejectionTest {
         command.setTraceId("t".repeat(600_000));
         cancel.send("run-1", command);
 
-        CancelRejection rejection = onlyRejection();
+        CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getMessage()).contains("its traceId has 600000 characters, more than the 256 allowed");
         assertThat(rejection.getTraceId()).hasSize(256);
         assertThat(rejection.getCommand().getTraceId()).hasSize(256);
@@ -109,7 +100,7 @@ class OverlongTextIsCutInTheRejectionTest {
     void megabyteKeyIsRejectedWithoutRepeatingIt() {
         cancel.send("k".repeat(1_000_000), withReason("c1", null));
 
-        CancelRejection rejection = onlyRejection();
+        CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getMessage()).contains("its record key has 1000000 characters, more than the 256 allowed");
         assertThat(rejection.getMessage()).hasSizeLessThan(400);
     }
@@ -119,7 +110,7 @@ class OverlongTextIsCutInTheRejectionTest {
         String longId = "e".repeat(300);
         cancel.send(null, cancel.command("c".repeat(257), longId, "a".repeat(5_000)));
 
-        CancelRejection rejection = onlyRejection();
+        CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
         assertThat(rejection.getMessage()).contains("its commandId has 257 characters, more than the 256 allowed");
         assertThat(rejection.getCommandId()).hasSize(256);
