@@ -2,8 +2,12 @@ package io.controlplane.cancel.config;
 
 import java.util.Map;
 import java.util.Properties;
+import io.controlplane.cancel.errors.RegistryOutageDeserializationHandler;
+import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
+import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
 
 /** Turns the processor's configuration into Kafka Streams properties, with this product's defaults. */
 public final class StreamsProperties {
@@ -42,6 +46,11 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutageProductionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
+        // A producer sets a record's timestamp, so it decides nothing here: not the dedup retention or
+        // the not-found grace (both on the processor's clock), and not the timestamps of what the
+        // processor writes (a negative one cannot be written, a far-future one is refused by brokers
+        // since Kafka 4.0, a far-past one is deleted from a changelog by retention at once).
+        props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallclockTimestampExtractor.class.getName());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
         props.putAll(userSettings);
         return props;

@@ -24,6 +24,16 @@ public final class CommandValidation {
         if (overlong.isPresent()) {
             return overlong;
         }
+        String controlled = Ids.controlCharacterProblem("commandId", command.getCommandId());
+        if (controlled == null) {
+            controlled = Ids.controlCharacterProblem("executionId", command.getExecutionId());
+        }
+        if (controlled == null) {
+            controlled = Ids.controlCharacterProblem("cancelledBy", command.getCancelledBy());
+        }
+        if (controlled != null) {
+            return Optional.of(controlled);
+        }
         if (recordKey != null && !recordKey.equals(command.getExecutionId())) {
             return Optional.of("its record key '" + recordKey + "' is not its executionId '"
                     + command.getExecutionId() + "'");
@@ -67,10 +77,12 @@ public final class CommandValidation {
 
     /**
      * A valid command without a key must be re-keyed by its executionId so that it meets its run's
-     * state; one already keyed that way must not pay for that repartition.
+     * state; one already keyed that way must not pay for that repartition. An invalid one is
+     * rejected on the partition it arrived on: re-keying it would write whatever it carries (a
+     * 600 KB executionId, say) to the repartition topic, which may refuse it.
      */
     public static boolean needsRekey(String recordKey, CancelCommand command) {
-        return recordKey == null && !isBlank(command.getExecutionId());
+        return recordKey == null && problem(null, command).isEmpty();
     }
 
     private static boolean isBlank(String value) {

@@ -21,17 +21,19 @@ final class CancelCommandProcessor implements Processor<String, CancelCommand, S
     private final CancelDecider decider;
     private final Duration grace;
     private final Duration dedupRetention;
+    private final GrantDecoder grantDecoder;
     private CommandEvaluator evaluator;
 
-    CancelCommandProcessor(CancelDecider decider, Duration grace, Duration dedupRetention) {
+    CancelCommandProcessor(CancelDecider decider, Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
         this.decider = decider;
         this.grace = grace;
         this.dedupRetention = dedupRetention;
+        this.grantDecoder = grantDecoder;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
-        evaluator = new CommandEvaluator(context, decider, grace, dedupRetention);
+        evaluator = new CommandEvaluator(context, decider, grace, dedupRetention, grantDecoder);
         if (!grace.isZero()) {
             Duration interval = grace.compareTo(MAX_EXPIRY_INTERVAL) < 0 ? grace : MAX_EXPIRY_INTERVAL;
             context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, evaluator::expireWaiting);

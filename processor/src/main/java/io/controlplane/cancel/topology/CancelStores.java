@@ -7,6 +7,7 @@ import io.controlplane.cancel.serde.AvroBinarySerde;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -47,6 +48,12 @@ public final class CancelStores {
                         Serdes.String(), new AvroBinarySerde<>(CancelCommand.class)),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_DEADLINES),
                         Serdes.Bytes(), Serdes.ByteArray()));
+    }
+
+    /** Grant records as they came (see GrantDecoder); global stores are rebuilt from their topic, never logged. */
+    public static StoreBuilder<KeyValueStore<String, byte[]>> grants() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPERATOR_GRANTS),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
     }
 
     public static String[] partitionedNames() {

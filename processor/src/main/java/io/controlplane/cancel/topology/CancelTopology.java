@@ -2,7 +2,6 @@ package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
-import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.decision.CancelDecider;
@@ -10,7 +9,7 @@ import io.controlplane.cancel.decision.CommandValidation;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.serialization.Serdes;
 import io.controlplane.cancel.config.StreamsProperties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,11 +18,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The whole processor, source to sink. */
 public final class CancelTopology {
@@ -40,11 +37,14 @@ public final class CancelTopology {
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(StreamsProperties.from(config.originals()))));
 
-        // Grants are keyed by actor, not by execution, so every instance keeps all of them.
-        builder.globalTable(topics.operators.name(),
-                Consumed.with(Topics.KEY_SERDE, topics.operators.valueSerde()).withName("operator-grants"),
-                Materialized.<String, OperatorGrant, KeyValueStore<Bytes, byte[]>>as(
-                        CancelStores.OPERATOR_GRANTS));
+        // Grants are keyed by actor, not by execution, so every instance keeps all of them. They are
+        // kept as they came and decoded when used, failing closed (GrantDecoder): a grant record
+        // that cannot be decoded revokes, and never stops the global thread.
+        GrantDecoder grantDecoder = new GrantDecoder(topics.operators.name(), topics.operators.valueSerde().deserializer());
+        builder.addGlobalStore(CancelStores.grants(),
+                topics.operators.name(),
+                Consumed.with(Topics.KEY_SERDE, Serdes.ByteArray()).withName("operator-grants"),
+                () -> new GrantUpdater(grantDecoder));
         CancelStores.partitioned(retention).forEach(builder::addStateStore);
 
         // Commands must meet their run's state on the same partition. Those keyed by executionId
@@ -62,11 +62,11 @@ public final class CancelTopology {
                 routes.get("command-keyed").merge(routes.get("command-unkeyed"), Named.as("merge-commands"));
 
         KStream<String, SpecificRecord> fromCommands = byExecution.process(
-                () -> new CancelCommandProcessor(decider, grace, retention),
+                () -> new CancelCommandProcessor(decider, grace, retention, grantDecoder),
                 Named.as("judge-commands"), CancelStores.partitionedNames());
         KStream<String, SpecificRecord> fromRunStates = builder.stream(topics.runStates.name(),
                         Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde()).withName("run-states"))
-                .process(() -> new RunStateProcessor(decider, grace, retention),
+                .process(() -> new RunStateProcessor(decider, grace, retention, grantDecoder),
                         Named.as("track-run-states"), CancelStores.partitionedNames());
 
         fromCommands.merge(fromRunStates, Named.as("outcomes"))

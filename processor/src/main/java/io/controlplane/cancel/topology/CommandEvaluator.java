@@ -13,8 +13,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,19 +30,21 @@ final class CommandEvaluator {
     private final long graceMs;
     private final KeyValueStore<String, RunState> runStates;
     private final KeyValueStore<String, RunStateChange> cancellations;
-    private final TimestampedKeyValueStore<String, OperatorGrant> grants;
+    private final KeyValueStore<String, byte[]> grants;
+    private final GrantDecoder grantDecoder;
     private final DecidedCommands decided;
     private final WaitingCommands waiting;
     private final DecisionMetrics metrics;
 
     CommandEvaluator(ProcessorContext<String, SpecificRecord> context, CancelDecider decider,
-                     Duration grace, Duration dedupRetention) {
+                     Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
         this.context = context;
         this.decider = decider;
         this.graceMs = grace.toMillis();
         this.runStates = context.getStateStore(CancelStores.RUN_STATES);
         this.cancellations = context.getStateStore(CancelStores.CANCELLATIONS);
         this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
+        this.grantDecoder = grantDecoder;
         this.decided = new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), dedupRetention);
         this.waiting = new WaitingCommands(context.getStateStore(CancelStores.WAITING_COMMANDS),
                 context.getStateStore(CancelStores.WAITING_DEADLINES));
@@ -54,21 +54,21 @@ final class CommandEvaluator {
     /** A command as it arrives. */
     void onCommand(Record<String, CancelCommand> record) {
         CancelCommand command = record.value();
-        boolean alreadyDecided = isKnown(command, record.timestamp());
+        boolean alreadyDecided = isKnown(command);
         Decision decision = decide(record.key(), command, alreadyDecided, graceMs > 0);
         if (decision instanceof Decision.Wait) {
             waiting.add(command, context.currentSystemTimeMs() + graceMs);
         }
-        apply(command, decision, record.timestamp());
+        apply(command, decision);
     }
 
     /** A run state arrived: the commands waiting for it are judged again. */
-    void onRunState(String executionId, long recordTimestamp) {
+    void onRunState(String executionId) {
         for (CancelCommand command : waiting.forExecution(executionId)) {
             Decision decision = decide(executionId, command, false, true);
             if (!(decision instanceof Decision.Wait)) {
                 waiting.remove(command);
-                apply(command, decision, recordTimestamp);
+                apply(command, decision);
             }
         }
     }
@@ -77,7 +77,7 @@ final class CommandEvaluator {
     void expireWaiting(long nowMs) {
         for (CancelCommand command : waiting.takeExpired(nowMs)) {
             Decision decision = decide(command.getExecutionId(), command, false, false);
-            apply(command, decision, Math.max(0, context.currentStreamTimeMs()));
+            apply(command, decision);
         }
     }
 
@@ -89,11 +89,11 @@ final class CommandEvaluator {
         metrics.close();
     }
 
-    private boolean isKnown(CancelCommand command, long recordTimestamp) {
+    private boolean isKnown(CancelCommand command) {
         if (!hasCommandId(command)) {
             return false;
         }
-        return decided.contains(command.getCommandId(), recordTimestamp)
+        return decided.contains(command.getCommandId(), context.currentSystemTimeMs())
                 || (command.getExecutionId() != null && waiting.contains(command));
     }
 
@@ -125,23 +125,23 @@ final class CommandEvaluator {
         if (actorId == null) {
             return null;
         }
-        ValueAndTimestamp<OperatorGrant> grant = grants.get(actorId);
-        return grant == null ? null : grant.value();
+        byte[] grant = grants.get(actorId);
+        return grant == null ? null : grantDecoder.usable(actorId, grant);
     }
 
-    private void apply(CancelCommand command, Decision decision, long recordTimestamp) {
+    private void apply(CancelCommand command, Decision decision) {
         metrics.record(decision);
         long now = context.currentSystemTimeMs();
         if (decision instanceof Decision.Cancel cancel) {
             RunStateChange change = cancel.change();
             cancellations.put(change.getExecutionId(), change);
-            decided.add(command.getCommandId(), recordTimestamp, now);
+            decided.add(command.getCommandId(), now);
             log.debug("Cancelled execution {} (command {}, traceId {})",
                     change.getExecutionId(), change.getCommandId(), change.getTraceId());
             context.forward(new Record<>(change.getExecutionId(), change, now));
         } else if (decision instanceof Decision.Reject reject) {
             if (hasCommandId(command)) {
-                decided.add(command.getCommandId(), recordTimestamp, now);
+                decided.add(command.getCommandId(), now);
             }
             log.debug("Rejected command {} for execution {}: {} (traceId {})", command.getCommandId(),
                     command.getExecutionId(), reject.rejection().getCode(), command.getTraceId());

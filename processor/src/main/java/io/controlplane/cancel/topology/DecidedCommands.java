@@ -4,7 +4,11 @@ import java.time.Duration;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
-/** The commandIds decided within the dedup retention, so that a repeat produces nothing. */
+/**
+ * The commandIds decided within the dedup retention, so that a repeat produces nothing. Kept on the
+ * processor's clock, never on a record's timestamp: a producer sets that, and a far-future one would
+ * otherwise age every other decision out of the store at once.
+ */
 final class DecidedCommands {
 
     private final WindowStore<String, Long> store;
@@ -15,14 +19,14 @@ final class DecidedCommands {
         this.retentionMs = retention.toMillis();
     }
 
-    boolean contains(String commandId, long recordTimestampMs) {
-        try (WindowStoreIterator<Long> it = store.fetch(commandId,
-                Math.max(0, recordTimestampMs - retentionMs), recordTimestampMs + retentionMs)) {
+    /** Looks both ways from {@code nowMs}, so that a clock stepped back does not forget a decision. */
+    boolean contains(String commandId, long nowMs) {
+        try (WindowStoreIterator<Long> it = store.fetch(commandId, Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
             return it.hasNext();
         }
     }
 
-    void add(String commandId, long recordTimestampMs, long decidedAtMs) {
-        store.put(commandId, decidedAtMs, recordTimestampMs);
+    void add(String commandId, long nowMs) {
+        store.put(commandId, nowMs, nowMs);
     }
 }

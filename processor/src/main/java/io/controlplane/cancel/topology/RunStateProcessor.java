@@ -3,6 +3,7 @@ package io.controlplane.cancel.topology;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.RunStateRules;
+import io.controlplane.cancel.decision.RunStateValidation;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,29 +20,31 @@ final class RunStateProcessor implements Processor<String, RunState, String, Spe
     private final CancelDecider decider;
     private final Duration grace;
     private final Duration dedupRetention;
+    private final GrantDecoder grantDecoder;
     private KeyValueStore<String, RunState> runStates;
     private CommandEvaluator evaluator;
 
-    RunStateProcessor(CancelDecider decider, Duration grace, Duration dedupRetention) {
+    RunStateProcessor(CancelDecider decider, Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
         this.decider = decider;
         this.grace = grace;
         this.dedupRetention = dedupRetention;
+        this.grantDecoder = grantDecoder;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         runStates = context.getStateStore(CancelStores.RUN_STATES);
-        evaluator = new CommandEvaluator(context, decider, grace, dedupRetention);
+        evaluator = new CommandEvaluator(context, decider, grace, dedupRetention, grantDecoder);
     }
 
     @Override
     public void process(Record<String, RunState> record) {
         String executionId = record.key();
         RunState update = record.value();
-        if (executionId == null || (update != null && !executionId.equals(update.getExecutionId()))) {
+        RunStateValidation.problem(executionId, update).ifPresent(problem -> {
             // Thrown so that Kafka Streams' processing-exception handler puts it on the dead-letter queue.
-            throw new InvalidRunStateException(executionId, update);
-        }
+            throw new InvalidRunStateException(problem);
+        });
         if (update == null) {
             runStates.delete(executionId);
             return;
@@ -51,7 +54,7 @@ final class RunStateProcessor implements Processor<String, RunState, String, Spe
             return;
         }
         runStates.put(executionId, update);
-        evaluator.onRunState(executionId, record.timestamp());
+        evaluator.onRunState(executionId);
     }
 
     @Override

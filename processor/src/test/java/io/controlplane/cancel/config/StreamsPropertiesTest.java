@@ -2,6 +2,9 @@ package io.controlplane.cancel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.errors.RegistryOutageDeserializationHandler;
+import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
+import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;

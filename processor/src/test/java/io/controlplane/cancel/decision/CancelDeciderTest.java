@@ -73,6 +73,38 @@ class CancelDeciderTest {
     }
 
     @Test
+    void idWithAControlCharacterIsInvalid() {
+        for (String id : List.of("a\u0000b", "a\u001fb", "a\u007fb", "\nrun")) {
+            CancelCommand badCommandId = command();
+            badCommandId.setCommandId(id);
+            CancelCommand badExecutionId = command();
+            badExecutionId.setExecutionId(id);
+            CancelCommand badActor = command();
+            badActor.setCancelledBy(id);
+            for (CancelCommand command : List.of(badCommandId, badExecutionId, badActor)) {
+                Decision decision = DECIDER.decide(new DecisionInput(null, command, RUNNING, ADMIN, false, true, NOW));
+                assertThat(code(decision)).isEqualTo(RejectionCode.INVALID_COMMAND);
+                assertThat(((Decision.Reject) decision).rejection().getMessage()).contains("control character");
+            }
+        }
+    }
+
+    @Test
+    void onlyAValidUnkeyedCommandIsReKeyed() {
+        assertThat(CommandValidation.needsRekey(null, command())).isTrue();
+        assertThat(CommandValidation.needsRekey("run-1", command())).isFalse();
+        CancelCommand invalid = command();
+        invalid.setCancelledBy("");
+        assertThat(CommandValidation.needsRekey(null, invalid)).isFalse();
+        CancelCommand overlong = command();
+        overlong.setExecutionId("x".repeat(CancelPolicy.MAX_ID_LENGTH + 1));
+        assertThat(CommandValidation.needsRekey(null, overlong)).isFalse();
+        CancelCommand controlled = command();
+        controlled.setExecutionId("run\u00001");
+        assertThat(CommandValidation.needsRekey(null, controlled)).isFalse();
+    }
+
+    @Test
     void runStateRulesKeepNewerNonTerminalUpdatesOnly() {
         RunState completed = new RunState("run-1", "t1", RunStatus.COMPLETED, 3L, NOW);
         RunState newer = new RunState("run-1", "t1", RunStatus.RUNNING, 4L, NOW);

@@ -45,6 +45,7 @@ final class CancelDriver implements AutoCloseable {
     private final TestInputTopic<String, RunState> runStates;
     private final TestInputTopic<String, OperatorGrant> operators;
     private final TestInputTopic<String, byte[]> rawCommands;
+    private final TestInputTopic<String, byte[]> rawGrants;
     private final TestOutputTopic<String, RunStateChange> changes;
     private final TestOutputTopic<String, CancelRejection> rejections;
     private Instant recordTime = START;
@@ -71,6 +72,8 @@ final class CancelDriver implements AutoCloseable {
                 new ByteArraySerializer());
         runStates = driver.createInputTopic(topics.runStates.name(), Serdes.String().serializer(),
                 topics.runStates.valueSerde().serializer());
+        rawGrants = driver.createInputTopic(topics.operators.name(), Serdes.String().serializer(),
+                new ByteArraySerializer());
         operators = driver.createInputTopic(topics.operators.name(), Serdes.String().serializer(),
                 topics.operators.valueSerde().serializer());
         changes = driver.createOutputTopic(topics.runStateChanges.name(), Serdes.String().deserializer(),
@@ -96,6 +99,15 @@ final class CancelDriver implements AutoCloseable {
 
     void admin(String actorId) {
         grant(actorId, List.of("admin"), List.of(TENANT));
+    }
+
+    /** A grant record whose key and value need not agree. */
+    void grantFor(String key, OperatorGrant grant) {
+        operators.pipeInput(key, grant, nextRecordTime());
+    }
+
+    void grantRecord(String key, byte[] value) {
+        rawGrants.pipeInput(key, value, nextRecordTime());
     }
 
     void revoke(String actorId) {

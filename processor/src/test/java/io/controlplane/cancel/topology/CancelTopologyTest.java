@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.serde.AvroBinarySerde;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
@@ -112,6 +114,25 @@ class CancelTopologyTest {
             cancel.send(null, cancel.command("c1", "run-1", "alice"));
             assertThat(onlyCancellation().getExecutionId()).isEqualTo("run-1");
             assertThat(cancel.driver.producedTopicNames()).anyMatch(t -> t.endsWith("-repartition"));
+        }
+
+        @Test
+        void invalidUnkeyedCommandIsRejectedWhereItArrivedWithoutARepartition() {
+            cancel.admin("alice");
+            CancelCommand command = cancel.command("cmd-big", "x".repeat(600_000), "alice");
+            cancel.send(null, command);
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
+            assertThat(cancel.driver.producedTopicNames()).noneMatch(t -> t.endsWith("-repartition"));
+        }
+
+        @Test
+        void idsThatWouldCollideUnderTheStoreSeparatorAreBothInvalid() {
+            cancel.admin("alice");
+            cancel.send("a\u0000b", cancel.command("c", "a\u0000b", "alice"));
+            cancel.send("a", cancel.command("b\u0000c", "a", "alice"));
+            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+                    .containsExactly(RejectionCode.INVALID_COMMAND, RejectionCode.INVALID_COMMAND);
+            assertThat(cancel.changes()).isEmpty();
         }
 
         @Test
@@ -401,10 +422,30 @@ class CancelTopologyTest {
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             CancelCommand command = cancel.cancel("run-1", "alice");
             onlyCancellation();
-            cancel.send("run-1", command, CancelDriver.START.plus(Duration.ofMinutes(59)));
+            cancel.advanceWallClock(Duration.ofMinutes(59));
+            cancel.send("run-1", command);
             assertNoOutput();
-            cancel.send("run-1", command, CancelDriver.START.plus(Duration.ofHours(3)));
+            cancel.advanceWallClock(Duration.ofHours(2));
+            cancel.send("run-1", command);
             assertThat(cancel.onlyRejection().getObservedStatus()).isEqualTo(RunStatus.CANCELLED);
+        }
+
+        @Test
+        void recordTimestampsDecideNothing() {
+            cancel.admin("alice");
+            cancel.runState("run-1", RunStatus.RUNNING, 1);
+            CancelCommand command = cancel.command("cmd-t", "run-1", "alice");
+            // a far-future timestamp must not age the decision out of the dedup store
+            cancel.send("run-1", command, Instant.parse("2100-01-01T00:00:00Z"));
+            onlyCancellation();
+            for (Instant timestamp : List.of(Instant.ofEpochMilli(-1), Instant.EPOCH,
+                    Instant.parse("1971-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"))) {
+                cancel.send("run-1", command, timestamp);
+                assertNoOutput();
+            }
+            cancel.runState("run-2", RunStatus.RUNNING, 1);
+            cancel.send("run-2", cancel.command("cmd-u", "run-2", "alice"), Instant.ofEpochMilli(-42));
+            onlyCancellation();
         }
     }
 
@@ -466,6 +507,45 @@ class CancelTopologyTest {
             assertThat(cancel.changes()).extracting(r -> r.value().getExecutionId()).containsExactly("run-1");
             assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.UNAUTHORIZED);
+        }
+
+        @Test
+        void undecodableGrantRevokesTheGrantOfTheActorItsKeyNames() {
+            cancel.admin("alice");
+            cancel.runState("run-1", RunStatus.RUNNING, 1);
+            cancel.grantRecord("alice", new byte[] {0, 0, 0, 0x7f, 0x7f, 1, 2, 3});
+            cancel.cancel("run-1", "alice");
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
+        }
+
+        @Test
+        void grantThatDoesNotNameTheActorItsKeyNamesRevokesThatActor() {
+            cancel.admin("alice");
+            cancel.runState("run-1", RunStatus.RUNNING, 1);
+            cancel.runState("run-2", RunStatus.RUNNING, 1);
+            cancel.grantFor("alice", new OperatorGrant("mallory", List.of("admin"), List.of("*")));
+            cancel.cancel("run-1", "alice");
+            cancel.cancel("run-2", "mallory");
+            assertThat(cancel.changes()).isEmpty();
+            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+                    .containsExactly(RejectionCode.UNAUTHORIZED, RejectionCode.UNAUTHORIZED);
+        }
+
+        @Test
+        void grantWithAControlCharacterInItsActorIdGrantsNothing() {
+            cancel.grantFor("ops\u0000", new OperatorGrant("ops\u0000", List.of("admin"), List.of("*")));
+            cancel.runState("run-1", RunStatus.RUNNING, 1);
+            cancel.cancel("run-1", "ops\u0000");
+            assertThat(cancel.onlyRejection().getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
+        }
+
+        @Test
+        void grantRecordWithoutAKeyIsIgnored() {
+            cancel.admin("alice");
+            cancel.grantRecord(null, new byte[] {1, 2, 3});
+            cancel.runState("run-1", RunStatus.RUNNING, 1);
+            cancel.cancel("run-1", "alice");
+            onlyCancellation();
         }
     }
 }

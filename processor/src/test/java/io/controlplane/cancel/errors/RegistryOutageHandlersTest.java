@@ -1,4 +1,4 @@
-package io.controlplane.cancel.config;
+package io.controlplane.cancel.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

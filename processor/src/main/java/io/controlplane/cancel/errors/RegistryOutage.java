@@ -1,4 +1,4 @@
-package io.controlplane.cancel.config;
+package io.controlplane.cancel.errors;
 
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
 import org.slf4j.Logger;

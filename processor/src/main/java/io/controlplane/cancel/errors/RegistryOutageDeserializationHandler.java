@@ -1,4 +1,4 @@
-package io.controlplane.cancel.config;
+package io.controlplane.cancel.errors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;

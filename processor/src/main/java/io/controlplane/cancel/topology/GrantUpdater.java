@@ -1,0 +1,57 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.decision.Ids;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every instance's copy of the grants. A grant record that cannot be decoded or trusted
+ * revokes the grant of the actor its key names: an unreadable grant must never leave an older,
+ * perhaps wider one in force. Nothing a grant record holds can stop the global thread.
+ */
+final class GrantUpdater implements Processor<String, byte[], Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(GrantUpdater.class);
+
+    private final GrantDecoder decoder;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> grants;
+
+    GrantUpdater(GrantDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String actorId = record.key();
+        if (actorId == null) {
+            log.warn("Ignored a grant record without a key at {}: grants are keyed by actorId", where());
+            return;
+        }
+        if (record.value() == null) {
+            grants.delete(actorId);
+            return;
+        }
+        decoder.problem(actorId, record.value()).ifPresentOrElse(problem -> {
+            grants.delete(actorId);
+            log.warn("Revoked the grant of actor {}: the grant record at {} is not usable: {}",
+                    Ids.quote(actorId), where(), problem);
+        }, () -> grants.put(actorId, record.value()));
+    }
+
+    private String where() {
+        return context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("an unknown position");
+    }
+}
