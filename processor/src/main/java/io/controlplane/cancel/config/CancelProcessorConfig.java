@@ -1,6 +1,7 @@
 package io.controlplane.cancel.config;
 
 import io.controlplane.cancel.decision.CancelPolicy;
+import io.controlplane.cancel.errors.DeadLetters;
 import io.controlplane.cancel.serde.FramedAvroSerde;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,8 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String VALUE_SERDE = "cancel.value.serde";
     public static final String STARTUP_TIMEOUT_MS = "cancel.startup.timeout.ms";
     public static final String HEALTH_FILE = "cancel.health.file";
+    public static final String DLQ_STRIP_HEADERS = DeadLetters.STRIP_HEADERS_CONFIG;
+    public static final String MAX_FAILURES_PER_RECORD = "cancel.thread.max-failures-per-record";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
@@ -55,6 +58,13 @@ public final class CancelProcessorConfig extends AbstractConfig {
             .define(VALUE_SERDE, Type.CLASS, FramedAvroSerde.class,
                     Importance.LOW, "Serde class for Avro record values, e.g. Confluent's "
                             + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.")
+            .define(DLQ_STRIP_HEADERS, Type.LIST, "",
+                    Importance.MEDIUM, "Record headers removed from every dead letter because they carry credentials; "
+                            + "'" + DeadLetters.AUTHORIZATION + "' is always removed.")
+            .define(MAX_FAILURES_PER_RECORD, Type.INT, 5, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "How many times in a row a stream thread may fail on the same record (and be "
+                            + "replaced) before the processor stops with exit code 1, naming the record. A schema "
+                            + "registry outage is not counted: it is waited out.")
             .define(HEALTH_FILE, Type.STRING, "",
                     Importance.LOW, "A file touched every 5 s while the processor is processing, read by "
                             + "`cancel-processor health`; empty = none.");
@@ -110,6 +120,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public Optional<Path> healthFile() {
         String file = getString(HEALTH_FILE).trim();
         return file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file));
+    }
+
+    public int maxFailuresPerRecord() {
+        return getInt(MAX_FAILURES_PER_RECORD);
     }
 
     @SuppressWarnings("unchecked")
