@@ -2,6 +2,7 @@ package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.errors.ThreadFailures;
 import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +52,9 @@ public final class CancelProcessorApp implements AutoCloseable {
         }
         KafkaStreams streams = new KafkaStreams(CancelTopology.build(config), props);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
-        // last commit, so no input is skipped.
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("Stream thread failed, replacing it: {}", e.toString());
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        // last commit, so no input is skipped; one that fails on the same record again and again stops
+        // the processor instead of looping.
+        streams.setUncaughtExceptionHandler(new ThreadFailures(config.maxFailuresPerRecord()));
         CountDownLatch ended = new CountDownLatch(1);
         streams.setStateListener((next, previous) -> {
             log.info("State {} -> {}", previous, next);
