@@ -2,9 +2,11 @@ package io.controlplane.cancel.config;
 
 import java.util.Map;
 import java.util.Properties;
+import io.controlplane.cancel.errors.NegativeTimestampInterceptor;
 import io.controlplane.cancel.errors.RegistryOutageDeserializationHandler;
 import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
 import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
@@ -51,6 +53,9 @@ public final class StreamsProperties {
         // processor writes (a negative one cannot be written, a far-future one is refused by brokers
         // since Kafka 4.0, a far-past one is deleted from a changelog by retention at once).
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallclockTimestampExtractor.class.getName());
+        // The global (grants) thread uses no extractor: see NegativeTimestampInterceptor.
+        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+                NegativeTimestampInterceptor.class.getName());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
         props.putAll(userSettings);
         return props;

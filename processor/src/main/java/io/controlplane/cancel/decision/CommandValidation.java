@@ -82,7 +82,7 @@ public final class CommandValidation {
      * 600 KB executionId, say) to the repartition topic, which may refuse it.
      */
     public static boolean needsRekey(String recordKey, CancelCommand command) {
-        return recordKey == null && problem(null, command).isEmpty();
+        return recordKey == null && command != null && problem(null, command).isEmpty();
     }
 
     private static boolean isBlank(String value) {

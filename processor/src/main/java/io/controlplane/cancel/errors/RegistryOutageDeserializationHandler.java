@@ -28,6 +28,6 @@ public class RegistryOutageDeserializationHandler extends LogAndContinueExceptio
             return Response.fail();
         }
         DeadLetters.logDeadLettered(record.topic(), record.partition(), record.offset(), exception);
-        return Response.resume(deadLetters.bounded(super.handleError(context, record, exception).deadLetterQueueRecords()));
+        return Response.resume(deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception).deadLetterQueueRecords()));
     }
 }

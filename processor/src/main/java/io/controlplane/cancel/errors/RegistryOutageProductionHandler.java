@@ -26,7 +26,7 @@ public class RegistryOutageProductionHandler extends DefaultProductionExceptionH
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        Response response = super.handleError(context, record, exception);
+        Response response = super.handleError(ProcessorClockContext.of(context), record, exception);
         if (exception instanceof RecordTooLargeException) {
             DeadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
             return Response.resume(deadLetters.bounded(response.deadLetterQueueRecords()));
@@ -45,7 +45,7 @@ public class RegistryOutageProductionHandler extends DefaultProductionExceptionH
                     exception);
             return Response.fail();
         }
-        Response response = super.handleSerializationError(context, record, exception, origin);
+        Response response = super.handleSerializationError(ProcessorClockContext.of(context), record, exception, origin);
         return Response.fail(deadLetters.bounded(response.deadLetterQueueRecords()));
     }
 }

@@ -42,6 +42,10 @@ final class CancelCommandProcessor implements Processor<String, CancelCommand, S
 
     @Override
     public void process(Record<String, CancelCommand> record) {
+        if (record.value() == null) {
+            // Thrown so that Kafka Streams' processing-exception handler puts it on the dead-letter queue.
+            throw new IllegalArgumentException("A cancel command record has no value; there is nothing to decide");
+        }
         evaluator.onCommand(record);
     }
 
