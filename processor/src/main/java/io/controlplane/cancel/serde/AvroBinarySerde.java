@@ -25,6 +25,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
 
+    static {
+        GeneratedAvroClasses.trust();
+    }
+
     private final Schema schema;
     private final DatumWriter<T> writer;
     private final DatumReader<T> reader;

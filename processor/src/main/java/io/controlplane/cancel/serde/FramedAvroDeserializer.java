@@ -26,6 +26,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class FramedAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        GeneratedAvroClasses.trust();
+    }
+
     /** Reader class; {@code null} means the class generated for the writer schema's full name. */
     private final Class<T> readerType;
     private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
@@ -106,7 +110,13 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
 
     @SuppressWarnings("unchecked")
     private static <T> Class<T> generatedClassFor(Schema writer, int writerId, String topic) {
-        Class<?> type = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
+        Class<?> type;
+        try {
+            type = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
+        } catch (SecurityException e) {
+            // a writer schema named after a class outside the generated package: Avro refuses to load it
+            type = null;
+        }
         if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
             throw new SerializationException(
                     "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()

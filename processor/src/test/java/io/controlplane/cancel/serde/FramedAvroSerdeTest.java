@@ -264,6 +264,18 @@ class FramedAvroSerdeTest {
     }
 
     @Test
+    void theNoArgumentSerdeRefusesAWriterSchemaNamedAfterAnUntrustedClass() {
+        // a class that exists but is outside the generated package: Avro refuses to load it
+        Schema untrusted = parse("{\"type\": \"record\", \"name\": \"ProcessBuilder\", \"namespace\": \"java.lang\", \"fields\": []}");
+        FramedAvroSerde<CancelCommand> byName = new FramedAvroSerde<>();
+        byName.configure(config(), false);
+
+        assertThatThrownBy(() -> byName.deserializer().deserialize(TOPIC, framed(untrusted, new GenericData.Record(untrusted))))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageContaining("(java.lang.ProcessBuilder), for which no generated Avro class is on the classpath");
+    }
+
+    @Test
     void oneInstanceServesConcurrentThreadsFromColdStart() throws Exception {
         FramedAvroSerde<CancelCommand> shared = serde(CancelCommand.class);
         ExecutorService threads = Executors.newFixedThreadPool(8);
