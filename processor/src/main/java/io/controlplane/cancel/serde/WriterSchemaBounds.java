@@ -11,10 +11,12 @@ import org.apache.avro.Schema;
  * Checks Avro binary data against its writer schema before Avro decodes it, so that no record can
  * make the decoder allocate more than a small multiple of the record's own size.
  *
- * <p>Avro sizes its buffers and collections from the lengths and counts written in the data, and
- * bounds them only by JVM-wide limits (about 2 GiB, or a fraction of the heap): an 11-byte record can
- * claim a 2 GiB string, a deeply recursive record overflows the stack, an {@code array<null>} is
- * skipped item by item however many items it claims. This walks the bytes once, the way Avro's
+ * <p>Avro sizes its buffers and collections from the lengths and counts written in the data. 1.12.2
+ * checks the lengths of strings and of collections of non-empty items against the bytes left, but
+ * bounds the rest only JVM-wide (up to 2^31-9 items, or a quarter of the heap): items that take no
+ * bytes ({@code array<null>}) are allocated or skipped one by one, a reader skips a negative-count
+ * block by whatever byte size it claims, and a recursive record nests until the stack overflows.
+ * Before 1.12.2 an 11-byte record could claim a 2 GiB string. This walks the bytes once, the way Avro's
  * binary decoder reads them, and refuses: a string, bytes or fixed longer than the bytes left; an
  * array or map block claiming more items than the bytes left can hold; items that take no bytes
  * (null, empty records) beyond one per byte of the record in total; negative lengths and counts; a
