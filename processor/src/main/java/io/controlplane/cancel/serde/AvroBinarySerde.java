@@ -21,19 +21,26 @@ import org.apache.kafka.common.serialization.Serializer;
  * Plain Avro binary of one generated class, with no framing and no registry: for state stores and
  * their changelogs, which only this processor reads. The bytes carry no schema, so they can only
  * be read back with the schema they were written with; changing the class means rebuilding the
- * stores.
+ * stores. Values read back are checked against the schema by {@link WriterSchemaBounds} first, as
+ * input records are: a changelog is a topic too.
  */
 public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
+
+    static {
+        GeneratedAvroClasses.trust();
+    }
 
     private final Schema schema;
     private final DatumWriter<T> writer;
     private final DatumReader<T> reader;
+    private final WriterSchemaBounds bounds;
 
     public AvroBinarySerde(Class<T> type) {
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.reader = new SpecificDatumReader<>(schema, schema, model);
+        this.bounds = WriterSchemaBounds.of(schema);
     }
 
     @Override
@@ -59,6 +66,12 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;
+            }
+            try {
+                bounds.check(bytes, 0, bytes.length);
+            } catch (WriterSchemaBounds.Violation e) {
+                throw new SerializationException(
+                        "Could not decode a " + schema.getFullName() + " from " + topic + ": " + e.getMessage());
             }
             try {
                 return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));

@@ -21,14 +21,22 @@ import org.apache.kafka.common.serialization.Deserializer;
  * classes, resolving the writer's schema against the reader's (Avro schema resolution: added
  * fields take their defaults, unknown enum symbols take the enum's default).
  *
+ * <p>Before Avro sees the bytes, {@link WriterSchemaBounds} checks them against the writer schema, so
+ * that no length or count a record claims can make the decoder allocate more than a small multiple of
+ * the record's size.
+ *
  * <p>Every failure is a {@link SerializationException} naming the topic, so that Kafka Streams'
  * deserialization handler can route the record aside.
  */
 public final class FramedAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        GeneratedAvroClasses.trust();
+    }
+
     /** Reader class; {@code null} means the class generated for the writer schema's full name. */
     private final Class<T> readerType;
-    private final Map<Integer, DatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
+    private final Map<Integer, WriterDecoding<T>> decodingByWriterId = new ConcurrentHashMap<>();
     private volatile SchemaRegistryClient registry;
 
     /** Reads into the class generated for each writer schema's full name, as Confluent's SpecificAvroSerde does. */
@@ -63,9 +71,15 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
                             topic, bytes[0]));
         }
         int id = (bytes[1] & 0xff) << 24 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 8 | (bytes[4] & 0xff);
-        DatumReader<T> reader = readerFor(id, topic);
+        WriterDecoding<T> decoding = decodingFor(id, topic);
         try {
-            return reader.read(
+            decoding.bounds().check(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length);
+        } catch (WriterSchemaBounds.Violation e) {
+            throw new SerializationException(
+                    "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e.getMessage());
+        }
+        try {
+            return decoding.reader().read(
                     null,
                     DecoderFactory.get()
                             .binaryDecoder(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length - FramedAvroSerializer.HEADER_LENGTH, null));
@@ -75,10 +89,10 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
         }
     }
 
-    private DatumReader<T> readerFor(int writerId, String topic) {
-        DatumReader<T> reader = readerByWriterId.get(writerId);
-        if (reader != null) {
-            return reader;
+    private WriterDecoding<T> decodingFor(int writerId, String topic) {
+        WriterDecoding<T> decoding = decodingByWriterId.get(writerId);
+        if (decoding != null) {
+            return decoding;
         }
         SchemaRegistryClient client = registry;
         if (client == null) {
@@ -99,14 +113,25 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
                                     .map(i -> i.getMessage() + " at " + i.getLocation())
                                     .collect(Collectors.joining("; ")));
         }
-        reader = new SpecificDatumReader<>(writer, readerSchema, model);
-        DatumReader<T> raced = readerByWriterId.putIfAbsent(writerId, reader);
-        return raced != null ? raced : reader;
+        decoding = new WriterDecoding<>(
+                new SpecificDatumReader<>(writer, readerSchema, model), WriterSchemaBounds.of(writer));
+        WriterDecoding<T> raced = decodingByWriterId.putIfAbsent(writerId, decoding);
+        return raced != null ? raced : decoding;
+    }
+
+    /** What reading data of one writer schema takes: Avro's resolving reader, and the checks that run first. */
+    private record WriterDecoding<T>(DatumReader<T> reader, WriterSchemaBounds bounds) {
     }
 
     @SuppressWarnings("unchecked")
     private static <T> Class<T> generatedClassFor(Schema writer, int writerId, String topic) {
-        Class<?> type = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
+        Class<?> type;
+        try {
+            type = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
+        } catch (SecurityException e) {
+            // a writer schema named after a class outside the generated package: Avro refuses to load it
+            type = null;
+        }
         if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
             throw new SerializationException(
                     "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()

@@ -21,6 +21,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class FramedAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
+    static {
+        GeneratedAvroClasses.trust();
+    }
+
     /** Register the writer schema if needed (default {@code true}); if false it must already be registered. */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 

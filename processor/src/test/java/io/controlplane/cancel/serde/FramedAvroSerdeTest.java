@@ -264,6 +264,20 @@ class FramedAvroSerdeTest {
     }
 
     @Test
+    void theNoArgumentSerdeRefusesAWriterSchemaNamedAfterAnUntrustedClass() {
+        // a class that exists but is outside the generated package: Avro refuses to load it
+        Schema untrusted =
+                parse("{\"type\": \"record\", \"name\": \"ProcessBuilder\", \"namespace\": \"java.lang\", \"fields\": []}");
+        byte[] record = framed(untrusted, new GenericData.Record(untrusted));
+        FramedAvroSerde<CancelCommand> byName = new FramedAvroSerde<>();
+        byName.configure(config(), false);
+
+        assertThatThrownBy(() -> byName.deserializer().deserialize(TOPIC, record))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageContaining("(java.lang.ProcessBuilder), for which no generated Avro class");
+    }
+
+    @Test
     void oneInstanceServesConcurrentThreadsFromColdStart() throws Exception {
         FramedAvroSerde<CancelCommand> shared = serde(CancelCommand.class);
         ExecutorService threads = Executors.newFixedThreadPool(8);

@@ -1,0 +1,27 @@
+package io.controlplane.cancel.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.OperatorGrant;
+import io.controlplane.cancel.avro.RunStatus;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.junit.jupiter.api.Test;
+
+class GeneratedAvroClassesTest {
+
+    @Test
+    void onlyTheGeneratedPackageIsAddedToWhatAvroTrusts() {
+        new AvroBinarySerde<>(OperatorGrant.class);
+        GeneratedAvroClasses.trust();
+
+        ClassSecurityValidator.ClassSecurityPredicate trusted = ClassSecurityValidator.getGlobal();
+        assertThat(trusted.isTrusted(CancelCommand.class)).isTrue();
+        assertThat(trusted.isTrusted(CancelCommand.Builder.class)).isTrue();
+        assertThat(trusted.isTrusted(RunStatus.class)).isTrue();
+        assertThat(trusted.isTrusted(String.class)).as("Avro's own defaults stay").isTrue();
+        assertThat(trusted.isTrusted(FramedAvroSerde.class)).as("the package next to it").isFalse();
+        assertThat(trusted.isTrusted(ProcessBuilder.class)).isFalse();
+        assertThat(trusted.isTrusted(java.util.ArrayList.class)).isFalse();
+    }
+}
