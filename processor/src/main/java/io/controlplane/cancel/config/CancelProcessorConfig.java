@@ -30,6 +30,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String VALUE_SERDE = "cancel.value.serde";
     public static final String STARTUP_TIMEOUT_MS = "cancel.startup.timeout.ms";
     public static final String HEALTH_FILE = "cancel.health.file";
+    public static final String PARTITIONER = "cancel.partitioner";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
@@ -57,7 +58,12 @@ public final class CancelProcessorConfig extends AbstractConfig {
                             + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.")
             .define(HEALTH_FILE, Type.STRING, "",
                     Importance.LOW, "A file touched every 5 s while the processor is processing, read by "
-                            + "`cancel-processor health`; empty = none.");
+                            + "`cancel-processor health`; empty = none.")
+            .define(PARTITIONER, Type.STRING, KeyPartitioner.MURMUR2.configName(),
+                    ConfigDef.CaseInsensitiveValidString.in(KeyPartitioner.configNames()),
+                    Importance.MEDIUM, "How the producers of run states and keyed commands partition by key: "
+                            + "murmur2 (Kafka's Java client) or crc32 (librdkafka's default, consistent_random). "
+                            + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.");
 
     public CancelProcessorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -110,6 +116,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public Optional<Path> healthFile() {
         String file = getString(HEALTH_FILE).trim();
         return file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file));
+    }
+
+    public KeyPartitioner partitioner() {
+        return KeyPartitioner.fromConfigName(getString(PARTITIONER));
     }
 
     @SuppressWarnings("unchecked")
