@@ -16,9 +16,12 @@ public final class CapturedLog implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     public CapturedLog(Class<?> loggingClass) {
-        logger = (Logger) LogManager.getLogger(loggingClass);
-        appender = new AbstractAppender("captured-" + loggingClass.getSimpleName(), null, null, true,
-                Property.EMPTY_ARRAY) {
+        this(loggingClass.getName());
+    }
+
+    public CapturedLog(String loggerName) {
+        logger = (Logger) LogManager.getLogger(loggerName);
+        appender = new AbstractAppender("captured-" + loggerName, null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
                 lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
