@@ -58,7 +58,8 @@ final class MisroutingCheck<V> implements FixedKeyProcessor<String, V, V> {
             log.warn("Records on {} are not where cancel.partitioner={} puts their keys: one on partition {} belongs "
                             + "on partition {}, so unkeyed commands may miss their run's state; {} (task {}; "
                             + "counted in {}-total, logged once per task and topic)", source.topic(),
-                    partitioner.configName(), source.partition(), expected, partitioner.fix(), context.taskId(), SENSOR);
+                    partitioner.configName(), source.partition(), expected, partitioner.fix(), context.taskId(),
+                    SENSOR);
         }
     }
 

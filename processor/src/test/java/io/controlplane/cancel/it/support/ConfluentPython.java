@@ -42,7 +42,8 @@ public final class ConfluentPython {
                 .start();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            fail(script + " did not finish within " + timeout.toSeconds() + " s; its output:\n" + Files.readString(log));
+            fail(script + " did not finish within " + timeout.toSeconds() + " s; its output:\n"
+                    + Files.readString(log));
         }
         return process.exitValue();
     }
