@@ -7,6 +7,7 @@ import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
@@ -34,11 +35,14 @@ public final class CancelProcessorApp implements AutoCloseable {
     public static CancelProcessorApp start(Map<String, ?> settings) throws StartupException {
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         Properties props = StreamsProperties.from(settings);
-        String clusterId = StartupChecks.check(props, config);
+        StartupChecks.Kafka kafka = StartupChecks.check(props, config);
+        String clusterId = kafka.clusterId();
         log.info("Kafka cluster {} at {}; schema registry at {}", clusterId,
                 props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), settings.get("schema.registry.url"));
         log.info("Reading {} (commands), {} (run states), {} (grants)",
                 config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
+        log.info("Input topics have {} partitions; keys are placed as cancel.partitioner={} does",
+                kafka.inputPartitions(), config.partitioner().configName());
         log.info("Writing {} (cancellations), {} (rejections), {} (dead letters)",
                 config.runStateChangesTopic(), config.rejectionsTopic(), config.dlqTopic());
         log.info("application.id={}, processing.guarantee={}, required role '{}', not-found grace {} ms, dedup retention {} ms",
@@ -50,7 +54,8 @@ public final class CancelProcessorApp implements AutoCloseable {
                     + "written before the outcome it stands for, and the repeat is then dropped as a duplicate; "
                     + "use exactly_once_v2", props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         }
-        KafkaStreams streams = new KafkaStreams(CancelTopology.build(config), props);
+        KafkaStreams streams = new KafkaStreams(
+                CancelTopology.build(config, OptionalInt.of(kafka.inputPartitions())), props);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped; one that fails on the same record again and again stops
         // the processor instead of looping.

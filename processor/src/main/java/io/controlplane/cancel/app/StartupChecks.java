@@ -26,14 +26,17 @@ public final class StartupChecks {
     private StartupChecks() {
     }
 
-    /** @return the Kafka cluster id */
-    public static String check(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
-        String clusterId = checkTopics(streamsProps, config);
-        checkRegistry(config);
-        return clusterId;
+    /** What the checks learnt about the cluster that the processor needs. */
+    public record Kafka(String clusterId, int inputPartitions) {
     }
 
-    private static String checkTopics(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
+    public static Kafka check(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
+        Kafka kafka = checkTopics(streamsProps, config);
+        checkRegistry(config);
+        return kafka;
+    }
+
+    private static Kafka checkTopics(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
         long timeoutMs = config.startupTimeout().toMillis();
         String bootstrap = String.valueOf(streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         Properties adminProps = new Properties();
@@ -48,7 +51,7 @@ public final class StartupChecks {
                         + String.join(", ", new TreeSet<>(missing))
                         + " (create them as README.md describes, or set their cancel.topic.* names)");
             }
-            return clusterId;
+            return new Kafka(clusterId, InputPartitions.check(admin, config, timeoutMs));
         } catch (TimeoutException e) {
             throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + timeoutMs + " ms");
         } catch (ExecutionException e) {

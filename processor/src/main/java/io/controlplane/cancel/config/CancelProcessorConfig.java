@@ -33,6 +33,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String HEALTH_FILE = "cancel.health.file";
     public static final String DLQ_STRIP_HEADERS = DeadLetters.STRIP_HEADERS_CONFIG;
     public static final String MAX_FAILURES_PER_RECORD = "cancel.thread.max-failures-per-record";
+    public static final String PARTITIONER = "cancel.partitioner";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
@@ -67,7 +68,12 @@ public final class CancelProcessorConfig extends AbstractConfig {
                             + "registry outage is not counted: it is waited out.")
             .define(HEALTH_FILE, Type.STRING, "",
                     Importance.LOW, "A file touched every 5 s while the processor is processing, read by "
-                            + "`cancel-processor health`; empty = none.");
+                            + "`cancel-processor health`; empty = none.")
+            .define(PARTITIONER, Type.STRING, KeyPartitioner.MURMUR2.configName(),
+                    ConfigDef.CaseInsensitiveValidString.in(KeyPartitioner.configNames()),
+                    Importance.MEDIUM, "How the producers of run states and keyed commands partition by key: "
+                            + "murmur2 (Kafka's Java client) or crc32 (librdkafka's default, consistent_random). "
+                            + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.");
 
     public CancelProcessorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -124,6 +130,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public int maxFailuresPerRecord() {
         return getInt(MAX_FAILURES_PER_RECORD);
+    }
+
+    public KeyPartitioner partitioner() {
+        return KeyPartitioner.fromConfigName(getString(PARTITIONER));
     }
 
     @SuppressWarnings("unchecked")

@@ -158,6 +158,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void createTopics(CancelProcessorConfig config, int partitions) throws Exception {
         try (Admin admin = admin()) {
             TopicLayout.create(admin, config, partitions);
+            awaitListed(admin, TopicLayout.names(config));
+        }
+    }
+
+    /**
+     * A created topic is listed only once the broker's metadata has caught up with the controller's:
+     * until then a processor started at once would find it missing.
+     */
+    private static void awaitListed(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + MAX_STARTUP.toNanos();
+        while (!admin.listTopics().names().get().containsAll(topics)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics created but not listed within " + MAX_STARTUP + ": " + topics);
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -8,6 +8,7 @@ import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import io.controlplane.cancel.config.StreamsProperties;
@@ -29,6 +30,11 @@ public final class CancelTopology {
     }
 
     public static Topology build(CancelProcessorConfig config) {
+        return build(config, OptionalInt.empty());
+    }
+
+    /** @param inputPartitions the commands and run-states topics' partition count; unknown = no misrouting check */
+    public static Topology build(CancelProcessorConfig config, OptionalInt inputPartitions) {
         Topics topics = new Topics(config);
         CancelDecider decider = new CancelDecider(config.policy());
         Duration grace = config.notFoundGrace();
@@ -56,16 +62,19 @@ public final class CancelTopology {
                         .selectKey((key, command) -> command.getExecutionId(), Named.as("key-by-execution"))
                         .repartition(Repartitioned.<String, CancelCommand>as("commands-by-execution")
                                 .withKeySerde(Topics.KEY_SERDE)
-                                .withValueSerde(topics.commands.valueSerde())), "unkeyed"))
-                .defaultBranch(Branched.as("keyed"));
+                                .withValueSerde(topics.commands.valueSerde())
+                                .withStreamPartitioner(new ExecutionPartitioner<>(config.partitioner()))), "unkeyed"))
+                .defaultBranch(Branched.withFunction(
+                        keyed -> checkPartition(keyed, "commands", config, inputPartitions), "keyed"));
         KStream<String, CancelCommand> byExecution =
                 routes.get("command-keyed").merge(routes.get("command-unkeyed"), Named.as("merge-commands"));
 
         KStream<String, SpecificRecord> fromCommands = byExecution.process(
                 () -> new CancelCommandProcessor(decider, grace, retention, grantDecoder),
                 Named.as("judge-commands"), CancelStores.partitionedNames());
-        KStream<String, SpecificRecord> fromRunStates = builder.stream(topics.runStates.name(),
-                        Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde()).withName("run-states"))
+        KStream<String, SpecificRecord> fromRunStates = checkPartition(builder.stream(topics.runStates.name(),
+                        Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde()).withName("run-states")),
+                        "run-states", config, inputPartitions)
                 .process(() -> new RunStateProcessor(decider, grace, retention, grantDecoder),
                         Named.as("track-run-states"), CancelStores.partitionedNames());
 
@@ -82,5 +91,15 @@ public final class CancelTopology {
                                         topics.rejections.valueSerde()).withName("rejections")),
                         "rejected"));
         return builder.build();
+    }
+
+    /** Keyed input records pass a check that they are on the partition the configured partitioner gives them. */
+    private static <V> KStream<String, V> checkPartition(KStream<String, V> input, String inputName,
+                                                         CancelProcessorConfig config, OptionalInt inputPartitions) {
+        if (inputPartitions.isEmpty()) {
+            return input;
+        }
+        return input.processValues(() -> new MisroutingCheck<>(config.partitioner(), inputPartitions.getAsInt()),
+                Named.as("check-partition-of-" + inputName));
     }
 }

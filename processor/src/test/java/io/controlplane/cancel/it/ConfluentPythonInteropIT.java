@@ -39,7 +39,7 @@ class ConfluentPythonInteropIT {
     private static final Path SCRIPT_LOG = Path.of("target", "confluent-interop.log");
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
     private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
-            + " apt-get install -y python3-confluent-kafka python3-avro (.ci/run does)";
+            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests (.ci/run does)";
 
     private static KafkaWithRegistry stack;
 

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,15 +73,36 @@ class StartupChecksIT {
                 .hasMessageContaining("controlplane.operators");
     }
 
-    @Test
-    void unreachableRegistryIsOneClearLine() throws Exception {
-        Map<String, Object> settings = settings(kafka.bootstrapServers(), "http://127.0.0.1:" + closedPort());
-        // Topics of its own, so that the missing-topics test is not affected by the order tests run in.
+    /** Topics of its own for one test, so that the missing-topics test is not affected by the order tests run in. */
+    private static void ownTopics(Map<String, Object> settings, String prefix) {
         for (String topicKey : List.of(CancelProcessorConfig.COMMANDS_TOPIC, CancelProcessorConfig.RUN_STATES_TOPIC,
                 CancelProcessorConfig.OPERATORS_TOPIC, CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
                 CancelProcessorConfig.REJECTIONS_TOPIC, CancelProcessorConfig.DLQ_TOPIC)) {
-            settings.put(topicKey, "registry-check." + topicKey);
+            settings.put(topicKey, prefix + topicKey);
         }
+    }
+
+    @Test
+    void commandsAndRunStatesTopicsWithDifferentPartitionCountsAreRefusedInOneLine() throws Exception {
+        Map<String, Object> settings = settings(kafka.bootstrapServers(), "mock://startup-it");
+        ownTopics(settings, "partition-check.");
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(config.runStatesTopic(), 3, (short) 1))).all().get();
+        }
+        kafka.createTopics(config, 6);
+
+        assertThatThrownBy(() -> CancelProcessorApp.start(settings))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("Topics partition-check.cancel.topic.commands (6 partitions) and "
+                        + "partition-check.cancel.topic.run-states (3 partitions) must have the same partition count, "
+                        + "or commands miss their run's state (recreate one of them as README.md describes)");
+    }
+
+    @Test
+    void unreachableRegistryIsOneClearLine() throws Exception {
+        Map<String, Object> settings = settings(kafka.bootstrapServers(), "http://127.0.0.1:" + closedPort());
+        ownTopics(settings, "registry-check.");
         kafka.createTopics(new CancelProcessorConfig(settings), 1);
         assertThatThrownBy(() -> CancelProcessorApp.start(settings))
                 .isInstanceOf(StartupException.class)

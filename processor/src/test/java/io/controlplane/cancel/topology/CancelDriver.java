@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -57,6 +58,11 @@ final class CancelDriver implements AutoCloseable {
     }
 
     CancelDriver(Map<String, ?> overrides) {
+        this(overrides, OptionalInt.empty());
+    }
+
+    /** @param inputPartitions as the app reads them at start-up; every test record arrives on partition 0 */
+    CancelDriver(Map<String, ?> overrides, OptionalInt inputPartitions) {
         registryScope = "cancel-driver-" + UUID.randomUUID();
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -65,7 +71,8 @@ final class CancelDriver implements AutoCloseable {
         settings.putAll(overrides);
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         topics = new Topics(config);
-        driver = new TopologyTestDriver(CancelTopology.build(config), StreamsProperties.from(settings), START);
+        driver = new TopologyTestDriver(CancelTopology.build(config, inputPartitions),
+                StreamsProperties.from(settings), START);
         commands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),
                 topics.commands.valueSerde().serializer());
         rawCommands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),

@@ -1,0 +1,66 @@
+package io.controlplane.cancel.it.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** Debian's Python with Confluent's client (python3-confluent-kafka), running a script under interop/. */
+public final class ConfluentPython {
+
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
+            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests (.ci/run does)";
+
+    private ConfluentPython() {
+    }
+
+    /** Fails under CI=true when the client is missing; elsewhere the test is skipped. */
+    public static void require() throws InterruptedException {
+        if (!installed()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(INSTALL_HINT);
+            }
+            Assumptions.abort(INSTALL_HINT + "; skipped outside CI");
+        }
+    }
+
+    /** Runs {@code interop/<script>} with {@code args}, its output to {@code log}; returns its exit code. */
+    public static int run(String script, List<String> args, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, Path.of("..", "interop", script).toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail(script + " did not finish within " + timeout.toSeconds() + " s; its output:\n"
+                    + Files.readString(log));
+        }
+        return process.exitValue();
+    }
+
+    private static boolean installed() throws InterruptedException {
+        try {
+            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!probe.waitFor(30, TimeUnit.SECONDS)) {
+                probe.destroyForcibly();
+                return false;
+            }
+            return probe.exitValue() == 0;
+        } catch (IOException noPython) {
+            return false;
+        }
+    }
+}
