@@ -2,6 +2,8 @@ package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.serde.RegistryUrls;
+import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
@@ -35,8 +37,10 @@ public final class CancelProcessorApp implements AutoCloseable {
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         Properties props = StreamsProperties.from(settings);
         String clusterId = StartupChecks.check(props, config);
+        // The registry URL may carry user:password: shown without it.
         log.info("Kafka cluster {} at {}; schema registry at {}", clusterId,
-                props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), settings.get("schema.registry.url"));
+                props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                RegistryUrls.describe(config.originals().get(SchemaRegistryClients.SCHEMA_REGISTRY_URL)));
         log.info("Reading {} (commands), {} (run states), {} (grants)",
                 config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
         log.info("Writing {} (cancellations), {} (rejections), {} (dead letters)",

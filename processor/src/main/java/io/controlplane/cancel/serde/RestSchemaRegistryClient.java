@@ -71,6 +71,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final Duration requestTimeout;
     private final Duration retryBudget;
     private final LongSupplier nanoClock;
+    private final boolean logsRefusedCredentials;
     private final HttpClient http;
     private final AtomicReference<Long> authErrorLoggedAt = new AtomicReference<>();
 
@@ -85,12 +86,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      */
     public RestSchemaRegistryClient(List<String> baseUrls, String authorization, Duration connectTimeout,
             Duration requestTimeout, Duration retryBudget) {
-        this(baseUrls, authorization, connectTimeout, requestTimeout, retryBudget, System::nanoTime);
+        this(baseUrls, authorization, connectTimeout, requestTimeout, retryBudget, System::nanoTime, true);
     }
 
-    /** @param nanoClock paces the ERROR log of refused credentials (a test drives it) */
+    /**
+     * @param nanoClock paces the ERROR log of refused credentials (a test drives it)
+     * @param logsRefusedCredentials false where the caller reports them itself (a start-up check)
+     */
     RestSchemaRegistryClient(List<String> baseUrls, String authorization, Duration connectTimeout,
-            Duration requestTimeout, Duration retryBudget, LongSupplier nanoClock) {
+            Duration requestTimeout, Duration retryBudget, LongSupplier nanoClock, boolean logsRefusedCredentials) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one schema registry URL is required");
         }
@@ -99,6 +103,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.requestTimeout = requestTimeout;
         this.retryBudget = retryBudget;
         this.nanoClock = nanoClock;
+        this.logsRefusedCredentials = logsRefusedCredentials;
         // HTTP/1.1: registries are plain REST servers; an h2c upgrade attempt buys nothing.
         // Redirects are not followed (the JDK's default): a registry does not redirect its API, a
         // login page or a misconfigured proxy does, and following it would send the credentials on.
@@ -302,14 +307,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private void logRefusedCredentials(String message) {
+        if (!logsRefusedCredentials) {
+            return;
+        }
         long now = nanoClock.getAsLong();
         Long last = authErrorLoggedAt.get();
         boolean loggedLately = last != null && now - last < AUTH_ERROR_LOG_INTERVAL.toNanos();
         if (loggedLately || !authErrorLoggedAt.compareAndSet(last, now)) {
             return;
         }
-        log.error("{}. Records that need the registry wait until the credentials (basic.auth.user.info, or the"
-                + " user-info of schema.registry.url) are fixed; none is dead-lettered for it.", message);
+        log.error("{}. Check basic.auth.user.info (or the user-info of schema.registry.url); records that need"
+                + " the registry wait meanwhile, none is dead-lettered for it.", message);
     }
 
     /**

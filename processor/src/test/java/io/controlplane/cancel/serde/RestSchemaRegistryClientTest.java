@@ -237,7 +237,8 @@ class RestSchemaRegistryClientTest {
         stub.canned = Canned.json(401, "{\"error_code\":40101,\"message\":\"Unauthorized\"}");
         AtomicLong now = new AtomicLong();
         RestSchemaRegistryClient client =
-                new RestSchemaRegistryClient(List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get);
+                new RestSchemaRegistryClient(
+                        List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get, true);
 
         try (CapturedLog log = CapturedLog.of(RestSchemaRegistryClient.class)) {
             for (long second : new long[] {0, 1, 59, 61, 62}) {
@@ -291,10 +292,12 @@ class RestSchemaRegistryClientTest {
 
         assertThatThrownBy(() -> client(stub.url()).schemaById(1))
                 .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                .hasMessage("Schema registry at " + stub.url() + " answered without a \"schema\" string: {\"status\":\"ok\"}");
+                .hasMessage("Schema registry at " + stub.url()
+                        + " answered without a \"schema\" string: {\"status\":\"ok\"}");
         assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
                 .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                .hasMessage("Schema registry at " + stub.url() + " answered without an integer \"id\": {\"status\":\"ok\"}");
+                .hasMessage("Schema registry at " + stub.url()
+                        + " answered without an integer \"id\": {\"status\":\"ok\"}");
     }
 
     @Test
@@ -316,7 +319,8 @@ class RestSchemaRegistryClientTest {
 
         assertThatThrownBy(() -> client(stub.url()).idOf("s-value", CancelCommand.getClassSchema()))
                 .isExactlyInstanceOf(SerializationException.class)
-                .hasMessageStartingWith("Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
+                .hasMessageStartingWith(
+                        "Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
     }
 
     @Test
@@ -326,8 +330,8 @@ class RestSchemaRegistryClientTest {
 
             assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessage("Schema registry at " + stub.url() + " refuses schema io.controlplane.cancel.avro.CancelCommand"
-                            + " under subject s-value: HTTP " + status + " incompatible (error code " + status + ")");
+                    .hasMessage("Schema registry at " + stub.url()
+                            + " refuses schema io.controlplane.cancel.avro.CancelCommand under subject s-value: HTTP " + status + " incompatible (error code " + status + ")");
         }
     }
 
