@@ -25,8 +25,8 @@ public final class CapturedLog implements AutoCloseable {
     private final LoggerContext context;
     private final AbstractAppender appender;
 
-    private CapturedLog(Class<?> logger) {
-        loggerName = logger.getName();
+    private CapturedLog(String loggerName) {
+        this.loggerName = loggerName;
         context = (LoggerContext) LogManager.getContext(false);
         appender = new AbstractAppender("captured-" + loggerName, null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -42,7 +42,12 @@ public final class CapturedLog implements AutoCloseable {
     }
 
     public static CapturedLog of(Class<?> logger) {
-        return new CapturedLog(logger);
+        return new CapturedLog(logger.getName());
+    }
+
+    /** @param loggerName a logger or a package: a package's loggers are all captured */
+    public static CapturedLog of(String loggerName) {
+        return new CapturedLog(loggerName);
     }
 
     public List<Line> lines() {
