@@ -358,7 +358,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
-    /** An answer with a status every caller treats alike already thrown: what is left is the caller's to read. */
+    /**
+     * One base URL's answer. {@link #of} throws those no call can use (401, 403, 3xx, 429, 5xx, a 2xx
+     * body that is not a JSON object); the rest is for the caller to read.
+     */
     private record Reply(String baseUrl, int status, JsonNode body) {
 
         static Reply of(String baseUrl, HttpResponse<byte[]> response) {
