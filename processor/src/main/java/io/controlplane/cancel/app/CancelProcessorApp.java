@@ -3,6 +3,8 @@ package io.controlplane.cancel.app;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.errors.ThreadFailures;
+import io.controlplane.cancel.serde.RegistryUrls;
+import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.CancelTopology;
 import java.time.Duration;
 import java.util.Map;
@@ -37,8 +39,10 @@ public final class CancelProcessorApp implements AutoCloseable {
         Properties props = StreamsProperties.from(settings);
         StartupChecks.Kafka kafka = StartupChecks.check(props, config);
         String clusterId = kafka.clusterId();
+        // The registry URL may carry user:password: shown without it.
         log.info("Kafka cluster {} at {}; schema registry at {}", clusterId,
-                props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), settings.get("schema.registry.url"));
+                props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                RegistryUrls.describe(config.originals().get(SchemaRegistryClients.SCHEMA_REGISTRY_URL)));
         log.info("Reading {} (commands), {} (run states), {} (grants)",
                 config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
         log.info("Input topics have {} partitions; keys are placed as cancel.partitioner={} does",

@@ -2,6 +2,7 @@ package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.serde.SchemaRegistryAuthException;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
 import java.time.Duration;
@@ -64,11 +65,18 @@ public final class StartupChecks {
         }
     }
 
-    private static void checkRegistry(CancelProcessorConfig config) throws StartupException {
+    /**
+     * Asks the registry for the commands' schema. "Not registered" is an answer, so the registry is
+     * reachable (producers register it); refused credentials are a configuration error to fix now.
+     */
+    static void checkRegistry(CancelProcessorConfig config) throws StartupException {
         Map<String, Object> registryConfig = config.originalsWithPrefix("", false);
         try {
-            SchemaRegistryClients.fromConfig(registryConfig)
+            SchemaRegistryClients.forCheck(registryConfig)
                     .idOf(config.commandsTopic() + "-value", CancelCommand.getClassSchema());
+        } catch (SchemaRegistryAuthException e) {
+            throw new StartupException(e.getMessage() + " (check basic.auth.credentials.source and"
+                    + " basic.auth.user.info, or the user-info of schema.registry.url)");
         } catch (SchemaRegistryUnavailableException e) {
             throw new StartupException(e.getMessage());
         } catch (SerializationException e) {

@@ -1,6 +1,7 @@
 package io.controlplane.cancel.serde;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,10 +47,23 @@ public final class SchemaRegistryClients {
     private SchemaRegistryClients() {}
 
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
+        return build(configs, true);
+    }
+
+    /**
+     * A client of its own for a one-off check (start-up): unshared, and it does not log refused
+     * credentials at ERROR, since the caller reports them in its own words.
+     */
+    public static SchemaRegistryClient forCheck(Map<String, ?> configs) {
+        return build(configs, false);
+    }
+
+    private static SchemaRegistryClient build(Map<String, ?> configs, boolean shared) {
         List<String> urls = urls(configs);
         if (urls.get(0).startsWith(MOCK_SCHEME)) {
             if (urls.size() > 1) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL, configs.get(SCHEMA_REGISTRY_URL), "a mock:// URL cannot be combined with others");
+                throw new ConfigException(SCHEMA_REGISTRY_URL, RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
+                        "a mock:// URL cannot be combined with others");
             }
             return InMemorySchemaRegistry.forScope(urls.get(0).substring(MOCK_SCHEME.length()));
         }
@@ -70,6 +84,10 @@ public final class SchemaRegistryClients {
                         duration(configs, HTTP_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
                         duration(configs, HTTP_READ_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
                         duration(configs, HTTP_RETRY_MAX_MS, DEFAULT_RETRY_BUDGET, true));
+        if (!shared) {
+            return new RestSchemaRegistryClient(key.urls, key.authorization, key.connectTimeout, key.requestTimeout,
+                    key.retryBudget, System::nanoTime, false);
+        }
         return REST_CLIENTS.computeIfAbsent(key, k -> new RestSchemaRegistryClient(
                 k.urls, k.authorization, k.connectTimeout, k.requestTimeout, k.retryBudget));
     }
@@ -89,16 +107,20 @@ public final class SchemaRegistryClients {
         return urls;
     }
 
+    /** Error messages name the URL without its user-info, and never quote the text around a bad character. */
     private static URI parse(String url, Map<String, ?> configs) {
+        String problem;
         try {
-            URI uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("expected http://, https:// or mock://");
+            URI uri = new URI(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
             }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, configs.get(SCHEMA_REGISTRY_URL), "bad URL " + url + ": " + e.getMessage());
+            problem = "expected http://, https:// or mock://";
+        } catch (URISyntaxException e) {
+            problem = e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "");
         }
+        throw new ConfigException(SCHEMA_REGISTRY_URL, RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
+                "bad URL " + RegistryUrls.withoutUserInfo(url) + ": " + problem);
     }
 
     private static String authorization(Map<String, ?> configs, String urlUserInfo) {

@@ -2,18 +2,25 @@ package io.controlplane.cancel.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.controlplane.cancel.CapturedLog;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.serde.StubSchemaRegistry.Canned;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -190,6 +197,196 @@ class RestSchemaRegistryClientTest {
         assertThatThrownBy(() -> noRetry.schemaById(1)).isExactlyInstanceOf(SchemaRegistryUnavailableException.class);
 
         assertThat(stub.requests).hasSize(1);
+    }
+
+    @Test
+    void aSchemaOfAnotherTypeMakesTheRecordUndecodable() {
+        stub.canned = Canned.json(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(7))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessage("Schema id 7 is a PROTOBUF schema, not Avro");
+    }
+
+    @Test
+    void aSchemaTextThatIsNotAvroMakesTheRecordUndecodable() {
+        stub.canned = Canned.json(200, "{\"schema\":\"{\\\"type\\\":\\\"no-such-type\\\"}\"}");
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(7))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("Schema id 7 is not a valid Avro schema: ");
+    }
+
+    @Test
+    void refusedCredentialsAreAnOutageNamingThem() {
+        try (CapturedLog quiet = CapturedLog.of(RestSchemaRegistryClient.class)) {
+            for (int status : new int[] {401, 403}) {
+                stub.canned = Canned.json(status, "{\"error_code\":" + status + ",\"message\":\"Unauthorized\"}");
+
+                assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                        .isExactlyInstanceOf(SchemaRegistryAuthException.class)
+                        .isInstanceOf(SchemaRegistryUnavailableException.class)
+                        .hasMessage("Schema registry at " + stub.url() + " refused the credentials: HTTP " + status
+                                + " Unauthorized (error code " + status + ")");
+            }
+        }
+    }
+
+    @Test
+    void refusedCredentialsAreLoggedAtErrorAtMostOnceAMinute() {
+        stub.canned = Canned.json(401, "{\"error_code\":40101,\"message\":\"Unauthorized\"}");
+        AtomicLong now = new AtomicLong();
+        RestSchemaRegistryClient client =
+                new RestSchemaRegistryClient(
+                        List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get, true);
+
+        try (CapturedLog log = CapturedLog.of(RestSchemaRegistryClient.class)) {
+            for (long second : new long[] {0, 1, 59, 61, 62}) {
+                now.set(Duration.ofSeconds(second).toNanos());
+                assertThatThrownBy(() -> client.schemaById(1)).isExactlyInstanceOf(SchemaRegistryAuthException.class);
+            }
+
+            assertThat(log.lines()).hasSize(2).allSatisfy(line -> {
+                assertThat(line.level()).isEqualTo("ERROR");
+                assertThat(line.message()).startsWith(
+                        "Schema registry at " + stub.url() + " refused the credentials: HTTP 401 Unauthorized");
+            });
+        }
+        assertThat(stub.requests).hasSize(5);
+    }
+
+    @Test
+    void throttlingIsAnOutage() {
+        stub.canned = Canned.json(429, "{\"error_code\":42901,\"message\":\"Too many requests\"}");
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url()
+                        + " is throttling requests: HTTP 429 Too many requests (error code 42901)");
+    }
+
+    @Test
+    void aRedirectIsAnOutageAndIsNotFollowed() {
+        stub.canned = new Canned(302, Map.of("Location", "https://bob:s3cret@login.example/sso"), new byte[0]);
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url() + " redirected: HTTP 302 to https://login.example/sso"
+                        + " (point schema.registry.url at the registry's API itself)");
+        assertThat(stub.requests).hasSize(1);
+    }
+
+    @Test
+    void anHtmlPageIsAnOutageEvenWith200() {
+        stub.canned = Canned.html(200, "<html><body>Please log in</body></html>");
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url()
+                        + " answered HTTP 200 with a body that is not the registry's JSON (text/html, 39 bytes)");
+    }
+
+    @Test
+    void jsonWithoutTheExpectedFieldsIsAnOutage() {
+        stub.canned = Canned.json(200, "{\"status\":\"ok\"}");
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url()
+                        + " answered without a \"schema\" string: {\"status\":\"ok\"}");
+        assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url()
+                        + " answered without an integer \"id\": {\"status\":\"ok\"}");
+    }
+
+    @Test
+    void aNotFoundWithoutTheRegistrysSchemaNotFoundCodeIsAnOutage() {
+        String wrongPath = stub.url().replace("/apis/ccompat/v7", "/apis/registry/v2");
+
+        assertThatThrownBy(() -> client(wrongPath).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + wrongPath
+                        + " gave an unexpected answer: HTTP 404 HTTP 404 Not Found (error code 404)");
+        stub.canned = Canned.html(404, "<html>Not Found</html>");
+        assertThatThrownBy(() -> client(stub.url()).idOf("s-value", CancelCommand.getClassSchema()))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class);
+    }
+
+    @Test
+    void aSubjectThatDoesNotExistIsNotRegistered() {
+        stub.canned = Canned.json(404, "{\"error_code\":40401,\"message\":\"Subject s-value not found\"}");
+
+        assertThatThrownBy(() -> client(stub.url()).idOf("s-value", CancelCommand.getClassSchema()))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageStartingWith(
+                        "Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
+    }
+
+    @Test
+    void aRefusedRegistrationIsAnOutage() {
+        for (int status : new int[] {409, 422}) {
+            stub.canned = Canned.json(status, "{\"error_code\":" + status + ",\"message\":\"incompatible\"}");
+
+            assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
+                    .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                    .hasMessage("Schema registry at " + stub.url()
+                            + " refuses schema io.controlplane.cancel.avro.CancelCommand under subject s-value: HTTP " + status + " incompatible (error code " + status + ")");
+        }
+    }
+
+    @Test
+    void anAnswerOverTheBodyLimitIsAnOutage() {
+        byte[] huge = new byte[RestSchemaRegistryClient.MAX_BODY_BYTES + 1];
+        Arrays.fill(huge, (byte) ' ');
+        stub.canned = new Canned(200, Map.of("Content-Type", "application/json"), huge);
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url() + " answered with a body of more than 1048576 bytes");
+    }
+
+    @Test
+    void anAnswerThatNeverCompletesIsAnOutageAfterTheRequestTimeout() {
+        stub.stallBody = true;
+        Duration timeout = Duration.ofMillis(300);
+        RestSchemaRegistryClient client =
+                new RestSchemaRegistryClient(List.of(stub.url()), null, TIMEOUT, timeout, Duration.ZERO);
+
+        assertThatThrownBy(() -> client.schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage("Schema registry at " + stub.url() + " is unreachable: no complete answer within 300 ms");
+    }
+
+    @Test
+    void aRegistrysTextIsQuotedShortAndOnOneLine() {
+        stub.canned = Canned.json(503, "{\"message\":\"line one\\nline two" + "x".repeat(10_000) + "\"}");
+
+        assertThatThrownBy(() -> client(stub.url()).schemaById(1))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").hasSizeLessThan(400)
+                        .contains("is unavailable: HTTP 503 line one line two"));
+    }
+
+    @Test
+    void eachOutageIsRetriedWithinTheBudgetAndRiddenOut() {
+        RestSchemaRegistryClient client = client(stub.url(), Duration.ofSeconds(5));
+        try (CapturedLog quiet = CapturedLog.of(RestSchemaRegistryClient.class)) {
+            List<Canned> faults = List.of(Canned.json(401, "{}"), Canned.json(429, "{}"), Canned.html(200, "<html/>"),
+                    new Canned(302, Map.of("Location", "/elsewhere"), new byte[0]));
+            for (int i = 0; i < faults.size(); i++) {
+                int requestsBefore = stub.requests.size();
+                int id = i + 1;
+                stub.canned = faults.get(i);
+                // a fresh id each time: a fetched schema is cached
+                CompletableFuture<Schema> schema = CompletableFuture.supplyAsync(() -> client.schemaById(id));
+
+                await().atMost(Duration.ofSeconds(5)).until(() -> stub.requests.size() >= requestsBefore + 2);
+                stub.canned = Canned.json(200, "{\"schema\":\"\\\"string\\\"\"}");
+
+                assertThat(schema.join()).isEqualTo(Schema.create(Schema.Type.STRING));
+            }
+        }
     }
 
     /** Tries once: these tests are about what a single failure looks like. */

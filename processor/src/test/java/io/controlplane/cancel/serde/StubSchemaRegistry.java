@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,12 +29,17 @@ final class StubSchemaRegistry implements AutoCloseable {
     private static final Pattern BY_ID = Pattern.compile(PREFIX + "/schemas/ids/(\\d+)");
 
     private final HttpServer server;
+    private final CountDownLatch stalled = new CountDownLatch(1);
     private final Map<String, Integer> idBySchema = new HashMap<>();
     private final Map<Integer, String> schemaById = new HashMap<>();
     private final Map<String, Map<String, Integer>> idBySchemaBySubject = new HashMap<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     volatile int failWithStatus;
+    /** When set, every request gets this answer instead, whatever it asks. */
+    volatile Canned canned;
+    /** When set, answers send their headers and part of a body, then nothing until the stub closes. */
+    volatile boolean stallBody;
     /** While positive, each request is answered 503 and counts it down: a registry that is restarting. */
     final AtomicInteger unavailableRequests = new AtomicInteger();
 
@@ -49,16 +55,52 @@ final class StubSchemaRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        stalled.countDown();
         server.stop(0);
     }
 
+    /** A raw answer: status, headers and body bytes as given. */
+    record Canned(int status, Map<String, String> headers, byte[] body) {
+
+        static Canned json(int status, String json) {
+            return new Canned(status, Map.of("Content-Type", "application/vnd.schemaregistry.v1+json"),
+                    json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Canned html(int status, String html) {
+            return new Canned(status, Map.of("Content-Type", "text/html"), html.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     private synchronized void handle(HttpExchange exchange) throws IOException {
+        try {
+            answer(exchange);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException, InterruptedException {
         String path = exchange.getRequestURI().getPath();
         requests.add(exchange.getRequestMethod() + " " + path);
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         authorizations.add(authorization == null ? "" : authorization);
         if (unavailableRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             reply(exchange, 503, Map.of("error_code", 50300, "message", "restarting"));
+            return;
+        }
+        if (stallBody) {
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write("{\"schema\":".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            stalled.await();
+            return;
+        }
+        if (canned != null) {
+            canned.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(canned.status, canned.body.length == 0 ? -1 : canned.body.length);
+            exchange.getResponseBody().write(canned.body);
+            exchange.close();
             return;
         }
         if (failWithStatus != 0) {
