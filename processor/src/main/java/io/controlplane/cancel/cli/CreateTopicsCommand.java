@@ -44,7 +44,8 @@ final class CreateTopicsCommand implements Callable<Integer> {
     private int partitions;
 
     @Option(names = "--replication-factor", paramLabel = "R", defaultValue = "-1",
-            description = "Replication factor of the topics created (default: the broker's default.replication.factor).")
+            description = "Replication factor of the topics created "
+                    + "(default: the broker's default.replication.factor).")
     private short replicationFactor;
 
     /** The environment to read CANCEL_PROCESSOR_* settings from; replaced in tests. */
@@ -89,7 +90,8 @@ final class CreateTopicsCommand implements Callable<Integer> {
         } catch (TimeoutException e) {
             err.println("Cannot reach Kafka at " + bootstrap + " within " + timeoutMs + " ms");
         } catch (ExecutionException e) {
-            err.println("Cannot create or check the topics on Kafka at " + bootstrap + ": " + e.getCause().getMessage());
+            err.println("Cannot create or check the topics on Kafka at " + bootstrap + ": "
+                    + e.getCause().getMessage());
         } finally {
             out.flush();
             err.flush();

@@ -35,7 +35,8 @@ class TopicMismatchesTest {
     void aPartitionCountOtherThanAskedForIsOneLine() {
         Map<String, ExistingTopic> existing = asDeclared();
         existing.put(DLQ, new ExistingTopic(3, existing.get(DLQ).configs()));
-        assertThat(TopicMismatches.of(CONFIG, 6, existing)).containsExactly("Topic " + DLQ + " has 3 partitions, not 6");
+        assertThat(TopicMismatches.of(CONFIG, 6, existing))
+                .containsExactly("Topic " + DLQ + " has 3 partitions, not 6");
     }
 
     @Test

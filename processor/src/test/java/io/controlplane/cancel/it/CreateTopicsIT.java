@@ -92,7 +92,8 @@ class CreateTopicsIT {
         Run first = createTopics(settings);
         assertThat(first.exitCode()).as("%s", first).isZero();
         assertThat(first.err()).isEmpty();
-        assertThat(first.out()).hasSize(CancelTopic.ALL.size()).allSatisfy(line -> assertThat(line).startsWith("Created "));
+        assertThat(first.out()).hasSize(CancelTopic.ALL.size())
+                .allSatisfy(line -> assertThat(line).startsWith("Created "));
 
         try (Admin admin = kafka.admin()) {
             await().atMost(TIMEOUT).until(() -> admin.listTopics().names().get().containsAll(names(config)));
