@@ -1,6 +1,7 @@
 package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.CancelTopic;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,28 +11,29 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 
 /**
- * The commands and run-states topics must have one partition count: a command and its run's state
- * meet only in the task that reads the same partition number of both.
+ * The topics declared co-partitioned with the commands (the run states) must have the commands'
+ * partition count: a command and its run's state meet only in the task that reads the same
+ * partition number of both.
  */
 final class InputPartitions {
 
     private InputPartitions() {
     }
 
-    /** @return the partition count both topics have */
+    /** @return the partition count the co-partitioned topics share */
     static int check(Admin admin, CancelProcessorConfig config, long timeoutMs)
             throws StartupException, ExecutionException, InterruptedException, TimeoutException {
-        String commands = config.commandsTopic();
-        String runStates = config.runStatesTopic();
-        Map<String, TopicDescription> described = admin.describeTopics(List.of(commands, runStates))
+        List<String> coPartitioned = CancelTopic.ALL.stream()
+                .filter(CancelTopic::coPartitionedWithCommands)
+                .map(topic -> topic.name(config))
+                .toList();
+        Map<String, TopicDescription> described = admin.describeTopics(coPartitioned)
                 .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
-        int commandPartitions = described.get(commands).partitions().size();
-        int runStatePartitions = described.get(runStates).partitions().size();
-        if (commandPartitions != runStatePartitions) {
-            throw new StartupException("Topics " + commands + " (" + commandPartitions + " partitions) and "
-                    + runStates + " (" + runStatePartitions + " partitions) must have the same partition count, "
-                    + "or commands miss their run's state (recreate one of them as README.md describes)");
+        List<String> mismatches = TopicMismatches.coPartitioning(config,
+                name -> described.get(name).partitions().size());
+        if (!mismatches.isEmpty()) {
+            throw new StartupException(mismatches.get(0) + " (recreate one of them as README.md describes)");
         }
-        return commandPartitions;
+        return described.get(CancelTopic.COMMANDS.name(config)).partitions().size();
     }
 }

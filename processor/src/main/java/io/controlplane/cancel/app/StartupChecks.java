@@ -50,7 +50,7 @@ public final class StartupChecks {
             if (!missing.isEmpty()) {
                 throw new StartupException("Missing topics on Kafka at " + bootstrap + ": "
                         + String.join(", ", new TreeSet<>(missing))
-                        + " (create them as README.md describes, or set their cancel.topic.* names)");
+                        + " (create them with `cancel-processor create-topics`, or set their cancel.topic.* names)");
             }
             return new Kafka(clusterId, InputPartitions.check(admin, config, timeoutMs));
         } catch (TimeoutException e) {

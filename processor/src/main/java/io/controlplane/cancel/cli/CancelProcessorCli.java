@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cancel-processor", mixinStandardHelpOptions = true, version = "cancel-processor 0.1.0",
         description = "Executes controlPlane.execution.cancel: judges cancel commands against run states "
                 + "and operator grants on Kafka.",
-        subcommands = {RunCommand.class, HealthCommand.class, DemoCommand.class})
+        subcommands = {RunCommand.class, CreateTopicsCommand.class, HealthCommand.class, DemoCommand.class})
 public final class CancelProcessorCli implements Runnable {
 
     @CommandLine.Spec

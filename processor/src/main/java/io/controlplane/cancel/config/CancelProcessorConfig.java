@@ -19,12 +19,12 @@ import org.apache.kafka.common.serialization.Serde;
  */
 public final class CancelProcessorConfig extends AbstractConfig {
 
-    public static final String COMMANDS_TOPIC = "cancel.topic.commands";
-    public static final String RUN_STATES_TOPIC = "cancel.topic.run-states";
-    public static final String OPERATORS_TOPIC = "cancel.topic.operators";
-    public static final String RUN_STATE_CHANGES_TOPIC = "cancel.topic.run-state-changes";
-    public static final String REJECTIONS_TOPIC = "cancel.topic.rejections";
-    public static final String DLQ_TOPIC = "cancel.topic.dlq";
+    public static final String COMMANDS_TOPIC = CancelTopic.COMMANDS.configKey();
+    public static final String RUN_STATES_TOPIC = CancelTopic.RUN_STATES.configKey();
+    public static final String OPERATORS_TOPIC = CancelTopic.OPERATORS.configKey();
+    public static final String RUN_STATE_CHANGES_TOPIC = CancelTopic.RUN_STATE_CHANGES.configKey();
+    public static final String REJECTIONS_TOPIC = CancelTopic.REJECTIONS.configKey();
+    public static final String DLQ_TOPIC = CancelTopic.DLQ.configKey();
     public static final String REQUIRED_ROLE = "cancel.required.role";
     public static final String NOT_FOUND_GRACE_MS = "cancel.not-found.grace.ms";
     public static final String DEDUP_RETENTION_MS = "cancel.dedup.retention.ms";
@@ -35,19 +35,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String MAX_FAILURES_PER_RECORD = "cancel.thread.max-failures-per-record";
     public static final String PARTITIONER = "cancel.partitioner";
 
-    private static final ConfigDef DEFINITION = new ConfigDef()
-            .define(COMMANDS_TOPIC, Type.STRING, "controlplane.execution.cancel.commands",
-                    Importance.HIGH, "Cancel commands, keyed by executionId (or unkeyed).")
-            .define(RUN_STATES_TOPIC, Type.STRING, "controlplane.execution.run-states",
-                    Importance.HIGH, "Current run states, compacted, keyed by executionId.")
-            .define(OPERATORS_TOPIC, Type.STRING, "controlplane.operators",
-                    Importance.HIGH, "Operator grants, compacted, keyed by actorId.")
-            .define(RUN_STATE_CHANGES_TOPIC, Type.STRING, "controlplane.execution.run-state-changes",
-                    Importance.HIGH, "Output: one CANCELLED terminal-state record per cancelled execution.")
-            .define(REJECTIONS_TOPIC, Type.STRING, "controlplane.execution.cancel.rejections",
-                    Importance.HIGH, "Output: why a command was not carried out.")
-            .define(DLQ_TOPIC, Type.STRING, "controlplane.execution.cancel.dlq",
-                    Importance.HIGH, "Output: input records that could not be decoded or processed at all.")
+    private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
             .define(REQUIRED_ROLE, Type.STRING, "admin", new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, "The role an actor's grant must hold (the contract's policy.auth).")
             .define(NOT_FOUND_GRACE_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0),
@@ -75,6 +63,15 @@ public final class CancelProcessorConfig extends AbstractConfig {
                             + "murmur2 (Kafka's Java client) or crc32 (librdkafka's default, consistent_random). "
                             + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.");
 
+    /** One setting per declared topic, its name. */
+    private static ConfigDef topicNames(ConfigDef definition) {
+        for (CancelTopic<?> topic : CancelTopic.ALL) {
+            definition.define(topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH,
+                    topic.description());
+        }
+        return definition;
+    }
+
     public CancelProcessorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
     }
@@ -84,27 +81,27 @@ public final class CancelProcessorConfig extends AbstractConfig {
     }
 
     public String commandsTopic() {
-        return getString(COMMANDS_TOPIC);
+        return CancelTopic.COMMANDS.name(this);
     }
 
     public String runStatesTopic() {
-        return getString(RUN_STATES_TOPIC);
+        return CancelTopic.RUN_STATES.name(this);
     }
 
     public String operatorsTopic() {
-        return getString(OPERATORS_TOPIC);
+        return CancelTopic.OPERATORS.name(this);
     }
 
     public String runStateChangesTopic() {
-        return getString(RUN_STATE_CHANGES_TOPIC);
+        return CancelTopic.RUN_STATE_CHANGES.name(this);
     }
 
     public String rejectionsTopic() {
-        return getString(REJECTIONS_TOPIC);
+        return CancelTopic.REJECTIONS.name(this);
     }
 
     public String dlqTopic() {
-        return getString(DLQ_TOPIC);
+        return CancelTopic.DLQ.name(this);
     }
 
     public CancelPolicy policy() {

@@ -8,6 +8,7 @@ import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
 import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.WallclockTimestampExtractor;
 
@@ -59,5 +60,18 @@ public final class StreamsProperties {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
         props.putAll(userSettings);
         return props;
+    }
+
+    /**
+     * The largest request the processor's producer sends, as Kafka Streams resolves it: a
+     * {@code producer.}-prefixed setting wins over the plain one, which wins over this product's default.
+     */
+    public static int maxRequestSize(Map<?, ?> userSettings) {
+        Object value = userSettings.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (value == null) {
+            value = userSettings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        return value == null ? MAX_PRODUCED_RECORD_BYTES
+                : (Integer) ConfigDef.parseType(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, value, ConfigDef.Type.INT);
     }
 }

@@ -6,6 +6,7 @@ import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.CancelTopic;
 import io.controlplane.cancel.serde.FramedAvroSerde;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -14,8 +15,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Every topic the processor touches, each declared once with its serdes, so that no use site builds
- * a serde of its own.
+ * The topics the processor touches, as {@link CancelTopic} declares them, each with its serdes, so
+ * that no use site builds a serde of its own.
  */
 public final class Topics {
 
@@ -32,17 +33,21 @@ public final class Topics {
     public Topics(CancelProcessorConfig config) {
         Map<String, Object> serdeConfig = config.originalsWithPrefix("", false);
         Class<? extends Serde<?>> serdeClass = config.valueSerdeClass();
-        commands = new Topic<>(config.commandsTopic(), valueSerde(serdeClass, CancelCommand.class, serdeConfig));
-        runStates = new Topic<>(config.runStatesTopic(), valueSerde(serdeClass, RunState.class, serdeConfig));
-        operators = new Topic<>(config.operatorsTopic(), valueSerde(serdeClass, OperatorGrant.class, serdeConfig));
-        runStateChanges = new Topic<>(config.runStateChangesTopic(),
-                valueSerde(serdeClass, RunStateChange.class, serdeConfig));
-        rejections = new Topic<>(config.rejectionsTopic(), valueSerde(serdeClass, CancelRejection.class, serdeConfig));
-        dlq = config.dlqTopic();
+        commands = topic(CancelTopic.COMMANDS, config, serdeClass, serdeConfig);
+        runStates = topic(CancelTopic.RUN_STATES, config, serdeClass, serdeConfig);
+        operators = topic(CancelTopic.OPERATORS, config, serdeClass, serdeConfig);
+        runStateChanges = topic(CancelTopic.RUN_STATE_CHANGES, config, serdeClass, serdeConfig);
+        rejections = topic(CancelTopic.REJECTIONS, config, serdeClass, serdeConfig);
+        dlq = CancelTopic.DLQ.name(config);
     }
 
     /** A topic's name and the serde of its values. */
     public record Topic<V>(String name, Serde<V> valueSerde) {
+    }
+
+    private static <V extends SpecificRecord> Topic<V> topic(CancelTopic<V> declared, CancelProcessorConfig config,
+            Class<? extends Serde<?>> serdeClass, Map<String, Object> serdeConfig) {
+        return new Topic<>(declared.name(config), valueSerde(serdeClass, declared.valueType(), serdeConfig));
     }
 
     /**

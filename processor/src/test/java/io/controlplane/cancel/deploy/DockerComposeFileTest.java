@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.controlplane.cancel.app.Settings;
-import io.controlplane.cancel.app.TopicLayout;
+import io.controlplane.cancel.cli.CancelProcessorCli;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.io.File;
 import java.io.IOException;
@@ -18,20 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * No Docker engine runs where the build does, so docker-compose.yml and the Dockerfile are checked
@@ -45,9 +41,6 @@ class DockerComposeFileTest {
     private static final Path DEPLOYED_ENV_FILE = Path.of("deploy", "processor.env");
     private static final String BOOTSTRAP_SERVERS = Settings.environmentNameOf("bootstrap.servers");
     private static final String REGISTRY_URL = Settings.environmentNameOf("schema.registry.url");
-    private static final Pattern TOPIC = Pattern.compile("create --topic\\s+(\\S+)((?:\\s+--config\\s+\\S+)*)");
-    private static final Pattern TOPIC_CONFIG = Pattern.compile("--config\\s+([^=\\s]+)=(\\S+)");
-    private static final Pattern PARTITIONS = Pattern.compile("--partitions\\s+(\\d+)");
 
     private static JsonNode services;
     private static List<Instruction> dockerfile;
@@ -115,31 +108,30 @@ class DockerComposeFileTest {
         assertThat(processor.has("ports")).as("a published host port allows one instance only").isFalse();
     }
 
+    /** So that the topics are created as the code declares them: compose holds no copy of the layout. */
     @Test
-    void topicServiceCreatesEveryTopicAsTopicLayoutDoes() {
+    void topicServiceRunsCreateTopicsFromTheProcessorImageWithTheProcessorsSettings() throws Exception {
         JsonNode topics = service("topics");
-        String script = String.join("\n", strings(topics.path("command")));
-        assertThat(script).contains("/opt/kafka/bin/kafka-topics.sh", "--create", "--if-not-exists");
+        JsonNode processor = service("processor");
+        assertThat(topics.path("build")).isEqualTo(processor.path("build"));
+        assertThat(strings(topics.path("env_file"))).isEqualTo(strings(processor.path("env_file")));
+        assertThat(environment(topics.path("environment"))).isEqualTo(environment(processor.path("environment")));
 
-        Map<String, Map<String, String>> expected = new HashMap<>();
-        for (NewTopic topic : TopicLayout.topics(new CancelProcessorConfig(Map.of()), 1)) {
-            Map<String, String> configs = new HashMap<>(topic.configs());
-            configs.putIfAbsent(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-            expected.put(topic.name(), configs);
-        }
-        Map<String, Map<String, String>> created = new HashMap<>();
-        Matcher topic = TOPIC.matcher(script);
-        while (topic.find()) {
-            Map<String, String> configs = TOPIC_CONFIG.matcher(topic.group(2)).results()
-                    .collect(Collectors.toMap(m -> m.group(1), m -> m.group(2)));
-            assertThat(created.put(topic.group(1), configs)).as("created twice: %s", topic.group(1)).isNull();
-        }
-        assertThat(created).containsExactlyInAnyOrderEntriesOf(expected);
+        List<String> command = new ArrayList<>(strings(topics.path("entrypoint")));
+        command.addAll(strings(topics.path("command")));
+        List<String> imageEntrypoint = execForm(Instruction.arguments(
+                Instruction.stages(dockerfile).get(1), "ENTRYPOINT").get(0));
+        List<String> jar = imageEntrypoint.subList(0, imageEntrypoint.indexOf("run"));
+        assertThat(command).as("the image's jar").startsWith(jar.toArray(String[]::new));
+        List<String> arguments = command.subList(jar.size(), command.size());
+        assertThat(arguments).startsWith("create-topics");
+        CommandLine.ParseResult parsed = new CommandLine(new CancelProcessorCli()).parseArgs(
+                arguments.toArray(String[]::new));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("create-topics");
 
-        Set<String> partitionCounts = PARTITIONS.matcher(script).results()
-                .map(m -> m.group(1))
-                .collect(Collectors.toSet());
-        assertThat(partitionCounts).as("one partition count for all topics (co-partitioning)").hasSize(1);
+        assertThat(topics.path("healthcheck").path("disable").asBoolean(false))
+                .as("the image's health check watches a processing processor; this one exits").isTrue();
+        assertThat(topics.path("restart").asText()).isEqualTo("no");
     }
 
     @Test

@@ -1,0 +1,73 @@
+package io.controlplane.cancel.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.config.CancelTopic;
+import io.controlplane.cancel.config.CancelTopic.Direction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** README's tables of topics are written for readers; this holds them to {@link CancelTopic}, the declaration. */
+class ReadmeTopicTablesTest {
+
+    private static final Path README = Path.of("..", "README.md");
+
+    private static List<String> readme;
+
+    @BeforeAll
+    static void read() throws IOException {
+        readme = Files.readAllLines(README);
+    }
+
+    @Test
+    void theConfigurationTableListsEveryTopicSettingWithItsDefault() {
+        Map<String, String> declared = new LinkedHashMap<>();
+        CancelTopic.ALL.forEach(topic -> declared.put(topic.configKey(), topic.defaultName()));
+        Map<String, String> documented = new LinkedHashMap<>();
+        for (List<String> row : rows("| `cancel.topic.")) {
+            documented.put(unquote(row.get(0)), unquote(row.get(1)));
+        }
+        assertThat(documented).containsExactlyEntriesOf(declared);
+    }
+
+    @Test
+    void theTopicsTableListsEveryTopicWithItsDirectionCompactionAndValue() {
+        List<List<String>> rows = rows("| `controlplane.");
+        assertThat(rows.stream().map(row -> unquote(row.get(0))))
+                .containsExactlyElementsOf(CancelTopic.ALL.stream().map(CancelTopic::defaultName).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            CancelTopic<?> topic = CancelTopic.ALL.get(i);
+            String direction = rows.get(i).get(1);
+            assertThat(direction).as(topic.defaultName())
+                    .startsWith(topic.direction() == Direction.IN ? "in" : "out");
+            assertThat(direction.contains("compacted")).as("%s compacted", topic.defaultName())
+                    .isEqualTo(topic.cleanupPolicy().equals(TopicConfig.CLEANUP_POLICY_COMPACT));
+            if (SpecificRecord.class.isAssignableFrom(topic.valueType())) {
+                assertThat(rows.get(i).get(2)).startsWith("`" + topic.valueType().getSimpleName() + "`");
+            }
+        }
+    }
+
+    /** The cells of the table rows that start with the prefix. */
+    private static List<List<String>> rows(String prefix) {
+        return readme.stream()
+                .filter(line -> line.startsWith(prefix))
+                .map(line -> Arrays.stream(line.substring(1, line.lastIndexOf('|')).split("\\|"))
+                        .map(String::trim)
+                        .toList())
+                .toList();
+    }
+
+    private static String unquote(String cell) {
+        return cell.replace("`", "");
+    }
+}
