@@ -28,19 +28,12 @@ public final class CancelDecider {
         }
         Optional<CommandValidation.Problem> problem = CommandValidation.problem(in.recordKey(), command);
         if (problem.isPresent()) {
-            String cut = problem.get().textsCut()
-                    ? " (this rejection keeps only the first " + CancelPolicy.MAX_ID_LENGTH
-                            + " characters of an id and " + CancelPolicy.MAX_REASON_LENGTH + " of the reason)"
-                    : "";
-            return reject(in, RejectionCode.INVALID_COMMAND,
-                    "Expected a cancel command with a commandId, an executionId and a cancelledBy, but "
-                            + problem.get().sentence() + cut + ".", null);
+            return reject(in, RejectionCode.INVALID_COMMAND, RejectionMessages.invalid(problem.get()), null);
         }
         if (!holdsRequiredRole(in.grant())) {
             // Says nothing of the execution: whether it exists is not the caller's to learn.
             return reject(in, RejectionCode.UNAUTHORIZED,
-                    "Expected actor '" + command.getCancelledBy() + "' to hold the '" + policy.requiredRole()
-                            + "' role to cancel executions, but it does not.", null);
+                    RejectionMessages.unauthorized(command.getCancelledBy(), policy.requiredRole()), null);
         }
         RunState run = visibleRun(in);
         if (run == null || !coversTenant(in.grant(), run.getTenantId())) {
@@ -49,20 +42,16 @@ public final class CancelDecider {
                 return new Decision.Wait();
             }
             return reject(in, RejectionCode.EXECUTION_NOT_FOUND,
-                    "Expected to cancel execution '" + command.getExecutionId() + "', but no such execution exists.",
-                    null);
+                    RejectionMessages.notFound(command.getExecutionId()), null);
         }
         RunStatus status = run.getStatus();
         if (RunStatuses.isTerminal(status)) {
             return reject(in, RejectionCode.ALREADY_TERMINAL,
-                    "Expected to cancel execution '" + command.getExecutionId() + "', but it is already "
-                            + status + ".", status);
+                    RejectionMessages.alreadyTerminal(command.getExecutionId(), status), status);
         }
         if (!RunStatuses.isCancellable(status)) {
             return reject(in, RejectionCode.ALREADY_TERMINAL,
-                    "Expected to cancel execution '" + command.getExecutionId() + "', but its status is one "
-                            + "this processor does not know (" + status + "), so it is not treated as cancellable.",
-                    status);
+                    RejectionMessages.unknownStatus(command.getExecutionId(), status), status);
         }
         return new Decision.Cancel(RunStateChange.newBuilder()
                 .setExecutionId(run.getExecutionId())

@@ -199,6 +199,49 @@ class CancelDeciderTest {
         assertThat(CommandValidation.needsRekey(null, controlled)).isFalse();
     }
 
+    // --- every message's text, pinned here once; other tests compare with RejectionMessages --------
+
+    private static String message(Decision decision) {
+        return ((Decision.Reject) decision).rejection().getMessage();
+    }
+
+    @Test
+    void invalidCommandSaysWhatIsWrongWithIt() {
+        CancelCommand noId = command();
+        noId.setCommandId(null);
+        assertThat(message(decide(noId, RUNNING, ADMIN, true))).isEqualTo("Expected a cancel command with a commandId,"
+                + " an executionId and a cancelledBy, but its commandId is missing or blank.");
+        CancelCommand longReason = command();
+        longReason.setReason("x".repeat(1025));
+        assertThat(message(decide(longReason, RUNNING, ADMIN, true))).isEqualTo("Expected a cancel command with a"
+                + " commandId, an executionId and a cancelledBy, but its reason has 1025 characters, more than the 1024"
+                + " allowed (this rejection keeps only the first 256 characters of an id and 1024 of the reason).");
+        assertThat(message(DECIDER.decide(input("run-2", command(), RUNNING, null, ADMIN, NOTHING_SEEN,
+                Moment.ARRIVED)))).isEqualTo("Expected a cancel command with a commandId, an executionId and a"
+                + " cancelledBy, but its record key 'run-2' is not its executionId 'run-1'.");
+        CancelCommand controlled = command();
+        controlled.setCancelledBy("al\u0000ice");
+        assertThat(message(decide(controlled, RUNNING, ADMIN, true))).endsWith(
+                "but its cancelledBy contains the control character U+0000 at position 2.");
+    }
+
+    @Test
+    void unauthorizedNamesTheActorAndTheRoleOnly() {
+        assertThat(message(decide(command(), RUNNING, null, true)))
+                .isEqualTo("Expected actor 'alice' to hold the 'admin' role to cancel executions, but it does not.");
+    }
+
+    @Test
+    void notFoundAlreadyTerminalAndUnknownStatusNameTheExecution() {
+        assertThat(message(decide(command(), null, ADMIN, false)))
+                .isEqualTo("Expected to cancel execution 'run-1', but no such execution exists.");
+        assertThat(message(decide(command(), new RunState("run-1", "t1", RunStatus.FAILED, 3L, NOW), ADMIN, false)))
+                .isEqualTo("Expected to cancel execution 'run-1', but it is already FAILED.");
+        assertThat(message(decide(command(), new RunState("run-1", "t1", RunStatus.UNKNOWN, 3L, NOW), ADMIN, false)))
+                .isEqualTo("Expected to cancel execution 'run-1', but its status is one this processor does not know"
+                        + " (UNKNOWN), so it is not treated as cancellable.");
+    }
+
     @Test
     void runStateRulesKeepNewerNonTerminalUpdatesOnly() {
         RunState completed = new RunState("run-1", "t1", RunStatus.COMPLETED, 3L, NOW);
