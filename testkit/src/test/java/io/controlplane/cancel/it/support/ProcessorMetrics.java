@@ -42,7 +42,7 @@ public final class ProcessorMetrics {
 
     /** The names of the stream threads now running. */
     public Set<String> streamThreads() {
-        String prefix = client().getKeyProperty("client-id") + "-StreamThread-";
+        String prefix = clientId() + "-StreamThread-";
         return names("kafka.streams:type=stream-thread-metrics,*").stream()
                 .map(name -> name.getKeyProperty("thread-id"))
                 .filter(thread -> thread.startsWith(prefix))
@@ -51,17 +51,28 @@ public final class ProcessorMetrics {
 
     /** One of the processor's own metrics (e.g. {@code waiting-total}), summed over its tasks. */
     public double total(String metric) {
-        String prefix = client().getKeyProperty("client-id") + "-StreamThread-";
+        String prefix = clientId() + "-StreamThread-";
         return names("kafka.streams:type=stream-cancel-processor-metrics,*").stream()
                 .filter(name -> name.getKeyProperty("thread-id").startsWith(prefix))
                 .mapToDouble(name -> ((Number) attribute(name, metric)).doubleValue())
                 .sum();
     }
 
-    /** The client-level MBean of the one running Kafka Streams instance of this application. */
+    /** The client-level metrics (state, failed threads) of the application's Kafka Streams instance. */
     private ObjectName client() {
-        List<ObjectName> clients = names("kafka.streams:type=stream-metrics,*").stream()
-                .filter(name -> applicationId.equals(attribute(name, "application-id")))
+        try {
+            return new ObjectName("kafka.streams:type=stream-metrics,client-id=" + clientId());
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The client id of the one running Kafka Streams instance of this application, which names its threads. */
+    private String clientId() {
+        // only the client-state metric is tagged with the application id
+        List<String> clients = names("kafka.streams:type=stream-metrics,*").stream()
+                .filter(name -> applicationId.equals(name.getKeyProperty("application-id")))
+                .map(name -> name.getKeyProperty("client-id"))
                 .toList();
         if (clients.size() != 1) {
             throw new IllegalStateException("Expected one Kafka Streams instance of application " + applicationId
