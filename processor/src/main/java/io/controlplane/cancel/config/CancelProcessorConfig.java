@@ -108,7 +108,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     }
 
     public CancelPolicy policy() {
-        return new CancelPolicy(getString(REQUIRED_ROLE));
+        return new CancelPolicy(getString(REQUIRED_ROLE), notFoundGrace());
     }
 
     public Duration notFoundGrace() {

@@ -23,18 +23,18 @@ public final class CancelDecider {
 
     public Decision decide(DecisionInput in) {
         CancelCommand command = in.command();
-        if (in.alreadyDecided()) {
+        if (isRepeat(in)) {
             return new Decision.Duplicate();
         }
-        Optional<String> problem = CommandValidation.problem(in.recordKey(), command);
+        Optional<CommandValidation.Problem> problem = CommandValidation.problem(in.recordKey(), command);
         if (problem.isPresent()) {
-            String cut = CommandValidation.hasOverlongText(in.recordKey(), command)
+            String cut = problem.get().textsCut()
                     ? " (this rejection keeps only the first " + CancelPolicy.MAX_ID_LENGTH
                             + " characters of an id and " + CancelPolicy.MAX_REASON_LENGTH + " of the reason)"
                     : "";
             return reject(in, RejectionCode.INVALID_COMMAND,
                     "Expected a cancel command with a commandId, an executionId and a cancelledBy, but "
-                            + problem.get() + cut + ".", null);
+                            + problem.get().sentence() + cut + ".", null);
         }
         if (!holdsRequiredRole(in.grant())) {
             // Says nothing of the execution: whether it exists is not the caller's to learn.
@@ -42,10 +42,10 @@ public final class CancelDecider {
                     "Expected actor '" + command.getCancelledBy() + "' to hold the '" + policy.requiredRole()
                             + "' role to cancel executions, but it does not.", null);
         }
-        RunState run = in.run();
+        RunState run = visibleRun(in);
         if (run == null || !coversTenant(in.grant(), run.getTenantId())) {
             // A run in a tenant the actor may not see is invisible, not forbidden: same outcome as absent.
-            if (in.mayWait()) {
+            if (policy.mayWait(in.moment())) {
                 return new Decision.Wait();
             }
             return reject(in, RejectionCode.EXECUTION_NOT_FOUND,
@@ -78,6 +78,32 @@ public final class CancelDecider {
                 .build());
     }
 
+    /**
+     * A command id seen before is a repeat, decided or still waiting; only a command that has just
+     * arrived can be one, and only one with an id can be recognised (each without is judged anew).
+     */
+    private static boolean isRepeat(DecisionInput in) {
+        CancelCommand command = in.command();
+        if (in.moment() != Moment.ARRIVED || !CommandValidation.isRecognisable(command)) {
+            return false;
+        }
+        return in.seen().decided(command.getCommandId())
+                || (command.getExecutionId() != null && in.seen().waiting(command.getExecutionId(), command.getCommandId()));
+    }
+
+    /**
+     * The run as this processor sees it: its own cancellation wins over whatever upstream says, even
+     * after upstream deleted and recreated the run, so that there is at most one CANCELLED per run.
+     */
+    private static RunState visibleRun(DecisionInput in) {
+        RunStateChange cancellation = in.ownCancellation();
+        if (cancellation != null) {
+            return new RunState(cancellation.getExecutionId(), cancellation.getTenantId(),
+                    cancellation.getStatus(), cancellation.getVersion(), cancellation.getCancelledAt());
+        }
+        return in.upstreamRun();
+    }
+
     private boolean holdsRequiredRole(OperatorGrant grant) {
         return grant != null && grant.getRoles().contains(policy.requiredRole());
     }
@@ -89,15 +115,15 @@ public final class CancelDecider {
     private static Decision reject(DecisionInput in, RejectionCode code, String message, RunStatus observed) {
         CancelCommand command = in.command();
         return new Decision.Reject(CancelRejection.newBuilder()
-                .setCommandId(RejectionCopy.id(command.getCommandId()))
-                .setExecutionId(RejectionCopy.id(command.getExecutionId()))
-                .setCancelledBy(RejectionCopy.id(command.getCancelledBy()))
+                .setCommandId(BoundedText.COMMAND_ID.cutOf(command))
+                .setExecutionId(BoundedText.EXECUTION_ID.cutOf(command))
+                .setCancelledBy(BoundedText.CANCELLED_BY.cutOf(command))
                 .setCode(code)
                 .setMessage(message)
                 .setObservedStatus(observed)
                 .setRejectedAt(in.now())
-                .setCommand(RejectionCopy.of(command))
-                .setTraceId(RejectionCopy.id(command.getTraceId()))
+                .setCommand(BoundedText.cut(command))
+                .setTraceId(BoundedText.TRACE_ID.cutOf(command))
                 .build());
     }
 }

@@ -3,76 +3,42 @@ package io.controlplane.cancel.decision;
 import io.controlplane.cancel.avro.CancelCommand;
 import java.util.Optional;
 
-/** Rule 1: what makes a cancel command well-formed. */
+/** Rule 1: what makes a cancel command well-formed, and which commands are re-keyed. */
 public final class CommandValidation {
 
     private CommandValidation() {
     }
 
-    /** The first problem with the command, as the end of a sentence, or empty if it is valid. */
-    public static Optional<String> problem(String recordKey, CancelCommand command) {
-        if (isBlank(command.getCommandId())) {
-            return Optional.of("its commandId is missing or blank");
-        }
-        if (isBlank(command.getExecutionId())) {
-            return Optional.of("its executionId is missing or blank");
-        }
-        if (isBlank(command.getCancelledBy())) {
-            return Optional.of("its cancelledBy is missing or blank");
-        }
-        Optional<String> overlong = overlongText(recordKey, command);
-        if (overlong.isPresent()) {
-            return overlong;
-        }
-        String controlled = Ids.controlCharacterProblem("commandId", command.getCommandId());
-        if (controlled == null) {
-            controlled = Ids.controlCharacterProblem("executionId", command.getExecutionId());
-        }
-        if (controlled == null) {
-            controlled = Ids.controlCharacterProblem("cancelledBy", command.getCancelledBy());
-        }
-        if (controlled != null) {
-            return Optional.of(controlled);
-        }
-        if (recordKey != null && !recordKey.equals(command.getExecutionId())) {
-            return Optional.of("its record key '" + recordKey + "' is not its executionId '"
-                    + command.getExecutionId() + "'");
-        }
-        return Optional.empty();
+    /**
+     * Why a command is invalid.
+     *
+     * @param sentence   the problem, as the end of a sentence
+     * @param textsCut   whether the rejection's copy of the command has its texts cut to their bounds
+     */
+    public record Problem(String sentence, boolean textsCut) {
     }
 
-    /** Whether any text of the command (or its key) is longer than a rejection copies. */
-    public static boolean hasOverlongText(String recordKey, CancelCommand command) {
-        return overlongText(recordKey, command).isPresent();
-    }
-
-    /** The one list of bounded texts, so that what is refused and what a rejection cuts cannot drift apart. */
-    private static Optional<String> overlongText(String recordKey, CancelCommand command) {
-        String problem = overlong("commandId", command.getCommandId(), CancelPolicy.MAX_ID_LENGTH);
-        if (problem == null) {
-            problem = overlong("executionId", command.getExecutionId(), CancelPolicy.MAX_ID_LENGTH);
+    /** The first problem with the command, or empty if it is valid. */
+    public static Optional<Problem> problem(String recordKey, CancelCommand command) {
+        String problem = missing(command);
+        if (problem != null) {
+            return Optional.of(new Problem(problem, BoundedText.firstOverlong(command) != null));
         }
-        if (problem == null) {
-            problem = overlong("cancelledBy", command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH);
+        problem = BoundedText.firstOverlong(command);
+        if (problem != null) {
+            return Optional.of(new Problem(problem, true));
         }
-        if (problem == null) {
-            problem = overlong("traceId", command.getTraceId(), CancelPolicy.MAX_ID_LENGTH);
+        if (BoundedText.isOverlong(recordKey, CancelPolicy.MAX_ID_LENGTH)) {
+            // said as for any over-long text, though the rejection does not repeat the key
+            return Optional.of(new Problem(BoundedText.overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH),
+                    true));
         }
-        if (problem == null) {
-            problem = overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH);
+        problem = controlCharacter(command);
+        if (problem == null && recordKey != null && !recordKey.equals(command.getExecutionId())) {
+            problem = "its record key " + Ids.quote(recordKey) + " is not its executionId "
+                    + Ids.quote(command.getExecutionId());
         }
-        if (problem == null) {
-            problem = overlong("reason", command.getReason(), CancelPolicy.MAX_REASON_LENGTH);
-        }
-        return Optional.ofNullable(problem);
-    }
-
-    /** The problem as the end of a sentence, or null if {@code value} is within {@code max}. */
-    private static String overlong(String field, String value, int max) {
-        if (!RejectionCopy.isOverlong(value, max)) {
-            return null;
-        }
-        return "its " + field + " has " + value.length() + " characters, more than the " + max + " allowed";
+        return Optional.ofNullable(problem).map(sentence -> new Problem(sentence, false));
     }
 
     /**
@@ -83,6 +49,35 @@ public final class CommandValidation {
      */
     public static boolean needsRekey(String recordKey, CancelCommand command) {
         return recordKey == null && command != null && problem(null, command).isEmpty();
+    }
+
+    /** Without an id, a command cannot be recognised again: each one is judged (and rejected) anew. */
+    public static boolean isRecognisable(CancelCommand command) {
+        return !isBlank(command.getCommandId());
+    }
+
+    private static String missing(CancelCommand command) {
+        if (isBlank(command.getCommandId())) {
+            return "its commandId is missing or blank";
+        }
+        if (isBlank(command.getExecutionId())) {
+            return "its executionId is missing or blank";
+        }
+        if (isBlank(command.getCancelledBy())) {
+            return "its cancelledBy is missing or blank";
+        }
+        return null;
+    }
+
+    private static String controlCharacter(CancelCommand command) {
+        String problem = Ids.controlCharacterProblem("commandId", command.getCommandId());
+        if (problem == null) {
+            problem = Ids.controlCharacterProblem("executionId", command.getExecutionId());
+        }
+        if (problem == null) {
+            problem = Ids.controlCharacterProblem("cancelledBy", command.getCancelledBy());
+        }
+        return problem;
     }
 
     private static boolean isBlank(String value) {

@@ -4,23 +4,84 @@ import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
 
 /**
- * Everything a cancel command can come to: nothing else may happen to it.
+ * Everything a cancel command can come to: nothing else may happen to it. Code that acts on a
+ * decision does so through a {@link Visitor} (or, for the decisions that produce a record, an
+ * {@link Outcome.Visitor}), so that a new kind of decision fails to compile until every sink and
+ * metric handles it.
  */
 public sealed interface Decision {
 
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of decision. */
+    interface Visitor<R> {
+
+        R cancel(Cancel cancel);
+
+        R reject(Reject reject);
+
+        R waitForRun(Wait wait);
+
+        R duplicate(Duplicate duplicate);
+    }
+
+    /** A decision that produces a record for subscribers. */
+    sealed interface Outcome extends Decision {
+
+        <R> R accept(Outcome.Visitor<R> visitor);
+
+        /** One method per kind of outcome record. */
+        interface Visitor<R> {
+
+            R cancelled(RunStateChange change);
+
+            R rejected(CancelRejection rejection);
+        }
+    }
+
     /** The run is cancelled: emit exactly this terminal record. */
-    record Cancel(RunStateChange change) implements Decision {
+    record Cancel(RunStateChange change) implements Outcome {
+
+        @Override
+        public <R> R accept(Decision.Visitor<R> visitor) {
+            return visitor.cancel(this);
+        }
+
+        @Override
+        public <R> R accept(Outcome.Visitor<R> visitor) {
+            return visitor.cancelled(change);
+        }
     }
 
     /** The command is refused, for the reason the rejection states. */
-    record Reject(CancelRejection rejection) implements Decision {
+    record Reject(CancelRejection rejection) implements Outcome {
+
+        @Override
+        public <R> R accept(Decision.Visitor<R> visitor) {
+            return visitor.reject(this);
+        }
+
+        @Override
+        public <R> R accept(Outcome.Visitor<R> visitor) {
+            return visitor.rejected(rejection);
+        }
     }
 
     /** No visible run state yet: keep the command until one arrives or its grace runs out. */
     record Wait() implements Decision {
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.waitForRun(this);
+        }
     }
 
     /** The command id was decided (or is waiting) already: produce nothing more. */
     record Duplicate() implements Decision {
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.duplicate(this);
+        }
     }
 }

@@ -26,16 +26,13 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
 
-    static {
-        GeneratedAvroClasses.trust();
-    }
-
     private final Schema schema;
     private final DatumWriter<T> writer;
     private final DatumReader<T> reader;
     private final WriterSchemaBounds bounds;
 
     public AvroBinarySerde(Class<T> type) {
+        TrustedAvroPackages.trustPackageOf(type);
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
         this.writer = new SpecificDatumWriter<>(schema, model);

@@ -30,10 +30,6 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class FramedAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    static {
-        GeneratedAvroClasses.trust();
-    }
-
     /** Reader class; {@code null} means the class generated for the writer schema's full name. */
     private final Class<T> readerType;
     private final Map<Integer, WriterDecoding<T>> decodingByWriterId = new ConcurrentHashMap<>();
@@ -47,6 +43,7 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
     /** Reads into {@code readerType}; a record whose schema cannot be resolved to it fails. */
     public FramedAvroDeserializer(Class<T> readerType) {
         this.readerType = Objects.requireNonNull(readerType, "readerType");
+        TrustedAvroPackages.trustPackageOf(readerType);
     }
 
     @Override

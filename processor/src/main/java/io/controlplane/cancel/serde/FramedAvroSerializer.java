@@ -21,10 +21,6 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class FramedAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-    static {
-        GeneratedAvroClasses.trust();
-    }
-
     /** Register the writer schema if needed (default {@code true}); if false it must already be registered. */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
@@ -62,7 +58,7 @@ public final class FramedAvroSerializer<T extends SpecificRecord> implements Ser
         try {
             // direct (unbuffered) encoder: a buffered one would allocate a 2 KiB buffer per record
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(schema).write(data, encoder);
+            writerFor(schema, data.getClass()).write(data, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(
@@ -99,9 +95,10 @@ public final class FramedAvroSerializer<T extends SpecificRecord> implements Ser
         return found;
     }
 
-    private DatumWriter<T> writerFor(Schema schema) {
+    private DatumWriter<T> writerFor(Schema schema, Class<?> type) {
         DatumWriter<T> writer = writerBySchema.get(schema);
         if (writer == null) {
+            TrustedAvroPackages.trustPackageOf(type);
             // the generated class's model carries its logical-type conversions (Instant <-> long)
             writer = new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
             writerBySchema.putIfAbsent(schema, writer);

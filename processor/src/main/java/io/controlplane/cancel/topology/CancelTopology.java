@@ -1,15 +1,13 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
-import io.controlplane.cancel.avro.CancelRejection;
-import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
+import io.controlplane.cancel.decision.Decision;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import io.controlplane.cancel.config.StreamsProperties;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -37,7 +35,6 @@ public final class CancelTopology {
     public static Topology build(CancelProcessorConfig config, OptionalInt inputPartitions) {
         Topics topics = new Topics(config);
         CancelDecider decider = new CancelDecider(config.policy());
-        Duration grace = config.notFoundGrace();
         Duration retention = config.dedupRetention();
         // Built with the application's own settings: StreamsBuilder() alone reads a default config.
         StreamsBuilder builder = new StreamsBuilder(
@@ -52,6 +49,8 @@ public final class CancelTopology {
                 Consumed.with(Topics.KEY_SERDE, Serdes.ByteArray()).withName("operator-grants"),
                 () -> new GrantUpdater(grantDecoder));
         CancelStores.partitioned(retention).forEach(builder::addStateStore);
+        CommandEvaluator.Factory evaluators =
+                new CommandEvaluator.Factory(decider, config.notFoundGrace(), retention, grantDecoder);
 
         // Commands must meet their run's state on the same partition. Those keyed by executionId
         // already do; only unkeyed ones pay for a repartition.
@@ -69,27 +68,19 @@ public final class CancelTopology {
         KStream<String, CancelCommand> byExecution =
                 routes.get("command-keyed").merge(routes.get("command-unkeyed"), Named.as("merge-commands"));
 
-        KStream<String, SpecificRecord> fromCommands = byExecution.process(
-                () -> new CancelCommandProcessor(decider, grace, retention, grantDecoder),
+        KStream<String, Decision.Outcome> fromCommands = byExecution.process(
+                () -> new CancelCommandProcessor(evaluators),
                 Named.as("judge-commands"), CancelStores.partitionedNames());
-        KStream<String, SpecificRecord> fromRunStates = checkPartition(builder.stream(topics.runStates.name(),
+        KStream<String, Decision.Outcome> fromRunStates = checkPartition(builder.stream(topics.runStates.name(),
                         Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde()).withName("run-states")),
                         "run-states", config, inputPartitions)
-                .process(() -> new RunStateProcessor(decider, grace, retention, grantDecoder),
+                .process(() -> new RunStateProcessor(evaluators),
                         Named.as("track-run-states"), CancelStores.partitionedNames());
 
+        // One sink: each kind of outcome goes to its own topic, as OutcomeSink says.
+        OutcomeSink sink = new OutcomeSink(topics);
         fromCommands.merge(fromRunStates, Named.as("outcomes"))
-                .split(Named.as("outcome-"))
-                .branch((key, outcome) -> outcome instanceof RunStateChange, Branched.withConsumer(cancelled ->
-                        cancelled.mapValues(outcome -> (RunStateChange) outcome, Named.as("as-run-state-change"))
-                                .to(topics.runStateChanges.name(), Produced.with(Topics.KEY_SERDE,
-                                        topics.runStateChanges.valueSerde()).withName("run-state-changes")),
-                        "cancelled"))
-                .defaultBranch(Branched.withConsumer(rejected ->
-                        rejected.mapValues(outcome -> (CancelRejection) outcome, Named.as("as-rejection"))
-                                .to(topics.rejections.name(), Produced.with(Topics.KEY_SERDE,
-                                        topics.rejections.valueSerde()).withName("rejections")),
-                        "rejected"));
+                .to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
         return builder.build();
     }
 

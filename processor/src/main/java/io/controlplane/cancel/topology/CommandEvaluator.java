@@ -5,11 +5,13 @@ import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.CancelDecider;
+import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.decision.DecisionInput;
+import io.controlplane.cancel.decision.Moment;
+import io.controlplane.cancel.decision.SeenCommands;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,11 +23,19 @@ import org.slf4j.LoggerFactory;
  * and writes what it decided (state first, then the output record). Shared by the processors that
  * receive commands and run states, so a command is judged the same way whichever record wakes it.
  */
-final class CommandEvaluator {
+final class CommandEvaluator implements SeenCommands {
 
     private static final Logger log = LoggerFactory.getLogger(CommandEvaluator.class);
 
-    private final ProcessorContext<String, SpecificRecord> context;
+    /** What every evaluator is built from; one per topology, shared by its processors. */
+    record Factory(CancelDecider decider, Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
+
+        CommandEvaluator create(ProcessorContext<String, Decision.Outcome> context) {
+            return new CommandEvaluator(context, this);
+        }
+    }
+
+    private final ProcessorContext<String, Decision.Outcome> context;
     private final CancelDecider decider;
     private final long graceMs;
     private final KeyValueStore<String, RunState> runStates;
@@ -36,16 +46,16 @@ final class CommandEvaluator {
     private final WaitingCommands waiting;
     private final DecisionMetrics metrics;
 
-    CommandEvaluator(ProcessorContext<String, SpecificRecord> context, CancelDecider decider,
-                     Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
+    private CommandEvaluator(ProcessorContext<String, Decision.Outcome> context, Factory factory) {
         this.context = context;
-        this.decider = decider;
-        this.graceMs = grace.toMillis();
+        this.decider = factory.decider();
+        this.graceMs = factory.grace().toMillis();
         this.runStates = context.getStateStore(CancelStores.RUN_STATES);
         this.cancellations = context.getStateStore(CancelStores.CANCELLATIONS);
         this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
-        this.grantDecoder = grantDecoder;
-        this.decided = new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), dedupRetention);
+        this.grantDecoder = factory.grantDecoder();
+        this.decided = new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS),
+                factory.dedupRetention());
         this.waiting = new WaitingCommands(context.getStateStore(CancelStores.WAITING_COMMANDS),
                 context.getStateStore(CancelStores.WAITING_DEADLINES));
         this.metrics = new DecisionMetrics(context.metrics(), context.taskId().toString());
@@ -54,8 +64,7 @@ final class CommandEvaluator {
     /** A command as it arrives. */
     void onCommand(Record<String, CancelCommand> record) {
         CancelCommand command = record.value();
-        boolean alreadyDecided = isKnown(command);
-        Decision decision = decide(record.key(), command, alreadyDecided, graceMs > 0);
+        Decision decision = decide(record.key(), command, Moment.ARRIVED);
         if (decision instanceof Decision.Wait) {
             waiting.add(command, context.currentSystemTimeMs() + graceMs);
         }
@@ -65,7 +74,7 @@ final class CommandEvaluator {
     /** A run state arrived: the commands waiting for it are judged again. */
     void onRunState(String executionId) {
         for (CancelCommand command : waiting.forExecution(executionId)) {
-            Decision decision = decide(executionId, command, false, true);
+            Decision decision = decide(executionId, command, Moment.RUN_STATE_CHANGED);
             if (!(decision instanceof Decision.Wait)) {
                 waiting.remove(command);
                 apply(command, decision);
@@ -73,11 +82,10 @@ final class CommandEvaluator {
         }
     }
 
-    /** Commands whose grace ran out are judged a last time, with no more waiting allowed. */
+    /** Commands whose grace ran out are judged a last time. */
     void expireWaiting(long nowMs) {
         for (CancelCommand command : waiting.takeExpired(nowMs)) {
-            Decision decision = decide(command.getExecutionId(), command, false, false);
-            apply(command, decision);
+            apply(command, decide(command.getExecutionId(), command, Moment.GRACE_EXPIRED));
         }
     }
 
@@ -89,36 +97,22 @@ final class CommandEvaluator {
         metrics.close();
     }
 
-    private boolean isKnown(CancelCommand command) {
-        if (!hasCommandId(command)) {
-            return false;
-        }
-        return decided.contains(command.getCommandId(), context.currentSystemTimeMs())
-                || (command.getExecutionId() != null && waiting.contains(command));
+    @Override
+    public boolean decided(String commandId) {
+        return decided.contains(commandId, context.currentSystemTimeMs());
     }
 
-    /** Without an id, a command cannot be recognised again: each one is judged (and rejected) anew. */
-    private static boolean hasCommandId(CancelCommand command) {
-        return command.getCommandId() != null && !command.getCommandId().isBlank();
+    @Override
+    public boolean waiting(String executionId, String commandId) {
+        return waiting.contains(executionId, commandId);
     }
 
-    private Decision decide(String key, CancelCommand command, boolean alreadyDecided, boolean mayWait) {
-        return decider.decide(new DecisionInput(key, command, visibleRun(command.getExecutionId()),
-                grant(command.getCancelledBy()), alreadyDecided, mayWait,
-                Instant.ofEpochMilli(context.currentSystemTimeMs())));
-    }
-
-    /** Our own cancellation wins over whatever upstream says, even after upstream deleted the run. */
-    private RunState visibleRun(String executionId) {
-        if (executionId == null) {
-            return null;
-        }
-        RunStateChange cancellation = cancellations.get(executionId);
-        if (cancellation != null) {
-            return new RunState(cancellation.getExecutionId(), cancellation.getTenantId(),
-                    cancellation.getStatus(), cancellation.getVersion(), cancellation.getCancelledAt());
-        }
-        return runStates.get(executionId);
+    private Decision decide(String key, CancelCommand command, Moment moment) {
+        String executionId = command.getExecutionId();
+        return decider.decide(new DecisionInput(key, command,
+                executionId == null ? null : runStates.get(executionId),
+                executionId == null ? null : cancellations.get(executionId),
+                grant(command.getCancelledBy()), this, moment, Instant.ofEpochMilli(context.currentSystemTimeMs())));
     }
 
     private OperatorGrant grant(String actorId) {
@@ -129,23 +123,42 @@ final class CommandEvaluator {
         return grant == null ? null : grantDecoder.usable(actorId, grant);
     }
 
+    /** Writes what was decided: the processor's own state first, then the outcome record. */
     private void apply(CancelCommand command, Decision decision) {
         metrics.record(decision);
         long now = context.currentSystemTimeMs();
-        if (decision instanceof Decision.Cancel cancel) {
-            RunStateChange change = cancel.change();
-            cancellations.put(change.getExecutionId(), change);
-            decided.add(command.getCommandId(), now);
-            log.debug("Cancelled execution {} (command {}, traceId {})",
-                    change.getExecutionId(), change.getCommandId(), change.getTraceId());
-            context.forward(new Record<>(change.getExecutionId(), change, now));
-        } else if (decision instanceof Decision.Reject reject) {
-            if (hasCommandId(command)) {
+        decision.accept(new Decision.Visitor<Void>() {
+            @Override
+            public Void cancel(Decision.Cancel cancel) {
+                RunStateChange change = cancel.change();
+                cancellations.put(change.getExecutionId(), change);
                 decided.add(command.getCommandId(), now);
+                log.debug("Cancelled execution {} (command {}, traceId {})",
+                        change.getExecutionId(), change.getCommandId(), change.getTraceId());
+                context.forward(new Record<>(change.getExecutionId(), cancel, now));
+                return null;
             }
-            log.debug("Rejected command {} for execution {}: {} (traceId {})", command.getCommandId(),
-                    command.getExecutionId(), reject.rejection().getCode(), command.getTraceId());
-            context.forward(new Record<>(reject.rejection().getExecutionId(), reject.rejection(), now));
-        }
+
+            @Override
+            public Void reject(Decision.Reject reject) {
+                if (CommandValidation.isRecognisable(command)) {
+                    decided.add(command.getCommandId(), now);
+                }
+                log.debug("Rejected command {} for execution {}: {} (traceId {})", command.getCommandId(),
+                        command.getExecutionId(), reject.rejection().getCode(), command.getTraceId());
+                context.forward(new Record<>(reject.rejection().getExecutionId(), reject, now));
+                return null;
+            }
+
+            @Override
+            public Void waitForRun(Decision.Wait wait) {
+                return null;
+            }
+
+            @Override
+            public Void duplicate(Decision.Duplicate duplicate) {
+                return null;
+            }
+        });
     }
 }

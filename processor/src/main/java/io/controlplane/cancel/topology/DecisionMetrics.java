@@ -35,15 +35,31 @@ final class DecisionMetrics {
     }
 
     void record(Decision decision) {
-        if (decision instanceof Decision.Cancel) {
-            cancelled.record();
-        } else if (decision instanceof Decision.Reject reject) {
-            rejected.get(reject.rejection().getCode()).record();
-        } else if (decision instanceof Decision.Wait) {
-            waiting.record();
-        } else {
-            duplicate.record();
-        }
+        decision.accept(new Decision.Visitor<Void>() {
+            @Override
+            public Void cancel(Decision.Cancel cancel) {
+                cancelled.record();
+                return null;
+            }
+
+            @Override
+            public Void reject(Decision.Reject reject) {
+                rejected.get(reject.rejection().getCode()).record();
+                return null;
+            }
+
+            @Override
+            public Void waitForRun(Decision.Wait wait) {
+                waiting.record();
+                return null;
+            }
+
+            @Override
+            public Void duplicate(Decision.Duplicate duplicate) {
+                DecisionMetrics.this.duplicate.record();
+                return null;
+            }
+        });
     }
 
     void recordIgnoredRunState() {

@@ -1,11 +1,10 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.RunState;
-import io.controlplane.cancel.decision.CancelDecider;
+import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.decision.RunStateRules;
 import io.controlplane.cancel.decision.RunStateValidation;
 import java.time.Duration;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,26 +14,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the run states the decisions are made against, and wakes the commands that were waiting
  * for a run to appear.
  */
-final class RunStateProcessor implements Processor<String, RunState, String, SpecificRecord> {
+final class RunStateProcessor implements Processor<String, RunState, String, Decision.Outcome> {
 
-    private final CancelDecider decider;
-    private final Duration grace;
-    private final Duration dedupRetention;
-    private final GrantDecoder grantDecoder;
+    private final CommandEvaluator.Factory evaluators;
     private KeyValueStore<String, RunState> runStates;
     private CommandEvaluator evaluator;
 
-    RunStateProcessor(CancelDecider decider, Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
-        this.decider = decider;
-        this.grace = grace;
-        this.dedupRetention = dedupRetention;
-        this.grantDecoder = grantDecoder;
+    RunStateProcessor(CommandEvaluator.Factory evaluators) {
+        this.evaluators = evaluators;
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Decision.Outcome> context) {
         runStates = context.getStateStore(CancelStores.RUN_STATES);
-        evaluator = new CommandEvaluator(context, decider, grace, dedupRetention, grantDecoder);
+        evaluator = evaluators.create(context);
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class WaitingCommands {
 
-    /** Cannot occur in an id a person types, and sorts before every other character. */
+    /** Cannot occur in a valid id (Ids), and sorts before every other character. */
     private static final char SEPARATOR = '\u0000';
     private static final byte[] NO_VALUE = new byte[0];
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
@@ -29,8 +29,8 @@ final class WaitingCommands {
         this.byDeadline = byDeadline;
     }
 
-    boolean contains(CancelCommand command) {
-        return byExecution.get(key(command)) != null;
+    boolean contains(String executionId, String commandId) {
+        return byExecution.get(key(executionId, commandId)) != null;
     }
 
     void add(CancelCommand command, long deadlineMs) {
@@ -72,7 +72,12 @@ final class WaitingCommands {
     }
 
     private static String key(CancelCommand command) {
-        return command.getExecutionId() + SEPARATOR + command.getCommandId();
+        return key(command.getExecutionId(), command.getCommandId());
+    }
+
+    /** Unambiguous: ids hold no control characters (Ids), so none holds the separator. */
+    private static String key(String executionId, String commandId) {
+        return executionId + SEPARATOR + commandId;
     }
 
     private static Bytes deadlineKey(long deadlineMs, String executionKey) {

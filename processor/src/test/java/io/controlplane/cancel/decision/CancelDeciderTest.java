@@ -7,6 +7,8 @@ import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.avro.RunStateChange;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CancelDeciderTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
-    private static final CancelDecider DECIDER = new CancelDecider(new CancelPolicy("admin"));
+    private static final CancelDecider DECIDER = new CancelDecider(new CancelPolicy("admin", Duration.ofSeconds(10)));
     private static final OperatorGrant ADMIN = new OperatorGrant("alice", List.of("admin"), List.of("t1"));
     private static final RunState RUNNING = new RunState("run-1", "t1", RunStatus.RUNNING, 3L, NOW);
 
@@ -23,8 +25,26 @@ class CancelDeciderTest {
         return new CancelCommand("c1", "run-1", "alice", null, NOW, "trace-1");
     }
 
+    private static final SeenCommands NOTHING_SEEN = new SeenCommands() {
+        @Override
+        public boolean decided(String commandId) {
+            return false;
+        }
+
+        @Override
+        public boolean waiting(String executionId, String commandId) {
+            return false;
+        }
+    };
+
     private static Decision decide(CancelCommand command, RunState run, OperatorGrant grant, boolean mayWait) {
-        return DECIDER.decide(new DecisionInput("run-1", command, run, grant, false, mayWait, NOW));
+        return DECIDER.decide(input("run-1", command, run, null, grant, NOTHING_SEEN,
+                mayWait ? Moment.ARRIVED : Moment.GRACE_EXPIRED));
+    }
+
+    private static DecisionInput input(String key, CancelCommand command, RunState run, RunStateChange own,
+            OperatorGrant grant, SeenCommands seen, Moment moment) {
+        return new DecisionInput(key, command, run, own, grant, seen, moment, NOW);
     }
 
     private static RejectionCode code(Decision decision) {
@@ -34,8 +54,82 @@ class CancelDeciderTest {
 
     @Test
     void duplicateComesBeforeEveryRule() {
-        Decision decision = DECIDER.decide(new DecisionInput("other", new CancelCommand(), null, null, true, true, NOW));
+        SeenCommands decidedC1 = new SeenCommands() {
+            @Override
+            public boolean decided(String commandId) {
+                return commandId.equals("c1");
+            }
+
+            @Override
+            public boolean waiting(String executionId, String commandId) {
+                return false;
+            }
+        };
+        CancelCommand invalid = command();
+        invalid.setCancelledBy(null);
+        Decision decision = DECIDER.decide(input("other", invalid, null, null, null, decidedC1, Moment.ARRIVED));
         assertThat(decision).isInstanceOf(Decision.Duplicate.class);
+    }
+
+    @Test
+    void commandIdWaitingForItsRunIsADuplicate() {
+        SeenCommands waitingC1 = new SeenCommands() {
+            @Override
+            public boolean decided(String commandId) {
+                return false;
+            }
+
+            @Override
+            public boolean waiting(String executionId, String commandId) {
+                return executionId.equals("run-1") && commandId.equals("c1");
+            }
+        };
+        assertThat(DECIDER.decide(input("run-1", command(), RUNNING, null, ADMIN, waitingC1, Moment.ARRIVED)))
+                .isInstanceOf(Decision.Duplicate.class);
+        // judged again when its run state arrives, the waiting command is not its own duplicate
+        assertThat(DECIDER.decide(input("run-1", command(), RUNNING, null, ADMIN, waitingC1,
+                Moment.RUN_STATE_CHANGED))).isInstanceOf(Decision.Cancel.class);
+    }
+
+    @Test
+    void commandWithoutAnIdIsNeverADuplicate() {
+        SeenCommands everything = new SeenCommands() {
+            @Override
+            public boolean decided(String commandId) {
+                return true;
+            }
+
+            @Override
+            public boolean waiting(String executionId, String commandId) {
+                return true;
+            }
+        };
+        CancelCommand anonymous = command();
+        anonymous.setCommandId(" ");
+        assertThat(code(DECIDER.decide(input("run-1", anonymous, RUNNING, null, ADMIN, everything, Moment.ARRIVED))))
+                .isEqualTo(RejectionCode.INVALID_COMMAND);
+    }
+
+    @Test
+    void ownCancellationWinsOverWhateverUpstreamSays() {
+        RunStateChange own = RunStateChange.newBuilder().setExecutionId("run-1").setTenantId("t1")
+                .setStatus(RunStatus.CANCELLED).setPreviousStatus(RunStatus.RUNNING).setCancelledAt(NOW)
+                .setCancelledBy("bob").setReason(null).setCommandId("c0").setVersion(4L).setTraceId(null).build();
+        RunState recreated = new RunState("run-1", "t1", RunStatus.RUNNING, 1L, NOW);
+        Decision decision = DECIDER.decide(input("run-1", command(), recreated, own, ADMIN, NOTHING_SEEN, Moment.ARRIVED));
+        assertThat(code(decision)).isEqualTo(RejectionCode.ALREADY_TERMINAL);
+        assertThat(((Decision.Reject) decision).rejection().getObservedStatus()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(code(DECIDER.decide(input("run-1", command(), null, own, ADMIN, NOTHING_SEEN, Moment.ARRIVED))))
+                .isEqualTo(RejectionCode.ALREADY_TERMINAL);
+    }
+
+    @Test
+    void commandMayWaitOnlyWhileTheGraceIsAboveZero() {
+        CancelDecider noGrace = new CancelDecider(new CancelPolicy("admin", Duration.ZERO));
+        assertThat(code(noGrace.decide(input("run-1", command(), null, null, ADMIN, NOTHING_SEEN, Moment.ARRIVED))))
+                .isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+        assertThat(DECIDER.decide(input("run-1", command(), null, null, ADMIN, NOTHING_SEEN,
+                Moment.RUN_STATE_CHANGED))).isInstanceOf(Decision.Wait.class);
     }
 
     @Test
@@ -82,7 +176,8 @@ class CancelDeciderTest {
             CancelCommand badActor = command();
             badActor.setCancelledBy(id);
             for (CancelCommand command : List.of(badCommandId, badExecutionId, badActor)) {
-                Decision decision = DECIDER.decide(new DecisionInput(null, command, RUNNING, ADMIN, false, true, NOW));
+                Decision decision = DECIDER.decide(input(null, command, RUNNING, null, ADMIN, NOTHING_SEEN,
+                        Moment.ARRIVED));
                 assertThat(code(decision)).isEqualTo(RejectionCode.INVALID_COMMAND);
                 assertThat(((Decision.Reject) decision).rejection().getMessage()).contains("control character");
             }

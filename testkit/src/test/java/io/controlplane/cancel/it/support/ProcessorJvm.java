@@ -17,6 +17,8 @@ public final class ProcessorJvm {
 
     /** The product as the processor module packages it (the test kit builds after it in the same reactor). */
     static final Path JAR = Path.of("..", "processor", "target", "cancel-processor.jar");
+    /** Small and quick to start: the workloads are small, and the cores are shared with the broker. */
+    static final String DEFAULT_HEAP = "384m";
 
     private final String name;
     private final Path log;
@@ -30,6 +32,12 @@ public final class ProcessorJvm {
 
     /** Writes {@code settings} to {@code <files>.properties} and starts the jar on them, logging to {@code <files>.log}. */
     static ProcessorJvm launch(String name, Map<String, Object> settings, Path files) throws IOException {
+        return launch(name, settings, files, DEFAULT_HEAP);
+    }
+
+    /** As {@link #launch(String, Map, Path)}, with a maximum heap of {@code heap} (as for -Xmx, e.g. "256m"). */
+    public static ProcessorJvm launch(String name, Map<String, Object> settings, Path files, String heap)
+            throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs through mvn verify");
         }
@@ -41,10 +49,9 @@ public final class ProcessorJvm {
         try (Writer writer = Files.newBufferedWriter(config)) {
             properties.store(writer, "settings of processor " + name);
         }
-        // Small and quick to start: the workloads are small, and the cores are shared with the broker.
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-jar", JAR.toAbsolutePath().toString(), "run", "--config", config.toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -57,7 +64,7 @@ public final class ProcessorJvm {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 

@@ -1,0 +1,60 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.decision.Decision;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.RecordContext;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * Where each kind of outcome is written and how it is encoded, in one place: adding a kind of
+ * outcome to {@link Decision.Outcome} fails to compile here until it has a topic and a serde.
+ */
+final class OutcomeSink implements TopicNameExtractor<String, Decision.Outcome>, Serializer<Decision.Outcome> {
+
+    private final Topics topics;
+
+    OutcomeSink(Topics topics) {
+        this.topics = topics;
+    }
+
+    /** The sink's value serde: outcomes are only ever written by this processor, never read back. */
+    Serde<Decision.Outcome> serde() {
+        return Serdes.serdeFrom(this, (topic, bytes) -> {
+            throw new UnsupportedOperationException("outcomes are read from their own topics, with their own serdes");
+        });
+    }
+
+    @Override
+    public String extract(String key, Decision.Outcome outcome, RecordContext recordContext) {
+        return outcome.accept(new Decision.Outcome.Visitor<String>() {
+            @Override
+            public String cancelled(RunStateChange change) {
+                return topics.runStateChanges.name();
+            }
+
+            @Override
+            public String rejected(CancelRejection rejection) {
+                return topics.rejections.name();
+            }
+        });
+    }
+
+    @Override
+    public byte[] serialize(String topic, Decision.Outcome outcome) {
+        return outcome.accept(new Decision.Outcome.Visitor<byte[]>() {
+            @Override
+            public byte[] cancelled(RunStateChange change) {
+                return topics.runStateChanges.valueSerde().serializer().serialize(topic, change);
+            }
+
+            @Override
+            public byte[] rejected(CancelRejection rejection) {
+                return topics.rejections.valueSerde().serializer().serialize(topic, rejection);
+            }
+        });
+    }
+}

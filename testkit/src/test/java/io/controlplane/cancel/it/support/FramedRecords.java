@@ -1,0 +1,134 @@
+package io.controlplane.cancel.it.support;
+
+import io.controlplane.cancel.avro.RunStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Confluent-framed Avro records written field by field, so that a test knows where each length
+ * (of a string, or of an array block) sits and can make it claim what it likes.
+ */
+public final class FramedRecords {
+
+    /** A framed record and the offsets of the length varints in it. */
+    public record Framed(byte[] bytes, List<Integer> lengthOffsets) {
+    }
+
+    /** Integer.MAX_VALUE - 8: the largest array the JVM allocates, and Avro's default limit. */
+    public static final long HUGE_LENGTH = (1L << 31) - 9;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    private final List<Integer> lengthOffsets = new ArrayList<>();
+
+    private FramedRecords(int schemaId) {
+        out.write(0);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+    }
+
+    /** A CancelCommand (all optional strings present), as CancelCommand.avsc orders its fields. */
+    public static Framed command(int schemaId, String commandId, String executionId, String cancelledBy,
+            String reason, long requestedAt, String traceId) {
+        FramedRecords record = new FramedRecords(schemaId);
+        record.optionalString(commandId).optionalString(executionId).optionalString(cancelledBy)
+                .optionalString(reason).longValue(requestedAt).optionalString(traceId);
+        return record.framed();
+    }
+
+    /** A RunState, as RunState.avsc orders its fields. */
+    public static Framed runState(int schemaId, String executionId, String tenantId, RunStatus status,
+            long version, long updatedAt) {
+        FramedRecords record = new FramedRecords(schemaId);
+        record.string(executionId).string(tenantId).intValue(status.ordinal()).longValue(version).longValue(updatedAt);
+        return record.framed();
+    }
+
+    /** An OperatorGrant, as OperatorGrant.avsc orders its fields. */
+    public static Framed grant(int schemaId, String actorId, List<String> roles, List<String> tenants) {
+        FramedRecords record = new FramedRecords(schemaId);
+        record.string(actorId).strings(roles).strings(tenants);
+        return record.framed();
+    }
+
+    /** 11 bytes: framing, then a commandId (union branch 1, a string) that claims {@link #HUGE_LENGTH} bytes. */
+    public static byte[] commandClaimingHugeCommandId(int schemaId) {
+        FramedRecords record = new FramedRecords(schemaId);
+        record.intValue(1).longValue(HUGE_LENGTH);
+        return record.framed().bytes();
+    }
+
+    /** A grant of {@code actorId} whose roles array claims {@link #HUGE_LENGTH} items, and has none. */
+    public static byte[] grantClaimingHugeRoles(int schemaId, String actorId) {
+        FramedRecords record = new FramedRecords(schemaId);
+        record.string(actorId).longValue(HUGE_LENGTH);
+        return record.framed().bytes();
+    }
+
+    /** Avro's zigzag varint of {@code value}, as lengths and counts are written. */
+    public static byte[] varint(long value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            BinaryEncoder varint = EncoderFactory.get().directBinaryEncoder(bytes, null);
+            varint.writeLong(value);
+            varint.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private FramedRecords optionalString(String value) {
+        if (value == null) {
+            return intValue(0);
+        }
+        return intValue(1).string(value);
+    }
+
+    private FramedRecords string(String value) {
+        lengthOffsets.add(out.size());
+        return write(() -> encoder.writeString(value));
+    }
+
+    private FramedRecords strings(List<String> values) {
+        write(encoder::writeArrayStart);
+        lengthOffsets.add(out.size());
+        write(() -> encoder.setItemCount(values.size()));
+        for (String value : values) {
+            write(encoder::startItem);
+            string(value);
+        }
+        return write(encoder::writeArrayEnd);
+    }
+
+    private FramedRecords intValue(int value) {
+        return write(() -> encoder.writeInt(value));
+    }
+
+    private FramedRecords longValue(long value) {
+        return write(() -> encoder.writeLong(value));
+    }
+
+    private Framed framed() {
+        return new Framed(out.toByteArray(), List.copyOf(lengthOffsets));
+    }
+
+    private FramedRecords write(Write write) {
+        try {
+            write.run();
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    private interface Write {
+        void run() throws IOException;
+    }
+}
