@@ -7,9 +7,10 @@ COPY pom.xml ./
 COPY processor/pom.xml processor/
 COPY schemas/ schemas/
 COPY processor/src/ processor/src/
-# The cache mount keeps the local Maven repository between builds, so that a source change does not
-# download every dependency again.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+# Only the product module is built: the test kit (the demo's embedded broker, the real-broker tests)
+# is not copied and not needed. The cache mount keeps the local Maven repository between builds, so
+# that a source change does not download every dependency again.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package --file processor/pom.xml
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system cancel \
