@@ -6,6 +6,7 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.topology.Topics;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -24,12 +25,16 @@ public final class CancelTraffic implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public CancelTraffic(String bootstrapServers, Topics topics) {
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** @param clientSettings the address and whatever else the broker asks of a client, e.g. its login */
+    public CancelTraffic(Map<String, Object> clientSettings, Topics topics) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 
     public void grant(String actorId, List<String> roles, List<String> tenants) {
