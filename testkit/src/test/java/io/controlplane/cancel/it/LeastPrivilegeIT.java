@@ -12,6 +12,7 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.cli.CancelProcessorCli;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.CancelTopic;
+import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ReadmeAcls;
@@ -36,19 +37,26 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +120,9 @@ class LeastPrivilegeIT {
         createTopics(topicsAdminSettings);
 
         processorSettings = settingsAs(PROCESSOR);
+        passwordFromFile(processorSettings, users.get(PROCESSOR));
+        // so that the test sees the purge README's Delete on the internal topics is for
+        processorSettings.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, "100");
         CancelProcessorConfig config = new CancelProcessorConfig(processorSettings);
         topics = new Topics(config);
         upstream = new CancelTraffic(clientSettingsAs(ADMIN), topics);
@@ -152,6 +163,20 @@ class LeastPrivilegeIT {
         settings.putAll(listener.clientSettings(user));
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, "1000");
         return settings;
+    }
+
+    /**
+     * The processor's SCRAM password from a file through Kafka's config provider, as README's
+     * {@code ${file:...}} example has it: the settings then hold no secret.
+     */
+    private static void passwordFromFile(Map<String, Object> settings, String password) throws IOException {
+        Path secrets = propertiesFile("processor-secrets", Map.of("kafka.password", password));
+        settings.put("config.providers", "file");
+        settings.put("config.providers.file.class", FileConfigProvider.class.getName());
+        String jaas = settings.get(SaslConfigs.SASL_JAAS_CONFIG).toString();
+        settings.put(SaslConfigs.SASL_JAAS_CONFIG,
+                jaas.replace(password, "${file:" + secrets + ":kafka.password}"));
+        assertThat(settings.toString()).doesNotContain(password);
     }
 
     private static Map<String, Object> clientSettingsAs(String user) {
@@ -197,6 +222,28 @@ class LeastPrivilegeIT {
         assertThat(outcomes.rejectionsOf("lp-reject").get(0).getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
         assertThat(outcomes.deadLetters).isEmpty();
         assertThat(processor.isRunning()).isTrue();
+    }
+
+    @Test
+    void processorPurgesItsRepartitionTopicWithReadmeAclsOnly() throws Exception {
+        upstream.command(null, new CancelCommand("lp-purged", "run-purged", "alice", "unkeyed",
+                Instant.now(), "trace-lp-purged"));
+        upstream.flush();
+        String repartition = StreamsProperties.DEFAULT_APPLICATION_ID + "-commands-by-execution-repartition";
+        try (Admin admin = kafka.admin()) {
+            // deleteRecords, which needs Delete on the topic, moves the earliest offset past what was consumed;
+            // the topic itself is there once the processor's first rebalance made it
+            await().atMost(TIMEOUT)
+                    .ignoreExceptionsMatching(e -> e.getCause() instanceof UnknownTopicOrPartitionException)
+                    .until(() -> earliestOffsets(admin, repartition).stream().anyMatch(offset -> offset > 0));
+        }
+    }
+
+    private static List<Long> earliestOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(partition -> earliest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.earliest()));
+        return admin.listOffsets(earliest).all().get().values().stream().map(ListOffsetsResultInfo::offset).toList();
     }
 
     @Test
