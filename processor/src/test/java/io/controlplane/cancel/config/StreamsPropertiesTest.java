@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.controlplane.cancel.errors.RegistryOutageDeserializationHandler;
 import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
 import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,6 +51,31 @@ class StreamsPropertiesTest {
                 .isGreaterThan(1024 * 1024 + 12 + 64 * 1024);
         assertThat(StreamsProperties.from(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "5242880")))
                 .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "5242880");
+    }
+
+    /** What a secured broker asks of a client reaches every client Kafka Streams, the checks and create-topics make. */
+    @Test
+    void securitySettingsReachEveryKafkaClientUnchanged() {
+        Map<String, String> security = Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"cancel-processor\" password=\"${file:/run/secrets/kafka:password}\";",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", "/etc/cancel-processor/kafka-ca.pem",
+                "ssl.endpoint.identification.algorithm", "https");
+        Map<String, String> settings = new HashMap<>(security);
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka:9093");
+        StreamsConfig config = new StreamsConfig(StreamsProperties.from(settings));
+        List<Map<String, Object>> clients = List.of(
+                config.getMainConsumerConfigs("group", "consumer", 0),
+                config.getRestoreConsumerConfigs("restore"),
+                config.getGlobalConsumerConfigs("global"),
+                config.getProducerConfigs("producer"),
+                config.getAdminConfigs("admin"));
+        for (Map<String, Object> client : clients) {
+            assertThat(client).containsAllEntriesOf(security);
+        }
     }
 
     @Test

@@ -242,7 +242,8 @@ class LeastPrivilegeIT {
     private static List<Long> earliestOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(partition -> earliest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.earliest()));
+                .forEach(partition -> earliest.put(new TopicPartition(topic, partition.partition()),
+                        OffsetSpec.earliest()));
         return admin.listOffsets(earliest).all().get().values().stream().map(ListOffsetsResultInfo::offset).toList();
     }
 

@@ -62,7 +62,8 @@ public final class ReadmeAcls {
             List<String> args = new ArrayList<>();
             for (String word : command) {
                 if (word.equals(ADMIN)) {
-                    args.addAll(List.of("--bootstrap-server", bootstrapServers, "--command-config", adminConfig.toString()));
+                    args.addAll(List.of("--bootstrap-server", bootstrapServers,
+                            "--command-config", adminConfig.toString()));
                 } else {
                     args.add(word);
                 }

@@ -85,7 +85,8 @@ public final class TestCertificateAuthority {
                     Date.from(now.plus(VALIDITY)), new X500Name("CN=" + commonName), serverKeys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                             new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
                             new GeneralName(GeneralName.dNSName, "localhost")}))
