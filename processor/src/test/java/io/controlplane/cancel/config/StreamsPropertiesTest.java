@@ -26,7 +26,8 @@ class StreamsPropertiesTest {
         Properties props = StreamsProperties.from(Map.of(CancelProcessorConfig.DLQ_TOPIC, "my.dlq"));
         assertThat(props)
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "my.dlq")
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageDeserializationHandler.class.getName());
     }
 
@@ -34,11 +35,14 @@ class StreamsPropertiesTest {
     void aSchemaRegistryOutageIsHandledAtEveryStepThatAsksTheRegistry() {
         Properties props = StreamsProperties.from(Map.of());
         assertThat(props)
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageDeserializationHandler.class.getName())
-                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageProcessingHandler.class.getName())
-                .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageProductionHandler.class.getName());
     }
 
@@ -59,8 +63,9 @@ class StreamsPropertiesTest {
         Map<String, String> security = Map.of(
                 "security.protocol", "SASL_SSL",
                 "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                        + " username=\"cancel-processor\" password=\"${file:/run/secrets/kafka:password}\";",
+                "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                + " username=\"cancel-processor\" password=\"${file:/run/secrets/kafka:password}\";",
                 "ssl.truststore.type", "PEM",
                 "ssl.truststore.location", "/etc/cancel-processor/kafka-ca.pem",
                 "ssl.endpoint.identification.algorithm", "https");
@@ -81,8 +86,10 @@ class StreamsPropertiesTest {
     @Test
     void userSettingsOverrideTheDefaults() {
         Properties props = StreamsProperties.from(Map.of(
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
-                StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu"));
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                "cancel-eu"));
         assertThat(props)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu");

@@ -52,6 +52,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Map<String, String> props;
     /** What a client needs besides the address: for {@link #admin()}, the super user's login. */
     private final Map<String, Object> adminSettings;
+
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Path dir, int port, Map<String, String> props, Map<String, Object> adminSettings) {
@@ -81,8 +82,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             int[] ports = freeLoopbackPorts(2);
             Map<String, String> config = new HashMap<>(config(logDir, ports[0], ports[1]));
             secured.ifPresent(listener -> secure(config, listener, ports[0]));
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, ports[0], config,
-                    secured.map(listener -> listener.clientSettings(listener.superUser())).orElse(Map.of()));
+            EmbeddedKafka kafka = new EmbeddedKafka(
+                    dir,
+                    ports[0],
+                    config,
+                    secured.map(listener -> listener.clientSettings(listener.superUser()))
+                            .orElse(Map.of()));
             format(logDir, secured);
             kafka.startServer();
             return kafka;
@@ -96,7 +101,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(NODE_ID)),
-                Map.entry("listeners",
+                Map.entry(
+                        "listeners",
                         "PLAINTEXT://" + LOOPBACK + ":" + port + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + port),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
@@ -137,14 +143,15 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setControllerListenerName("CONTROLLER")
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
         if (secured.isPresent()) {
-            formatter.setScramArguments(secured.get().scramArguments())
+            formatter
+                    .setScramArguments(secured.get().scramArguments())
                     .setAdditionalBootstrapRecords(List.of(
-                            brokerOnControllerListener(ResourceType.CLUSTER, Resource.CLUSTER_NAME,
-                                    AclOperation.CLUSTER_ACTION),
-                            brokerOnControllerListener(ResourceType.TOPIC, Topic.GROUP_METADATA_TOPIC_NAME,
-                                    AclOperation.CREATE),
-                            brokerOnControllerListener(ResourceType.TOPIC, Topic.TRANSACTION_STATE_TOPIC_NAME,
-                                    AclOperation.CREATE)));
+                            brokerOnControllerListener(
+                                    ResourceType.CLUSTER, Resource.CLUSTER_NAME, AclOperation.CLUSTER_ACTION),
+                            brokerOnControllerListener(
+                                    ResourceType.TOPIC, Topic.GROUP_METADATA_TOPIC_NAME, AclOperation.CREATE),
+                            brokerOnControllerListener(
+                                    ResourceType.TOPIC, Topic.TRANSACTION_STATE_TOPIC_NAME, AclOperation.CREATE)));
         }
         formatter.run();
     }
@@ -155,17 +162,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      * forward requests; create the offsets and transaction-state topics on a client's first
      * FindCoordinator), not be a super user. ANONYMOUS cannot occur on the SASL_SSL client listener.
      */
-    private static ApiMessageAndVersion brokerOnControllerListener(ResourceType type, String name,
-            AclOperation operation) {
-        return new ApiMessageAndVersion(new AccessControlEntryRecord()
-                .setId(Uuid.randomUuid())
-                .setResourceType(type.code())
-                .setResourceName(name)
-                .setPatternType(PatternType.LITERAL.code())
-                .setPrincipal("User:ANONYMOUS")
-                .setHost("*")
-                .setOperation(operation.code())
-                .setPermissionType(AclPermissionType.ALLOW.code()), (short) 0);
+    private static ApiMessageAndVersion brokerOnControllerListener(
+            ResourceType type, String name, AclOperation operation) {
+        return new ApiMessageAndVersion(
+                new AccessControlEntryRecord()
+                        .setId(Uuid.randomUuid())
+                        .setResourceType(type.code())
+                        .setResourceName(name)
+                        .setPatternType(PatternType.LITERAL.code())
+                        .setPrincipal("User:ANONYMOUS")
+                        .setHost("*")
+                        .setOperation(operation.code())
+                        .setPermissionType(AclPermissionType.ALLOW.code()),
+                (short) 0);
     }
 
     /**
@@ -243,7 +252,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * until then a processor started at once would find it missing.
      */
     private static void awaitListed(Admin admin, List<String> topics) {
-        await("topics listed: " + topics).atMost(MAX_STARTUP).pollInterval(Duration.ofMillis(20))
+        await("topics listed: " + topics)
+                .atMost(MAX_STARTUP)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> admin.listTopics().names().get().containsAll(topics));
     }
 

@@ -19,8 +19,12 @@ import org.apache.kafka.common.config.SslConfigs;
  * @param superUser the only super user: it sets up topics and ACLs, and brokers talk to each other as it
  * @param users every SCRAM user and its password, the super user among them
  */
-public record SaslSslListener(String brokerCertificateChain, String brokerPrivateKey, String caCertificate,
-        String superUser, Map<String, String> users) {
+public record SaslSslListener(
+        String brokerCertificateChain,
+        String brokerPrivateKey,
+        String caCertificate,
+        String superUser,
+        Map<String, String> users) {
 
     public static final String LISTENER = "SASL_SSL";
     public static final String MECHANISM = "SCRAM-SHA-512";
@@ -55,8 +59,7 @@ public record SaslSslListener(String brokerCertificateChain, String brokerPrivat
     /** What {@code kafka-storage format --add-scram} takes, one per user. */
     List<String> scramArguments() {
         List<String> arguments = new ArrayList<>();
-        users.forEach((user, password) ->
-                arguments.add(MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+        users.forEach((user, password) -> arguments.add(MECHANISM + "=[name=" + user + ",password=" + password + "]"));
         return arguments;
     }
 
@@ -76,7 +79,7 @@ public record SaslSslListener(String brokerCertificateChain, String brokerPrivat
         if (password == null) {
             throw new IllegalArgumentException("No SCRAM user " + user);
         }
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 }

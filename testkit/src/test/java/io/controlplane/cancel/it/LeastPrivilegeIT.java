@@ -77,6 +77,7 @@ class LeastPrivilegeIT {
     private static final String ADMIN = "admin";
     /** README's principals. */
     private static final String PROCESSOR = "cancel-processor";
+
     private static final String TOPICS_ADMIN = "cancel-topics";
     /** An upstream service allowed to write run states, and nothing else. */
     private static final String RUN_STATES_SERVICE = "run-states-service";
@@ -101,16 +102,19 @@ class LeastPrivilegeIT {
         for (String user : List.of(ADMIN, PROCESSOR, TOPICS_ADMIN, RUN_STATES_SERVICE)) {
             users.put(user, user + "-" + UUID.randomUUID());
         }
-        listener = new SaslSslListener(broker.certificateChain(), broker.privateKey(), ca.certificatePem(), ADMIN,
-                users);
+        listener =
+                new SaslSslListener(broker.certificateChain(), broker.privateKey(), ca.certificatePem(), ADMIN, users);
         kafka = EmbeddedKafka.startSecured(listener);
 
         ReadmeAcls.grant(kafka.bootstrapServers(), propertiesFile("admin", listener.clientSettings(ADMIN)));
         try (Admin admin = kafka.admin()) {
             admin.createAcls(List.of(new AclBinding(
-                    new ResourcePattern(ResourceType.TOPIC, CancelTopic.RUN_STATES.defaultName(), PatternType.LITERAL),
-                    new AccessControlEntry("User:" + RUN_STATES_SERVICE, "*", AclOperation.WRITE,
-                            AclPermissionType.ALLOW)))).all().get();
+                            new ResourcePattern(
+                                    ResourceType.TOPIC, CancelTopic.RUN_STATES.defaultName(), PatternType.LITERAL),
+                            new AccessControlEntry(
+                                    "User:" + RUN_STATES_SERVICE, "*", AclOperation.WRITE, AclPermissionType.ALLOW))))
+                    .all()
+                    .get();
         }
 
         registryScope = "least-privilege-" + UUID.randomUUID();
@@ -174,8 +178,7 @@ class LeastPrivilegeIT {
         settings.put("config.providers", "file");
         settings.put("config.providers.file.class", FileConfigProvider.class.getName());
         String jaas = settings.get(SaslConfigs.SASL_JAAS_CONFIG).toString();
-        settings.put(SaslConfigs.SASL_JAAS_CONFIG,
-                jaas.replace(password, "${file:" + secrets + ":kafka.password}"));
+        settings.put(SaslConfigs.SASL_JAAS_CONFIG, jaas.replace(password, "${file:" + secrets + ":kafka.password}"));
         assertThat(settings.toString()).doesNotContain(password);
     }
 
@@ -209,16 +212,21 @@ class LeastPrivilegeIT {
     @Test
     void processorDecidesCommandsWithReadmeAclsOnly() {
         upstream.cancel("lp-accept", "run-accept", "alice");
-        upstream.command(null, new CancelCommand("lp-unkeyed", "run-unkeyed", "alice", "unkeyed",
-                Instant.now(), "trace-lp-unkeyed"));
+        upstream.command(
+                null,
+                new CancelCommand("lp-unkeyed", "run-unkeyed", "alice", "unkeyed", Instant.now(), "trace-lp-unkeyed"));
         upstream.cancel("lp-reject", "run-accept", "bob");
         upstream.flush();
 
-        assertThat(outcomes.awaitUntil(() -> outcomes.cancellationsOf("lp-accept").size() == 1
-                && outcomes.cancellationsOf("lp-unkeyed").size() == 1
-                && outcomes.rejectionsOf("lp-reject").size() == 1, TIMEOUT)).isTrue();
+        assertThat(outcomes.awaitUntil(
+                        () -> outcomes.cancellationsOf("lp-accept").size() == 1
+                                && outcomes.cancellationsOf("lp-unkeyed").size() == 1
+                                && outcomes.rejectionsOf("lp-reject").size() == 1,
+                        TIMEOUT))
+                .isTrue();
         assertThat(outcomes.cancellationsOf("lp-accept").get(0).getStatus()).isEqualTo(RunStatus.CANCELLED);
-        assertThat(outcomes.cancellationsOf("lp-unkeyed").get(0).getExecutionId()).isEqualTo("run-unkeyed");
+        assertThat(outcomes.cancellationsOf("lp-unkeyed").get(0).getExecutionId())
+                .isEqualTo("run-unkeyed");
         assertThat(outcomes.rejectionsOf("lp-reject").get(0).getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
         assertThat(outcomes.deadLetters).isEmpty();
         assertThat(processor.isRunning()).isTrue();
@@ -226,8 +234,9 @@ class LeastPrivilegeIT {
 
     @Test
     void processorPurgesItsRepartitionTopicWithReadmeAclsOnly() throws Exception {
-        upstream.command(null, new CancelCommand("lp-purged", "run-purged", "alice", "unkeyed",
-                Instant.now(), "trace-lp-purged"));
+        upstream.command(
+                null,
+                new CancelCommand("lp-purged", "run-purged", "alice", "unkeyed", Instant.now(), "trace-lp-purged"));
         upstream.flush();
         String repartition = StreamsProperties.DEFAULT_APPLICATION_ID + "-commands-by-execution-repartition";
         try (Admin admin = kafka.admin()) {
@@ -241,24 +250,43 @@ class LeastPrivilegeIT {
 
     private static List<Long> earliestOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(partition -> earliest.put(new TopicPartition(topic, partition.partition()),
-                        OffsetSpec.earliest()));
-        return admin.listOffsets(earliest).all().get().values().stream().map(ListOffsetsResultInfo::offset).toList();
+        admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()
+                .forEach(partition ->
+                        earliest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.earliest()));
+        return admin.listOffsets(earliest).all().get().values().stream()
+                .map(ListOffsetsResultInfo::offset)
+                .toList();
     }
 
     @Test
     void principalWithoutWriteOnTheCommandsTopicCannotInjectACommand() throws Exception {
         try (KafkaProducer<String, byte[]> producer = producerAs(RUN_STATES_SERVICE)) {
             // its login works, and it may write what it is allowed to
-            producer.send(record(topics.runStates.name(), "run-refused",
-                    topics.runStates.valueSerde().serializer().serialize(topics.runStates.name(),
-                            new RunState("run-refused", TENANT, RunStatus.RUNNING, 8L, Instant.now())))).get();
+            producer.send(record(
+                            topics.runStates.name(),
+                            "run-refused",
+                            topics.runStates
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(
+                                            topics.runStates.name(),
+                                            new RunState("run-refused", TENANT, RunStatus.RUNNING, 8L, Instant.now()))))
+                    .get();
 
-            CancelCommand forged = new CancelCommand("lp-forged", "run-refused", "alice", "forged",
-                    Instant.now(), "trace-lp-forged");
-            assertThatThrownBy(() -> producer.send(record(topics.commands.name(), "run-refused",
-                    topics.commands.valueSerde().serializer().serialize(topics.commands.name(), forged))).get())
+            CancelCommand forged =
+                    new CancelCommand("lp-forged", "run-refused", "alice", "forged", Instant.now(), "trace-lp-forged");
+            assertThatThrownBy(() -> producer.send(record(
+                                    topics.commands.name(),
+                                    "run-refused",
+                                    topics.commands
+                                            .valueSerde()
+                                            .serializer()
+                                            .serialize(topics.commands.name(), forged)))
+                            .get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
@@ -266,9 +294,14 @@ class LeastPrivilegeIT {
     @Test
     void processorsPrincipalCannotWriteTheRunStatesTopic() {
         try (KafkaProducer<String, byte[]> producer = producerAs(PROCESSOR)) {
-            byte[] terminal = topics.runStates.valueSerde().serializer().serialize(topics.runStates.name(),
-                    new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now()));
-            assertThatThrownBy(() -> producer.send(record(topics.runStates.name(), "run-refused", terminal)).get())
+            byte[] terminal = topics.runStates
+                    .valueSerde()
+                    .serializer()
+                    .serialize(
+                            topics.runStates.name(),
+                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now()));
+            assertThatThrownBy(() -> producer.send(record(topics.runStates.name(), "run-refused", terminal))
+                            .get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }

@@ -64,8 +64,11 @@ public final class Outcomes implements AutoCloseable {
     public boolean awaitUntil(BooleanSupplier done, Duration timeout) {
         try {
             // the consumer is polled on this thread only: it must not be used from two
-            await().pollInSameThread().pollInterval(Duration.ofMillis(1)).dontCatchUncaughtExceptions()
-                    .atMost(timeout).until(() -> {
+            await().pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
+                    .dontCatchUncaughtExceptions()
+                    .atMost(timeout)
+                    .until(() -> {
                         if (!done.getAsBoolean()) {
                             poll(Duration.ofMillis(200));
                         }
@@ -79,12 +82,16 @@ public final class Outcomes implements AutoCloseable {
 
     /** The cancellations decided for {@code commandId}, as read so far. */
     public List<RunStateChange> cancellationsOf(String commandId) {
-        return cancellations.stream().filter(c -> commandId.equals(c.getCommandId())).toList();
+        return cancellations.stream()
+                .filter(c -> commandId.equals(c.getCommandId()))
+                .toList();
     }
 
     /** The rejections of {@code commandId}, as read so far. */
     public List<CancelRejection> rejectionsOf(String commandId) {
-        return rejections.stream().filter(r -> commandId.equals(r.getCommandId())).toList();
+        return rejections.stream()
+                .filter(r -> commandId.equals(r.getCommandId()))
+                .toList();
     }
 
     /** Keeps polling for {@code quiet} to catch anything beyond what was expected. */
@@ -99,11 +106,11 @@ public final class Outcomes implements AutoCloseable {
     private void poll(Duration timeout) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             if (record.topic().equals(topics.runStateChanges.name())) {
-                cancellations.add(topics.runStateChanges.valueSerde().deserializer()
-                        .deserialize(record.topic(), record.value()));
+                cancellations.add(
+                        topics.runStateChanges.valueSerde().deserializer().deserialize(record.topic(), record.value()));
             } else if (record.topic().equals(topics.rejections.name())) {
-                rejections.add(topics.rejections.valueSerde().deserializer()
-                        .deserialize(record.topic(), record.value()));
+                rejections.add(
+                        topics.rejections.valueSerde().deserializer().deserialize(record.topic(), record.value()));
             } else {
                 deadLetters.add(record);
             }

@@ -27,8 +27,7 @@ public final class ReadmeAcls {
     /** Stands for how the command reaches the broker as an administrator. */
     private static final String ADMIN = "$ADMIN";
 
-    private ReadmeAcls() {
-    }
+    private ReadmeAcls() {}
 
     /** Each command's arguments as README writes them, {@code $ADMIN} included. */
     public static List<List<String>> commands() {
@@ -62,8 +61,8 @@ public final class ReadmeAcls {
             List<String> args = new ArrayList<>();
             for (String word : command) {
                 if (word.equals(ADMIN)) {
-                    args.addAll(List.of("--bootstrap-server", bootstrapServers,
-                            "--command-config", adminConfig.toString()));
+                    args.addAll(List.of(
+                            "--bootstrap-server", bootstrapServers, "--command-config", adminConfig.toString()));
                 } else {
                     args.add(word);
                 }
@@ -78,8 +77,8 @@ public final class ReadmeAcls {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         Exit.setExitProcedure((status, message) -> {
-            throw new IllegalStateException("kafka-acls " + String.join(" ", args) + " exited with " + status
-                    + ":\n" + output.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException("kafka-acls " + String.join(" ", args) + " exited with " + status + ":\n"
+                    + output.toString(StandardCharsets.UTF_8));
         });
         PrintStream captured = new PrintStream(output, true, StandardCharsets.UTF_8);
         System.setOut(captured);

@@ -48,16 +48,15 @@ public final class TestCertificateAuthority {
     }
 
     /** A certificate and its unencrypted PKCS#8 private key; the chain is the certificate then the CA's. */
-    public record Issued(String certificateChain, String privateKey) {
-    }
+    public record Issued(String certificateChain, String privateKey) {}
 
     public static TestCertificateAuthority create() {
         KeyPair keys = newKeys();
         X500Name name = new X500Name("CN=cancel-processor test CA");
         Instant now = Instant.now();
         try {
-            X509CertificateHolder certificate = new JcaX509v3CertificateBuilder(name, serial(), notBefore(now),
-                    Date.from(now.plus(VALIDITY)), name, keys.getPublic())
+            X509CertificateHolder certificate = new JcaX509v3CertificateBuilder(
+                            name, serial(), notBefore(now), Date.from(now.plus(VALIDITY)), name, keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate()));
@@ -81,17 +80,24 @@ public final class TestCertificateAuthority {
         KeyPair serverKeys = newKeys();
         Instant now = Instant.now();
         try {
-            X509CertificateHolder server = new JcaX509v3CertificateBuilder(name, serial(), notBefore(now),
-                    Date.from(now.plus(VALIDITY)), new X500Name("CN=" + commonName), serverKeys.getPublic())
+            X509CertificateHolder server = new JcaX509v3CertificateBuilder(
+                            name,
+                            serial(),
+                            notBefore(now),
+                            Date.from(now.plus(VALIDITY)),
+                            new X500Name("CN=" + commonName),
+                            serverKeys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false,
-                            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                            new GeneralName(GeneralName.dNSName, "localhost")}))
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "localhost")
+                    }))
                     .build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate()));
-            return new Issued(pem(new JcaMiscPEMGenerator(server)) + certificatePem(),
+            return new Issued(
+                    pem(new JcaMiscPEMGenerator(server)) + certificatePem(),
                     pem(new JcaPKCS8Generator(serverKeys.getPrivate(), null)));
         } catch (IOException | OperatorCreationException e) {
             throw new IllegalStateException("Cannot issue a certificate for " + commonName, e);
