@@ -33,8 +33,8 @@ public final class CancelProcessorApp implements AutoCloseable {
     private final CountDownLatch ended;
     private final Optional<SignedIdentity> signed;
 
-    private CancelProcessorApp(KafkaStreams streams, Optional<HealthFile> health, CountDownLatch ended,
-                               Optional<SignedIdentity> signed) {
+    private CancelProcessorApp(
+            KafkaStreams streams, Optional<HealthFile> health, CountDownLatch ended, Optional<SignedIdentity> signed) {
         this.streams = streams;
         this.health = health;
         this.ended = ended;
@@ -48,27 +48,47 @@ public final class CancelProcessorApp implements AutoCloseable {
         StartupChecks.Kafka kafka = StartupChecks.check(props, config);
         String clusterId = kafka.clusterId();
         // The registry URL may carry user:password: shown without it.
-        log.info("Kafka cluster {} at {}; schema registry at {}", clusterId,
+        log.info(
+                "Kafka cluster {} at {}; schema registry at {}",
+                clusterId,
                 props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                 RegistryUrls.describe(config.originals().get(SchemaRegistryClients.SCHEMA_REGISTRY_URL)));
-        log.info("Reading {} (commands), {} (run states), {} (grants)",
-                config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
-        log.info("Input topics have {} partitions; keys are placed as cancel.partitioner={} does",
-                kafka.inputPartitions(), config.partitioner().configName());
-        log.info("Writing {} (cancellations), {} (rejections), {} (dead letters)",
-                config.runStateChangesTopic(), config.rejectionsTopic(), config.dlqTopic());
-        log.info("application.id={}, processing.guarantee={}, required role '{}', not-found grace {} ms, dedup retention {} ms",
-                props.get(StreamsConfig.APPLICATION_ID_CONFIG), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
-                config.policy().requiredRole(), config.notFoundGrace().toMillis(), config.dedupRetention().toMillis());
+        log.info(
+                "Reading {} (commands), {} (run states), {} (grants)",
+                config.commandsTopic(),
+                config.runStatesTopic(),
+                config.operatorsTopic());
+        log.info(
+                "Input topics have {} partitions; keys are placed as cancel.partitioner={} does",
+                kafka.inputPartitions(),
+                config.partitioner().configName());
+        log.info(
+                "Writing {} (cancellations), {} (rejections), {} (dead letters)",
+                config.runStateChangesTopic(),
+                config.rejectionsTopic(),
+                config.dlqTopic());
+        log.info(
+                "application.id={}, processing.guarantee={}, required role '{}', not-found grace {} ms, dedup retention {} ms",
+                props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+                config.policy().requiredRole(),
+                config.notFoundGrace().toMillis(),
+                config.dedupRetention().toMillis());
 
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
-            log.warn("processing.guarantee={} can lose outcomes in a crash: the decided-commands store may be "
-                    + "written before the outcome it stands for, and the repeat is then dropped as a duplicate; "
-                    + "use exactly_once_v2", props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+            log.warn(
+                    "processing.guarantee={} can lose outcomes in a crash: the decided-commands store may be "
+                            + "written before the outcome it stands for, and the repeat is then dropped as a duplicate; "
+                            + "use exactly_once_v2",
+                    props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         }
         Optional<SignedIdentity> signed = startIdentity(config);
-        KafkaStreams streams = new KafkaStreams(CancelTopology.build(config, OptionalInt.of(kafka.inputPartitions()),
-                signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED)), props);
+        KafkaStreams streams = new KafkaStreams(
+                CancelTopology.build(
+                        config,
+                        OptionalInt.of(kafka.inputPartitions()),
+                        signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED)),
+                props);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped; one that fails on the same record again and again stops
         // the processor instead of looping.
@@ -90,16 +110,23 @@ public final class CancelProcessorApp implements AutoCloseable {
     private static Optional<SignedIdentity> startIdentity(CancelProcessorConfig config) throws StartupException {
         Optional<IdentitySettings> settings = config.identity();
         if (settings.isEmpty()) {
-            log.info("{}=trusted: a command's cancelledBy is taken as written; the commands topic's ACLs are the "
-                    + "trust boundary", CancelProcessorConfig.IDENTITY_MODE);
+            log.info(
+                    "{}=trusted: a command's cancelledBy is taken as written; the commands topic's ACLs are the "
+                            + "trust boundary",
+                    CancelProcessorConfig.IDENTITY_MODE);
             return Optional.empty();
         }
         IdentitySettings identity = settings.get();
         try {
             SignedIdentity signed = SignedIdentity.start(identity);
-            log.info("{}=signed: tokens from issuer '{}' for audience '{}', algorithms {}, keys from {} every {} ms",
-                    CancelProcessorConfig.IDENTITY_MODE, identity.issuer(), identity.audience(), identity.algorithms(),
-                    identity.jwksUrl(), identity.refresh().toMillis());
+            log.info(
+                    "{}=signed: tokens from issuer '{}' for audience '{}', algorithms {}, keys from {} every {} ms",
+                    CancelProcessorConfig.IDENTITY_MODE,
+                    identity.issuer(),
+                    identity.audience(),
+                    identity.algorithms(),
+                    identity.jwksUrl(),
+                    identity.refresh().toMillis());
             return Optional.of(signed);
         } catch (IOException | ParseException e) {
             throw new StartupException("Cannot read the JWKS at " + identity.jwksUrl() + ": " + e.getMessage());

@@ -48,57 +48,129 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String IDENTITY_CLOCK_SKEW_MS = "cancel.identity.clock-skew.ms";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
-            .define(REQUIRED_ROLE, Type.STRING, "admin", new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "The role an actor's grant must hold (the contract's policy.auth).")
-            .define(NOT_FOUND_GRACE_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0),
-                    Importance.MEDIUM, "How long a command waits for its run's state before EXECUTION_NOT_FOUND; 0 = no wait.")
-            .define(DEDUP_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM, "How long a decided commandId is remembered so that a repeat produces nothing.")
-            .define(STARTUP_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, "How long the start-up checks wait for Kafka before giving up with one clear line.")
-            .define(VALUE_SERDE, Type.CLASS, FramedAvroSerde.class,
-                    Importance.LOW, "Serde class for Avro record values, e.g. Confluent's "
+            .define(
+                    REQUIRED_ROLE,
+                    Type.STRING,
+                    "admin",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "The role an actor's grant must hold (the contract's policy.auth).")
+            .define(
+                    NOT_FOUND_GRACE_MS,
+                    Type.LONG,
+                    10_000L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "How long a command waits for its run's state before EXECUTION_NOT_FOUND; 0 = no wait.")
+            .define(
+                    DEDUP_RETENTION_MS,
+                    Type.LONG,
+                    Duration.ofHours(24).toMillis(),
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "How long a decided commandId is remembered so that a repeat produces nothing.")
+            .define(
+                    STARTUP_TIMEOUT_MS,
+                    Type.LONG,
+                    15_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "How long the start-up checks wait for Kafka before giving up with one clear line.")
+            .define(
+                    VALUE_SERDE,
+                    Type.CLASS,
+                    FramedAvroSerde.class,
+                    Importance.LOW,
+                    "Serde class for Avro record values, e.g. Confluent's "
                             + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.")
-            .define(DLQ_STRIP_HEADERS, Type.LIST, "",
-                    Importance.MEDIUM, "Record headers removed from every dead letter because they carry credentials; "
-                            + "'" + DeadLetters.AUTHORIZATION + "' is always removed.")
-            .define(MAX_FAILURES_PER_RECORD, Type.INT, 5, ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM, "How many times in a row a stream thread may fail on the same record (and be "
+            .define(
+                    DLQ_STRIP_HEADERS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Record headers removed from every dead letter because they carry credentials; " + "'"
+                            + DeadLetters.AUTHORIZATION + "' is always removed.")
+            .define(
+                    MAX_FAILURES_PER_RECORD,
+                    Type.INT,
+                    5,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "How many times in a row a stream thread may fail on the same record (and be "
                             + "replaced) before the processor stops with exit code 1, naming the record. A schema "
                             + "registry outage is not counted: it is waited out.")
-            .define(HEALTH_FILE, Type.STRING, "",
-                    Importance.LOW, "A file touched every 5 s while the processor is processing, read by "
+            .define(
+                    HEALTH_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "A file touched every 5 s while the processor is processing, read by "
                             + "`cancel-processor health`; empty = none.")
-            .define(PARTITIONER, Type.STRING, KeyPartitioner.MURMUR2.configName(),
+            .define(
+                    PARTITIONER,
+                    Type.STRING,
+                    KeyPartitioner.MURMUR2.configName(),
                     ConfigDef.CaseInsensitiveValidString.in(KeyPartitioner.configNames()),
-                    Importance.MEDIUM, "How the producers of run states and keyed commands partition by key: "
+                    Importance.MEDIUM,
+                    "How the producers of run states and keyed commands partition by key: "
                             + "murmur2 (Kafka's Java client) or crc32 (librdkafka's default, consistent_random). "
                             + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.")
-            .define(IDENTITY_MODE, Type.STRING, IdentityMode.TRUSTED.configName(),
+            .define(
+                    IDENTITY_MODE,
+                    Type.STRING,
+                    IdentityMode.TRUSTED.configName(),
                     ConfigDef.CaseInsensitiveValidString.in(IdentityMode.configNames()),
-                    Importance.HIGH, "trusted: a command's cancelledBy is taken as written, and the commands topic's "
+                    Importance.HIGH,
+                    "trusted: a command's cancelledBy is taken as written, and the commands topic's "
                             + "ACLs are the trust boundary; signed: every command must carry a signed JWT of its "
                             + "actor in its 'authorization' header ('Bearer <token>').")
-            .define(IDENTITY_JWKS_URL, Type.STRING, "",
-                    Importance.HIGH, "Signed mode: the issuer's public keys (a JWKS), an https: or a file: URL.")
-            .define(IDENTITY_JWKS_REFRESH_MS, Type.LONG, Duration.ofMinutes(5).toMillis(), ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM, "Signed mode: how often the JWKS is read again in the background; a token "
+            .define(
+                    IDENTITY_JWKS_URL,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Signed mode: the issuer's public keys (a JWKS), an https: or a file: URL.")
+            .define(
+                    IDENTITY_JWKS_REFRESH_MS,
+                    Type.LONG,
+                    Duration.ofMinutes(5).toMillis(),
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Signed mode: how often the JWKS is read again in the background; a token "
                             + "naming an unknown key id also asks for one early read, at most every 30 s.")
-            .define(IDENTITY_ALGORITHMS, Type.LIST, "RS256,ES256,EdDSA", CancelProcessorConfig::checkAlgorithms,
-                    Importance.MEDIUM, "Signed mode: the signature algorithms accepted. 'none' and the HMAC "
-                            + "algorithms are refused.")
-            .define(IDENTITY_ISSUER, Type.STRING, "",
-                    Importance.HIGH, "Signed mode (required): the 'iss' every token must have.")
-            .define(IDENTITY_AUDIENCE, Type.STRING, "controlplane.execution.cancel", new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Signed mode: a value every token's 'aud' must contain.")
-            .define(IDENTITY_CLOCK_SKEW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0),
-                    Importance.MEDIUM, "Signed mode: how far a token's exp and nbf may be off the processor's clock.");
+            .define(
+                    IDENTITY_ALGORITHMS,
+                    Type.LIST,
+                    "RS256,ES256,EdDSA",
+                    CancelProcessorConfig::checkAlgorithms,
+                    Importance.MEDIUM,
+                    "Signed mode: the signature algorithms accepted. 'none' and the HMAC " + "algorithms are refused.")
+            .define(
+                    IDENTITY_ISSUER,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Signed mode (required): the 'iss' every token must have.")
+            .define(
+                    IDENTITY_AUDIENCE,
+                    Type.STRING,
+                    "controlplane.execution.cancel",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Signed mode: a value every token's 'aud' must contain.")
+            .define(
+                    IDENTITY_CLOCK_SKEW_MS,
+                    Type.LONG,
+                    60_000L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "Signed mode: how far a token's exp and nbf may be off the processor's clock.");
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
         for (CancelTopic<?> topic : CancelTopic.ALL) {
-            definition.define(topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH,
-                    topic.description());
+            definition.define(
+                    topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH, topic.description());
         }
         return definition;
     }
@@ -189,10 +261,13 @@ public final class CancelProcessorConfig extends AbstractConfig {
         }
         String url = getString(IDENTITY_JWKS_URL).trim();
         try {
-            return Optional.of(new IdentitySettings(url.isEmpty() ? null : URI.create(url),
+            return Optional.of(new IdentitySettings(
+                    url.isEmpty() ? null : URI.create(url),
                     Duration.ofMillis(getLong(IDENTITY_JWKS_REFRESH_MS)),
-                    IdentitySettings.algorithms(getList(IDENTITY_ALGORITHMS)), getString(IDENTITY_ISSUER).trim(),
-                    getString(IDENTITY_AUDIENCE), Duration.ofMillis(getLong(IDENTITY_CLOCK_SKEW_MS))));
+                    IdentitySettings.algorithms(getList(IDENTITY_ALGORITHMS)),
+                    getString(IDENTITY_ISSUER).trim(),
+                    getString(IDENTITY_AUDIENCE),
+                    Duration.ofMillis(getLong(IDENTITY_CLOCK_SKEW_MS))));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(IDENTITY_MODE + "=signed needs " + IDENTITY_ISSUER + " and " + IDENTITY_JWKS_URL
                     + ": " + e.getMessage());

@@ -12,11 +12,9 @@ public sealed interface ActorProof {
     /** A command judged again after waiting: its proof was checked when it arrived, or it would not wait. */
     ActorProof CHECKED_ON_ARRIVAL = new CheckedOnArrival();
 
-    record NotRequired() implements ActorProof {
-    }
+    record NotRequired() implements ActorProof {}
 
-    record CheckedOnArrival() implements ActorProof {
-    }
+    record CheckedOnArrival() implements ActorProof {}
 
     /**
      * A token that verified (signature, algorithm, issuer, audience, validity period), and the claims
@@ -26,10 +24,8 @@ public sealed interface ActorProof {
      * @param executionId  its {@code execution_id}, or null if it has none (then it is not bound to one)
      * @param tokenId      its {@code jti}, or null if it has none (then it is not bound to one command)
      */
-    record Verified(String subject, String executionId, String tokenId) implements ActorProof {
-    }
+    record Verified(String subject, String executionId, String tokenId) implements ActorProof {}
 
     /** The token is missing or did not verify, for this reason. */
-    record Failed(IdentityFailure failure) implements ActorProof {
-    }
+    record Failed(IdentityFailure failure) implements ActorProof {}
 }

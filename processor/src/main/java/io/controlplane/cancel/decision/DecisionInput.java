@@ -31,9 +31,15 @@ public record DecisionInput(
         ActorProof proof) {
 
     /** A command whose actor need not be proven: the commands topic's ACLs are the trust boundary. */
-    public DecisionInput(String recordKey, CancelCommand command, RunState upstreamRun,
-                         RunStateChange ownCancellation, OperatorGrant grant, SeenCommands seen, Moment moment,
-                         Instant now) {
+    public DecisionInput(
+            String recordKey,
+            CancelCommand command,
+            RunState upstreamRun,
+            RunStateChange ownCancellation,
+            OperatorGrant grant,
+            SeenCommands seen,
+            Moment moment,
+            Instant now) {
         this(recordKey, command, upstreamRun, ownCancellation, grant, seen, moment, now, ActorProof.NOT_REQUIRED);
     }
 }

@@ -22,8 +22,7 @@ import java.util.List;
  */
 final class Ed25519Keys {
 
-    private Ed25519Keys() {
-    }
+    private Ed25519Keys() {}
 
     /** The Ed25519 keys of the set that the header may name, as Nimbus's own JWKMatcher finds them. */
     static List<Key> select(JWSHeader header, JwksCache keys) {

@@ -18,14 +18,19 @@ import java.util.Set;
  * @param audience    a value every token's {@code aud} must contain
  * @param clockSkew   how far {@code exp} and {@code nbf} may be off the processor's clock
  */
-public record IdentitySettings(URI jwksUrl, Duration refresh, Set<JWSAlgorithm> algorithms, String issuer,
-                               String audience, Duration clockSkew) {
+public record IdentitySettings(
+        URI jwksUrl,
+        Duration refresh,
+        Set<JWSAlgorithm> algorithms,
+        String issuer,
+        String audience,
+        Duration clockSkew) {
 
     public IdentitySettings {
-        if (jwksUrl == null || !("https".equalsIgnoreCase(jwksUrl.getScheme())
-                || "file".equalsIgnoreCase(jwksUrl.getScheme()))) {
-            throw new IllegalArgumentException("the JWKS URL must be an https: or a file: URL, but is '"
-                    + jwksUrl + "'");
+        if (jwksUrl == null
+                || !("https".equalsIgnoreCase(jwksUrl.getScheme()) || "file".equalsIgnoreCase(jwksUrl.getScheme()))) {
+            throw new IllegalArgumentException(
+                    "the JWKS URL must be an https: or a file: URL, but is '" + jwksUrl + "'");
         }
         if (issuer == null || issuer.isBlank()) {
             throw new IllegalArgumentException("an issuer is required: a token from any issuer would otherwise do");
@@ -48,10 +53,9 @@ public record IdentitySettings(URI jwksUrl, Duration refresh, Set<JWSAlgorithm> 
      * a public key's bytes used as one let anyone sign (the classic algorithm-confusion attack).
      */
     private static JWSAlgorithm checkAllowed(JWSAlgorithm algorithm) {
-        if (Algorithm.NONE.getName().equals(algorithm.getName())
-                || JWSAlgorithm.Family.HMAC_SHA.contains(algorithm)) {
-            throw new IllegalArgumentException("algorithm " + algorithm + " is never accepted: only public-key "
-                    + "signatures prove an actor");
+        if (Algorithm.NONE.getName().equals(algorithm.getName()) || JWSAlgorithm.Family.HMAC_SHA.contains(algorithm)) {
+            throw new IllegalArgumentException(
+                    "algorithm " + algorithm + " is never accepted: only public-key " + "signatures prove an actor");
         }
         if (!JWSAlgorithm.Family.SIGNATURE.contains(algorithm)) {
             throw new IllegalArgumentException("algorithm " + algorithm + " is not a signature algorithm Nimbus knows");

@@ -67,7 +67,10 @@ public final class JwksCache implements JWKSource<SecurityContext> {
             keys.set(read);
             log.debug("Read {} keys from {}", read.size(), url);
         } catch (IOException | ParseException | RuntimeException e) {
-            log.warn("Could not read the JWKS from {} ({}); the {} keys read before stay in use", url, e.toString(),
+            log.warn(
+                    "Could not read the JWKS from {} ({}); the {} keys read before stay in use",
+                    url,
+                    e.toString(),
                     keys.get().size());
         }
     }

@@ -79,8 +79,7 @@ public final class TokenVerifier implements CommandIdentity {
         processor.setJWTClaimsSetVerifier(new NamingClaimsVerifier(now));
         try {
             JWTClaimsSet claims = processor.process(signed, null);
-            return new ActorProof.Verified(claims.getSubject(), stringClaim(claims, "execution_id"),
-                    claims.getJWTID());
+            return new ActorProof.Verified(claims.getSubject(), stringClaim(claims, "execution_id"), claims.getJWTID());
         } catch (FailedCheck e) {
             return failed(e.failure);
         } catch (NamedKeyFailure e) {
@@ -139,7 +138,11 @@ public final class TokenVerifier implements CommandIdentity {
         NamingClaimsVerifier(Instant now) {
             // A token without an expiry would be good for ever: exp is required.
             validity = new AtClock(now, null, null, Set.of("exp"));
-            issuer = new AtClock(now, null, new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), null);
+            issuer = new AtClock(
+                    now,
+                    null,
+                    new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                    null);
             audience = new AtClock(now, Set.of(settings.audience()), null, null);
         }
 
@@ -150,15 +153,16 @@ public final class TokenVerifier implements CommandIdentity {
             } catch (ExpiredJWTException e) {
                 throw new FailedCheck(IdentityFailure.EXPIRED);
             } catch (BadJWTException e) {
-                throw new FailedCheck(claims.getExpirationTime() == null
-                        ? IdentityFailure.NO_EXPIRY : IdentityFailure.NOT_YET_VALID);
+                throw new FailedCheck(
+                        claims.getExpirationTime() == null ? IdentityFailure.NO_EXPIRY : IdentityFailure.NOT_YET_VALID);
             }
             check(issuer, claims, IdentityFailure.WRONG_ISSUER);
             check(audience, claims, IdentityFailure.WRONG_AUDIENCE);
         }
 
-        private void check(DefaultJWTClaimsVerifier<SecurityContext> verifier, JWTClaimsSet claims,
-                           IdentityFailure failure) throws FailedCheck {
+        private void check(
+                DefaultJWTClaimsVerifier<SecurityContext> verifier, JWTClaimsSet claims, IdentityFailure failure)
+                throws FailedCheck {
             try {
                 verifier.verify(claims, null);
             } catch (BadJWTException e) {

@@ -11,8 +11,7 @@ final class Authorization {
     /** Two values would be two claims of who sent the command: neither is believed. */
     static final String AMBIGUOUS = "";
 
-    private Authorization() {
-    }
+    private Authorization() {}
 
     /** The header's value, null if there is none, and {@link #AMBIGUOUS} (not a token) if there are several. */
     static String of(Headers headers) {

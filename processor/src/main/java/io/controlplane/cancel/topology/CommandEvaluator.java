@@ -30,8 +30,12 @@ final class CommandEvaluator {
     private static final Logger log = LoggerFactory.getLogger(CommandEvaluator.class);
 
     /** What every evaluator is built from; one per topology, shared by its processors. */
-    record Factory(CancelDecider decider, Duration grace, Duration dedupRetention, GrantDecoder grantDecoder,
-                   CommandIdentity identity) {
+    record Factory(
+            CancelDecider decider,
+            Duration grace,
+            Duration dedupRetention,
+            GrantDecoder grantDecoder,
+            CommandIdentity identity) {
 
         CommandEvaluator create(ProcessorContext<String, Decision.Outcome> context) {
             return new CommandEvaluator(context, this);
@@ -59,9 +63,10 @@ final class CommandEvaluator {
         this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
         this.grantDecoder = factory.grantDecoder();
         this.identity = factory.identity();
-        this.decided = new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS),
-                factory.dedupRetention());
-        this.waiting = new WaitingCommands(context.getStateStore(CancelStores.WAITING_COMMANDS),
+        this.decided =
+                new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), factory.dedupRetention());
+        this.waiting = new WaitingCommands(
+                context.getStateStore(CancelStores.WAITING_COMMANDS),
                 context.getStateStore(CancelStores.WAITING_DEADLINES));
         this.metrics = new DecisionMetrics(context.metrics(), context.taskId().toString());
     }
@@ -92,8 +97,9 @@ final class CommandEvaluator {
     /** Commands whose grace ran out are judged a last time. */
     void expireWaiting(long nowMs) {
         for (CancelCommand command : waiting.takeExpired(nowMs)) {
-            apply(command, decide(command.getExecutionId(), command, Moment.GRACE_EXPIRED,
-                    ActorProof.CHECKED_ON_ARRIVAL));
+            apply(
+                    command,
+                    decide(command.getExecutionId(), command, Moment.GRACE_EXPIRED, ActorProof.CHECKED_ON_ARRIVAL));
         }
     }
 
@@ -122,11 +128,16 @@ final class CommandEvaluator {
 
     private Decision decide(String key, CancelCommand command, Moment moment, ActorProof proof) {
         String executionId = command.getExecutionId();
-        return decider.decide(new DecisionInput(key, command,
+        return decider.decide(new DecisionInput(
+                key,
+                command,
                 executionId == null ? null : runStates.get(executionId),
                 executionId == null ? null : cancellations.get(executionId),
-                grant(command.getCancelledBy()), seenBy(command.getCancelledBy()), moment,
-                Instant.ofEpochMilli(context.currentSystemTimeMs()), proof));
+                grant(command.getCancelledBy()),
+                seenBy(command.getCancelledBy()),
+                moment,
+                Instant.ofEpochMilli(context.currentSystemTimeMs()),
+                proof));
     }
 
     private OperatorGrant grant(String actorId) {
@@ -147,8 +158,11 @@ final class CommandEvaluator {
                 RunStateChange change = cancel.change();
                 cancellations.put(change.getExecutionId(), change);
                 decided.add(command.getCancelledBy(), command.getCommandId(), now);
-                log.debug("Cancelled execution {} (command {}, traceId {})",
-                        change.getExecutionId(), change.getCommandId(), change.getTraceId());
+                log.debug(
+                        "Cancelled execution {} (command {}, traceId {})",
+                        change.getExecutionId(),
+                        change.getCommandId(),
+                        change.getTraceId());
                 context.forward(new Record<>(change.getExecutionId(), cancel, now));
                 return null;
             }
@@ -160,8 +174,12 @@ final class CommandEvaluator {
                 if (CommandValidation.isRecognisable(command) && !reject.actorUnproven()) {
                     decided.add(command.getCancelledBy(), command.getCommandId(), now);
                 }
-                log.debug("Rejected command {} for execution {}: {} (traceId {})", command.getCommandId(),
-                        command.getExecutionId(), reject.rejection().getCode(), command.getTraceId());
+                log.debug(
+                        "Rejected command {} for execution {}: {} (traceId {})",
+                        command.getCommandId(),
+                        command.getExecutionId(),
+                        reject.rejection().getCode(),
+                        command.getTraceId());
                 context.forward(new Record<>(reject.rejection().getExecutionId(), reject, now));
                 return null;
             }

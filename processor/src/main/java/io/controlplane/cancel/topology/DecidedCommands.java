@@ -23,7 +23,7 @@ final class DecidedCommands {
     /** Looks both ways from {@code nowMs}, so that a clock stepped back does not forget a decision. */
     boolean contains(String actorId, String commandId, long nowMs) {
         try (WindowStoreIterator<Long> it =
-                     store.fetch(key(actorId, commandId), Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
+                store.fetch(key(actorId, commandId), Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
             return it.hasNext();
         }
     }

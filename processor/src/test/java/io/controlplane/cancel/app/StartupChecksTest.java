@@ -75,7 +75,8 @@ class StartupChecksTest {
     void aSchemaNotRegisteredYetIsReachable() {
         answer(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
 
-        assertThatCode(() -> StartupChecks.checkRegistry(config("http://" + hostPort()))).doesNotThrowAnyException();
+        assertThatCode(() -> StartupChecks.checkRegistry(config("http://" + hostPort())))
+                .doesNotThrowAnyException();
     }
 
     private void answer(int status, String body) {
@@ -89,7 +90,6 @@ class StartupChecksTest {
 
     private static CancelProcessorConfig config(String registryUrl) {
         return new CancelProcessorConfig(Map.of(
-                SchemaRegistryClients.SCHEMA_REGISTRY_URL, registryUrl,
-                SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0"));
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL, registryUrl, SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0"));
     }
 }

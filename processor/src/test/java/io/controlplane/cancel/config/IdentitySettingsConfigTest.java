@@ -31,9 +31,11 @@ class IdentitySettingsConfigTest {
 
     @Test
     void signedModeHasTheDocumentedDefaults() {
-        IdentitySettings identity = new CancelProcessorConfig(signed()).identity().orElseThrow();
+        IdentitySettings identity =
+                new CancelProcessorConfig(signed()).identity().orElseThrow();
         assertThat(identity.refresh()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(identity.algorithms()).extracting(Object::toString)
+        assertThat(identity.algorithms())
+                .extracting(Object::toString)
                 .containsExactlyInAnyOrder("RS256", "ES256", "EdDSA");
         assertThat(identity.audience()).isEqualTo("controlplane.execution.cancel");
         assertThat(identity.clockSkew()).isEqualTo(Duration.ofSeconds(60));
@@ -44,7 +46,8 @@ class IdentitySettingsConfigTest {
         Map<String, Object> settings = signed();
         settings.remove(CancelProcessorConfig.IDENTITY_ISSUER);
         assertThatThrownBy(() -> new CancelProcessorConfig(settings))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(CancelProcessorConfig.IDENTITY_ISSUER);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(CancelProcessorConfig.IDENTITY_ISSUER);
     }
 
     @Test
@@ -52,7 +55,8 @@ class IdentitySettingsConfigTest {
         Map<String, Object> settings = signed();
         settings.put(CancelProcessorConfig.IDENTITY_JWKS_URL, "http://issuer.example/jwks.json");
         assertThatThrownBy(() -> new CancelProcessorConfig(settings))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("https: or a file: URL");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("https: or a file: URL");
         settings.remove(CancelProcessorConfig.IDENTITY_JWKS_URL);
         assertThatThrownBy(() -> new CancelProcessorConfig(settings)).isInstanceOf(ConfigException.class);
     }
@@ -63,7 +67,8 @@ class IdentitySettingsConfigTest {
             Map<String, Object> settings = signed();
             settings.put(CancelProcessorConfig.IDENTITY_ALGORITHMS, algorithms);
             assertThatThrownBy(() -> new CancelProcessorConfig(settings))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("never accepted");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("never accepted");
         }
     }
 }

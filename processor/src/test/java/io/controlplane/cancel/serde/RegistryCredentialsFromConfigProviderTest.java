@@ -38,18 +38,24 @@ class RegistryCredentialsFromConfigProviderTest {
         Path secrets = dir.resolve("secrets.properties");
         Files.writeString(secrets, "registry.user.info=carol:from-a-file\n");
         CancelProcessorConfig config = new CancelProcessorConfig(Map.of(
-                "config.providers", "file",
-                "config.providers.file.class", FileConfigProvider.class.getName(),
-                SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url(),
-                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
-                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "${file:" + secrets + ":registry.user.info}"));
+                "config.providers",
+                "file",
+                "config.providers.file.class",
+                FileConfigProvider.class.getName(),
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                stub.url(),
+                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE,
+                "USER_INFO",
+                SchemaRegistryClients.BASIC_AUTH_USER_INFO,
+                "${file:" + secrets + ":registry.user.info}"));
         // as Topics configures the serdes
         FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
         serde.configure(config.originalsWithPrefix("", false), false);
 
         serde.serializer().serialize("cancel-commands", FramedAvroSerdeTest.command("c-1"));
 
-        assertThat(stub.authorizations).containsExactly(
-                "Basic " + Base64.getEncoder().encodeToString("carol:from-a-file".getBytes(StandardCharsets.UTF_8)));
+        assertThat(stub.authorizations)
+                .containsExactly("Basic "
+                        + Base64.getEncoder().encodeToString("carol:from-a-file".getBytes(StandardCharsets.UTF_8)));
     }
 }

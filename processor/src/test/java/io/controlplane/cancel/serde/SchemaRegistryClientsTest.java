@@ -14,7 +14,9 @@ class SchemaRegistryClientsTest {
 
     @Test
     void aBadUrlIsNamedWithoutItsPassword() {
-        for (String url : List.of("ftp://bob:" + PASSWORD + "@registry", "https://bob:" + PASSWORD + " x@registry",
+        for (String url : List.of(
+                "ftp://bob:" + PASSWORD + "@registry",
+                "https://bob:" + PASSWORD + " x@registry",
                 "https://bob:" + PASSWORD + "@reg istry")) {
             Map<String, String> config = Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, url);
             assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(config))
@@ -27,7 +29,8 @@ class SchemaRegistryClientsTest {
 
     @Test
     void aMockUrlInAListIsNamedWithoutTheOthersPasswords() {
-        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
                         "mock://scope,https://bob:" + PASSWORD + "@registry")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value mock://scope,https://registry for configuration schema.registry.url:"
@@ -36,7 +39,8 @@ class SchemaRegistryClientsTest {
 
     @Test
     void aBadlyEncodedPasswordIsNotQuoted() {
-        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
                         "https://bob:" + PASSWORD + "%zz" + PASSWORD + "@registry")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageNotContaining(PASSWORD)

@@ -43,6 +43,8 @@ class PerActorDedupTest {
 
         // one cancellation per run: the second waiting command finds it cancelled already
         assertThat(cancel.changes()).extracting(r -> r.value().getCancelledBy()).containsExactly("alice");
-        assertThat(cancel.rejections()).extracting(r -> r.value().getCancelledBy()).containsExactly("bob");
+        assertThat(cancel.rejections())
+                .extracting(r -> r.value().getCancelledBy())
+                .containsExactly("bob");
     }
 }

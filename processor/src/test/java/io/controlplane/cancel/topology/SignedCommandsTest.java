@@ -87,15 +87,24 @@ class SignedCommandsTest {
         jwks = dir.resolve("jwks.json");
         publish(rsa, ec, ed);
         keys = JwksCache.load(jwks.toUri(), pendingRefreshes::add);
-        IdentitySettings settings = new IdentitySettings(jwks.toUri(), Duration.ofMinutes(5),
-                IdentitySettings.algorithms(List.of("RS256", "ES256", "EdDSA")), ISSUER, AUDIENCE,
+        IdentitySettings settings = new IdentitySettings(
+                jwks.toUri(),
+                Duration.ofMinutes(5),
+                IdentitySettings.algorithms(List.of("RS256", "ES256", "EdDSA")),
+                ISSUER,
+                AUDIENCE,
                 Duration.ofMinutes(1));
         // at least once: TopologyTestDriver drops dead letters under exactly_once_v2 (see DeadLetterQueueTest)
-        cancel = new CancelDriver(Map.of(
-                CancelProcessorConfig.IDENTITY_MODE, "signed",
-                CancelProcessorConfig.IDENTITY_ISSUER, ISSUER,
-                CancelProcessorConfig.IDENTITY_JWKS_URL, jwks.toUri().toString(),
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE),
+        cancel = new CancelDriver(
+                Map.of(
+                        CancelProcessorConfig.IDENTITY_MODE,
+                        "signed",
+                        CancelProcessorConfig.IDENTITY_ISSUER,
+                        ISSUER,
+                        CancelProcessorConfig.IDENTITY_JWKS_URL,
+                        jwks.toUri().toString(),
+                        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                        StreamsConfig.AT_LEAST_ONCE),
                 new TokenVerifier(settings, keys));
         cancel.admin("alice");
         cancel.admin("bob");
@@ -114,19 +123,28 @@ class SignedCommandsTest {
     }
 
     private static JWTClaimsSet.Builder claims(String actor) {
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(actor)
-                .issueTime(Date.from(START)).expirationTime(Date.from(START.plus(Duration.ofMinutes(5))));
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject(actor)
+                .issueTime(Date.from(START))
+                .expirationTime(Date.from(START.plus(Duration.ofMinutes(5))));
     }
 
     private static String sign(JWSSigner signer, JWSAlgorithm algorithm, String keyId, JWTClaimsSet claims)
             throws JOSEException {
-        SignedJWT token = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId).build(), claims);
+        SignedJWT token =
+                new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId).build(), claims);
         token.sign(signer);
         return token.serialize();
     }
 
     private String rs256(UnaryOperator<JWTClaimsSet.Builder> change, String actor) throws JOSEException {
-        return sign(new RSASSASigner(rsa), JWSAlgorithm.RS256, rsa.getKeyID(), change.apply(claims(actor)).build());
+        return sign(
+                new RSASSASigner(rsa),
+                JWSAlgorithm.RS256,
+                rsa.getKeyID(),
+                change.apply(claims(actor)).build());
     }
 
     private static Headers bearer(String token) {
@@ -150,7 +168,9 @@ class SignedCommandsTest {
     private void assertUnproven(IdentityFailure failure) {
         CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
-        assertThat(rejection.getMessage()).isEqualTo(RejectionMessages.unproven(failure)).doesNotContain("run-1");
+        assertThat(rejection.getMessage())
+                .isEqualTo(RejectionMessages.unproven(failure))
+                .doesNotContain("run-1");
         assertThat(rejection.getObservedStatus()).isNull();
     }
 
@@ -169,13 +189,28 @@ class SignedCommandsTest {
         cancel.runState("run-3", RunStatus.RUNNING, 1);
 
         sendAs("cmd-1", "run-1", "alice", bearer(rs256(c -> c, "alice")));
-        sendAs("cmd-2", "run-2", "alice",
-                bearer(sign(new ECDSASigner(ec), JWSAlgorithm.ES256, "ec-1", claims("alice").build())));
-        sendAs("cmd-3", "run-3", "alice",
-                bearer(sign(new Ed25519Signer(ed), JWSAlgorithm.EdDSA, "ed-1", claims("alice").build())));
+        sendAs(
+                "cmd-2",
+                "run-2",
+                "alice",
+                bearer(sign(
+                        new ECDSASigner(ec),
+                        JWSAlgorithm.ES256,
+                        "ec-1",
+                        claims("alice").build())));
+        sendAs(
+                "cmd-3",
+                "run-3",
+                "alice",
+                bearer(sign(
+                        new Ed25519Signer(ed),
+                        JWSAlgorithm.EdDSA,
+                        "ed-1",
+                        claims("alice").build())));
 
         assertThat(cancel.rejections()).isEmpty();
-        assertThat(cancel.changes()).extracting(r -> r.value().getExecutionId())
+        assertThat(cancel.changes())
+                .extracting(r -> r.value().getExecutionId())
                 .containsExactly("run-1", "run-2", "run-3");
     }
 
@@ -201,8 +236,14 @@ class SignedCommandsTest {
         sendAs("cmd-2", "run-1", "alice", authorization("Basic YWxpY2U6c2VjcmV0"));
         assertUnproven(IdentityFailure.MALFORMED_AUTHORIZATION);
         String token = rs256(c -> c, "alice");
-        sendAs("cmd-3", "run-1", "alice", bearer(token).add(CommandIdentity.AUTHORIZATION_HEADER,
-                ("Bearer " + token).getBytes(StandardCharsets.UTF_8)));
+        sendAs(
+                "cmd-3",
+                "run-1",
+                "alice",
+                bearer(token)
+                        .add(
+                                CommandIdentity.AUTHORIZATION_HEADER,
+                                ("Bearer " + token).getBytes(StandardCharsets.UTF_8)));
         assertUnproven(IdentityFailure.MALFORMED_AUTHORIZATION);
     }
 
@@ -245,8 +286,13 @@ class SignedCommandsTest {
     @Test
     void aTokenSignedWithAnotherKeyUnderAKnownKeyIdIsUnauthorized() throws Exception {
         RSAKey forger = new RSAKeyGenerator(2048).keyID(rsa.getKeyID()).generate();
-        sendAs("alice", bearer(sign(new RSASSASigner(forger), JWSAlgorithm.RS256, rsa.getKeyID(),
-                claims("alice").build())));
+        sendAs(
+                "alice",
+                bearer(sign(
+                        new RSASSASigner(forger),
+                        JWSAlgorithm.RS256,
+                        rsa.getKeyID(),
+                        claims("alice").build())));
         assertUnproven(IdentityFailure.BAD_SIGNATURE);
     }
 
@@ -259,8 +305,13 @@ class SignedCommandsTest {
     @Test
     void aTokenMacedWithThePublicKeysBytesIsUnauthorized() throws Exception {
         byte[] publicKey = rsa.toRSAPublicKey().getEncoded();
-        sendAs("alice", bearer(sign(new MACSigner(publicKey), JWSAlgorithm.HS256, rsa.getKeyID(),
-                claims("alice").build())));
+        sendAs(
+                "alice",
+                bearer(sign(
+                        new MACSigner(publicKey),
+                        JWSAlgorithm.HS256,
+                        rsa.getKeyID(),
+                        claims("alice").build())));
         assertUnproven(IdentityFailure.ALGORITHM_NOT_ALLOWED);
     }
 
@@ -296,7 +347,10 @@ class SignedCommandsTest {
     void anUnknownKeyIdAsksForOneRefreshAndARotatedKeyIsUsedWithoutARestart() throws Exception {
         cancel.runState("run-2", RunStatus.RUNNING, 1);
         RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
-        String signedWithRotated = sign(new RSASSASigner(rotated), JWSAlgorithm.RS256, "rsa-2",
+        String signedWithRotated = sign(
+                new RSASSASigner(rotated),
+                JWSAlgorithm.RS256,
+                "rsa-2",
                 claims("alice").build());
 
         sendAs("cmd-1", "run-1", "alice", bearer(signedWithRotated));
