@@ -88,10 +88,6 @@ public final class CancelProcessorApp implements AutoCloseable {
         return streams.state() == KafkaStreams.State.ERROR;
     }
 
-    public KafkaStreams streams() {
-        return streams;
-    }
-
     public boolean isRunning() {
         return streams.state().isRunningOrRebalancing();
     }

@@ -44,23 +44,6 @@ public final class Settings {
         return settings;
     }
 
-    /** Reads a docker-compose style env file (NAME=value lines, # comments) as settings. */
-    public static Map<String, String> fromEnvFile(Path file) throws StartupException {
-        Map<String, String> variables = new TreeMap<>();
-        try {
-            for (String line : Files.readAllLines(file)) {
-                String trimmed = line.trim();
-                int equals = trimmed.indexOf('=');
-                if (!trimmed.isEmpty() && !trimmed.startsWith("#") && equals > 0) {
-                    variables.put(trimmed.substring(0, equals).trim(), trimmed.substring(equals + 1).trim());
-                }
-            }
-        } catch (IOException e) {
-            throw new StartupException("Cannot read env file " + file + ": " + e.getMessage());
-        }
-        return fromEnvironment(variables);
-    }
-
     static String keyOf(String environmentName) {
         return environmentName.substring(ENV_PREFIX.length())
                 .toLowerCase(Locale.ROOT)

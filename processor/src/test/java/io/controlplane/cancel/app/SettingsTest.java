@@ -46,11 +46,4 @@ class SettingsTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("nope.properties does not exist");
     }
-
-    @Test
-    void deployedEnvFileIsValidConfiguration() throws Exception {
-        Map<String, String> settings = Settings.fromEnvFile(Path.of("..", "deploy", "processor.env"));
-        assertThat(settings).containsEntry("processing.guarantee", "exactly_once_v2");
-        assertThat(new CancelProcessorConfig(settings).notFoundGrace()).hasSeconds(10);
-    }
 }

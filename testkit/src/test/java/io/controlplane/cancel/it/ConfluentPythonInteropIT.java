@@ -1,0 +1,131 @@
+package io.controlplane.cancel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.RawRecords;
+import io.controlplane.cancel.it.support.RealBroker;
+import io.controlplane.cancel.it.support.TestSettings;
+import io.controlplane.cancel.topology.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Confluent's own client (its Python AvroProducer and MessageSerializer) and the processor read
+ * each other's records through the same registry: proof that our framing and registry use are
+ * Confluent's, not merely self-consistent.
+ */
+class ConfluentPythonInteropIT {
+
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final Path SCRIPT = Path.of("..", "interop", "confluent_interop.py");
+    private static final Path COMMAND_SCHEMA = Path.of("..", "schemas", "CancelCommand.avsc");
+    private static final Path SCRIPT_LOG = Path.of("target", "confluent-interop.log");
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
+    private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
+            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests (.ci/run does)";
+
+    @RegisterExtension
+    static final RealBroker broker = RealBroker.withApicurio();
+
+    @BeforeAll
+    static void requireConfluentsClient() throws Exception {
+        if (!confluentClientInstalled()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(INSTALL_HINT);
+            }
+            Assumptions.abort(INSTALL_HINT + "; skipped outside CI");
+        }
+    }
+
+    @Test
+    void commandsFromConfluentsProducerAreDecidedAndItsDeserializerReadsTheOutcomes() throws Exception {
+        Map<String, Object> settings =
+                TestSettings.processor(broker.bootstrapServers(), broker.registry().ccompatUrl());
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        broker.kafka().createTopics(config, 1);
+        Topics topics = new Topics(config);
+        // the state the script's commands are decided against (see its docstring)
+        try (CancelTraffic traffic = new CancelTraffic(broker.bootstrapServers(), topics)) {
+            traffic.grant("ops-py", List.of("admin"), List.of("*"));
+            traffic.runState("exec-py-run", "tenant-py", RunStatus.RUNNING, 2);
+            traffic.runState("exec-py-done", "tenant-py", RunStatus.COMPLETED, 4);
+            traffic.flush();
+        }
+        Instant beforeScript = Instant.now();
+
+        int exitCode;
+        try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
+            exitCode = runScript(config);
+        }
+
+        assertThat(exitCode).as("confluent_interop.py exit code; its output:%n%s", Files.readString(SCRIPT_LOG))
+                .isZero();
+        List<ConsumerRecord<String, byte[]>> written = RawRecords.read(broker.bootstrapServers(),
+                List.of(topics.commands.name()), 3, Duration.ofSeconds(30));
+        assertThat(written).hasSize(3);
+        int pythonSchemaId = broker.registry().latestId(topics.commands.name() + "-value");
+        for (ConsumerRecord<String, byte[]> record : written) {
+            assertThat(RawRecords.schemaId(record.value())).isEqualTo(pythonSchemaId);
+            CancelCommand command = topics.commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            assertThat(command.getTraceId()).isEqualTo("trace-" + command.getCommandId());
+            assertThat(command.getReason()).isEqualTo("written by Confluent's Python client");
+            // Python's datetime went through timestamp-millis: within a second of when the script ran
+            assertThat(command.getRequestedAt()).isBetween(beforeScript.minusSeconds(1), Instant.now());
+        }
+        assertThat(written).extracting(r -> topics.commands.valueSerde().deserializer().deserialize(r.topic(), r.value())
+                .getCommandId()).containsExactly("cmd-py-cancel", "cmd-py-done", "cmd-py-intruder");
+    }
+
+    private int runScript(CancelProcessorConfig config) throws IOException, InterruptedException {
+        Process script = new ProcessBuilder(List.of(PYTHON, SCRIPT.toString(),
+                "--bootstrap-servers", broker.bootstrapServers(),
+                "--schema-registry-url", broker.registry().ccompatUrl(),
+                "--command-schema", COMMAND_SCHEMA.toString(),
+                "--commands-topic", config.commandsTopic(),
+                "--run-state-changes-topic", config.runStateChangesTopic(),
+                "--rejections-topic", config.rejectionsTopic(),
+                "--timeout", "60"))
+                .redirectErrorStream(true)
+                .redirectOutput(SCRIPT_LOG.toFile())
+                .start();
+        if (!script.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            script.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("confluent_interop.py did not finish within " + SCRIPT_TIMEOUT.toSeconds() + " s; its output:\n"
+                    + Files.readString(SCRIPT_LOG));
+        }
+        return script.exitValue();
+    }
+
+    private static boolean confluentClientInstalled() throws InterruptedException {
+        try {
+            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!probe.waitFor(30, TimeUnit.SECONDS)) {
+                probe.destroyForcibly();
+                return false;
+            }
+            return probe.exitValue() == 0;
+        } catch (IOException noPython) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.controlplane.cancel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.Outcomes;
+import io.controlplane.cancel.it.support.ProcessorMetrics;
+import io.controlplane.cancel.it.support.RealBroker;
+import io.controlplane.cancel.it.support.TcpProxy;
+import io.controlplane.cancel.it.support.TestSettings;
+import io.controlplane.cancel.serde.SchemaRegistryClients;
+import io.controlplane.cancel.topology.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The registry becomes unreachable while records arrive that the processor cannot handle without
+ * it: nothing is lost or dead-lettered, every record is decided once the registry is back, and
+ * the processor keeps running. The outage is a cut network (a proxy between processor and
+ * Apicurio), because Apicurio keeps its schemas in memory and a restart would lose them.
+ */
+class RegistryOutageIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final RealBroker broker = RealBroker.withApicurio();
+
+    private static TcpProxy proxy;
+
+    @BeforeAll
+    static void startProxy() throws Exception {
+        proxy = new TcpProxy(broker.registry().port());
+    }
+
+    @AfterAll
+    static void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void recordsNeedingTheRegistryWaitOutTheOutageAndAreDecidedOnceItIsBack() throws Exception {
+        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(),
+                "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
+        // Shorter than each outage below, so that the outage outlasts the client's own retries and
+        // the failed-thread path has to carry it.
+        settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        broker.kafka().createTopics(config, 1);
+        // Upstream producers reach the registry directly: only the processor is cut off.
+        Map<String, Object> producerSettings = new HashMap<>(settings);
+        producerSettings.put("schema.registry.url", broker.registry().ccompatUrl());
+        Topics topics = new Topics(new CancelProcessorConfig(producerSettings));
+
+        try (CancelTraffic traffic = new CancelTraffic(broker.bootstrapServers(), topics);
+                Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
+            traffic.grant("ops-1", List.of("admin"), List.of("*"));
+            for (String execution : List.of("exec-0", "exec-1", "exec-2", "exec-3")) {
+                traffic.runState(execution, "tenant-a", RunStatus.RUNNING, 1);
+            }
+            traffic.runState("exec-done", "tenant-a", RunStatus.COMPLETED, 5);
+            traffic.cancel("cmd-0", "exec-0", "ops-1");
+            traffic.flush();
+
+            try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
+                ProcessorMetrics metrics = ProcessorMetrics.of(settings);
+                // warm: the processor has now cached the input schemas and RunStateChange's id
+                assertThat(outcomes.awaitAtLeast(1, DEADLINE)).isEqualTo(1);
+
+                // Encoding a rejection needs the registry: CancelRejection has not been registered yet.
+                outage(metrics, () -> {
+                    traffic.cancel("cmd-done", "exec-done", "ops-1");
+                    traffic.flush();
+                });
+                assertThat(outcomes.awaitAtLeast(2, DEADLINE)).isEqualTo(2);
+
+                // Decoding needs the registry: the commands carry a schema id the processor has not seen.
+                int newCommandSchemaId =
+                        broker.registry().register(topics.commands.name() + "-value", commandSchemaWithPriority());
+                outage(metrics, () -> {
+                    for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
+                        traffic.raw(topics.commands.name(), execution,
+                                commandWithPriority(newCommandSchemaId, "cmd-" + execution, execution));
+                    }
+                    traffic.flush();
+                });
+                assertThat(outcomes.awaitAtLeast(5, DEADLINE)).isEqualTo(5);
+
+                outcomes.drain(Duration.ofSeconds(1));
+                assertThat(outcomes.cancellations).extracting(RunStateChange::getExecutionId)
+                        .containsExactlyInAnyOrder("exec-0", "exec-1", "exec-2", "exec-3");
+                assertThat(outcomes.rejections).extracting(CancelRejection::getExecutionId, CancelRejection::getCode)
+                        .containsExactly(Tuple.tuple("exec-done", RejectionCode.ALREADY_TERMINAL));
+                assertThat(outcomes.deadLetters).isEmpty();
+                assertThat(app.isRunning()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Cuts the processor off the registry, produces, waits until a stream thread has failed on the
+     * outage (more than the client's retry budget has passed), then restores the network.
+     */
+    private static void outage(ProcessorMetrics metrics, Runnable produce) {
+        double failedBefore = metrics.failedStreamThreads();
+        proxy.cut();
+        try {
+            produce.run();
+            // The thread failure awaited here is passed on to the JVM's default handler once Kafka Streams
+            // has replaced the thread; Awaitility would otherwise take it for the test's own (as in
+            // RegistryFaultsIT).
+            await().dontCatchUncaughtExceptions().atMost(DEADLINE)
+                    .until(() -> metrics.failedStreamThreads() > failedBefore);
+        } finally {
+            proxy.restore();
+        }
+    }
+
+    /** CancelCommand as a newer upstream producer might write it: one more optional field. */
+    private static Schema commandSchemaWithPriority() {
+        Schema current = CancelCommand.getClassSchema();
+        List<Schema.Field> fields = new ArrayList<>();
+        current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+        fields.add(new Schema.Field("priority",
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "added by a newer producer", Schema.Field.NULL_DEFAULT_VALUE));
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+    }
+
+    private static byte[] commandWithPriority(int schemaId, String commandId, String executionId) {
+        Schema schema = commandSchemaWithPriority();
+        GenericRecord command = new GenericData.Record(schema);
+        command.put("commandId", commandId);
+        command.put("executionId", executionId);
+        command.put("cancelledBy", "ops-1");
+        command.put("reason", "registry outage test");
+        command.put("requestedAt", Instant.now().toEpochMilli());
+        command.put("traceId", "trace-" + commandId);
+        command.put("priority", "high");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(schema).write(command, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}
