@@ -75,9 +75,10 @@ public final class TestCertificates {
      */
     public Issued issue(String commonName, String... subjectAlternativeNames) {
         KeyPair leafKeys = newKeys();
-        X509v3CertificateBuilder builder =
-                builder(new X500Name(certificate.getSubjectX500Principal().getName()),
-                        new X500Name("CN=" + commonName), leafKeys);
+        X509v3CertificateBuilder builder = builder(
+                new X500Name(certificate.getSubjectX500Principal().getName()),
+                new X500Name("CN=" + commonName),
+                leafKeys);
         List<GeneralName> names = new ArrayList<>();
         for (String name : subjectAlternativeNames) {
             boolean ip = name.matches("[0-9.]+") || name.contains(":");
@@ -85,10 +86,11 @@ public final class TestCertificates {
         }
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(names.toArray(GeneralName[]::new)));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            builder.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+            }));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -150,8 +152,10 @@ public final class TestCertificates {
                 KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keyManagers.init(keyStore("PKCS12", "key"), "key".toCharArray());
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(keyManagers.getKeyManagers(),
-                        clients == null ? null : clients.trustManagers().getTrustManagers(), null);
+                context.init(
+                        keyManagers.getKeyManagers(),
+                        clients == null ? null : clients.trustManagers().getTrustManagers(),
+                        null);
                 return context;
             } catch (IOException | GeneralSecurityException e) {
                 throw new IllegalStateException(e);
@@ -185,8 +189,12 @@ public final class TestCertificates {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
                 keys.getPublic());
     }
 

@@ -40,26 +40,42 @@ public final class CancelProcessorApp implements AutoCloseable {
         StartupChecks.Kafka kafka = StartupChecks.check(props, config);
         String clusterId = kafka.clusterId();
         // The registry URL may carry user:password: shown without it.
-        log.info("Kafka cluster {} at {}; schema registry at {}", clusterId,
+        log.info(
+                "Kafka cluster {} at {}; schema registry at {}",
+                clusterId,
                 props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                 RegistryUrls.describe(config.originals().get(SchemaRegistryClients.SCHEMA_REGISTRY_URL)));
-        log.info("Reading {} (commands), {} (run states), {} (grants)",
-                config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
-        log.info("Input topics have {} partitions; keys are placed as cancel.partitioner={} does",
-                kafka.inputPartitions(), config.partitioner().configName());
-        log.info("Writing {} (cancellations), {} (rejections), {} (dead letters)",
-                config.runStateChangesTopic(), config.rejectionsTopic(), config.dlqTopic());
-        log.info("application.id={}, processing.guarantee={}, required role '{}', not-found grace {} ms, dedup retention {} ms",
-                props.get(StreamsConfig.APPLICATION_ID_CONFIG), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
-                config.policy().requiredRole(), config.notFoundGrace().toMillis(), config.dedupRetention().toMillis());
+        log.info(
+                "Reading {} (commands), {} (run states), {} (grants)",
+                config.commandsTopic(),
+                config.runStatesTopic(),
+                config.operatorsTopic());
+        log.info(
+                "Input topics have {} partitions; keys are placed as cancel.partitioner={} does",
+                kafka.inputPartitions(),
+                config.partitioner().configName());
+        log.info(
+                "Writing {} (cancellations), {} (rejections), {} (dead letters)",
+                config.runStateChangesTopic(),
+                config.rejectionsTopic(),
+                config.dlqTopic());
+        log.info(
+                "application.id={}, processing.guarantee={}, required role '{}', not-found grace {} ms, dedup retention {} ms",
+                props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+                config.policy().requiredRole(),
+                config.notFoundGrace().toMillis(),
+                config.dedupRetention().toMillis());
 
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
-            log.warn("processing.guarantee={} can lose outcomes in a crash: the decided-commands store may be "
-                    + "written before the outcome it stands for, and the repeat is then dropped as a duplicate; "
-                    + "use exactly_once_v2", props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+            log.warn(
+                    "processing.guarantee={} can lose outcomes in a crash: the decided-commands store may be "
+                            + "written before the outcome it stands for, and the repeat is then dropped as a duplicate; "
+                            + "use exactly_once_v2",
+                    props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         }
-        KafkaStreams streams = new KafkaStreams(
-                CancelTopology.build(config, OptionalInt.of(kafka.inputPartitions())), props);
+        KafkaStreams streams =
+                new KafkaStreams(CancelTopology.build(config, OptionalInt.of(kafka.inputPartitions())), props);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped; one that fails on the same record again and again stops
         // the processor instead of looping.

@@ -68,7 +68,8 @@ public final class HealthFile implements AutoCloseable {
         try {
             Instant touched = Files.getLastModifiedTime(file).toInstant();
             Duration age = Duration.between(touched, now);
-            return age.compareTo(maxAge) <= 0 ? Optional.empty()
+            return age.compareTo(maxAge) <= 0
+                    ? Optional.empty()
                     : Optional.of("Health file " + file + " is " + age.toSeconds() + " s old (at most "
                             + maxAge.toSeconds() + " s): the processor is not processing");
         } catch (NoSuchFileException e) {

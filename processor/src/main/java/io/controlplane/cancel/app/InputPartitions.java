@@ -17,8 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
  */
 final class InputPartitions {
 
-    private InputPartitions() {
-    }
+    private InputPartitions() {}
 
     /** @return the partition count the co-partitioned topics share */
     static int check(Admin admin, CancelProcessorConfig config, long timeoutMs)
@@ -27,10 +26,10 @@ final class InputPartitions {
                 .filter(CancelTopic::coPartitionedWithCommands)
                 .map(topic -> topic.name(config))
                 .toList();
-        Map<String, TopicDescription> described = admin.describeTopics(coPartitioned)
-                .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
-        List<String> mismatches = TopicMismatches.coPartitioning(config,
-                name -> described.get(name).partitions().size());
+        Map<String, TopicDescription> described =
+                admin.describeTopics(coPartitioned).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+        List<String> mismatches = TopicMismatches.coPartitioning(
+                config, name -> described.get(name).partitions().size());
         if (!mismatches.isEmpty()) {
             throw new StartupException(mismatches.get(0) + " (recreate one of them as README.md describes)");
         }

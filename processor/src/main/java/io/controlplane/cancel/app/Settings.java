@@ -22,8 +22,7 @@ public final class Settings {
 
     public static final String ENV_PREFIX = "CANCEL_PROCESSOR_";
 
-    private Settings() {
-    }
+    private Settings() {}
 
     public static Map<String, String> load(Path file, Map<String, String> environment) throws StartupException {
         Map<String, String> settings = new TreeMap<>();
@@ -45,7 +44,8 @@ public final class Settings {
     }
 
     static String keyOf(String environmentName) {
-        return environmentName.substring(ENV_PREFIX.length())
+        return environmentName
+                .substring(ENV_PREFIX.length())
                 .toLowerCase(Locale.ROOT)
                 .replace("__", "-")
                 .replace('_', '.');
@@ -65,7 +65,8 @@ public final class Settings {
             throw new StartupException("Cannot read config file " + file + ": " + e.getMessage());
         }
         Map<String, String> settings = new TreeMap<>();
-        props.stringPropertyNames().forEach(key -> settings.put(key, props.getProperty(key).trim()));
+        props.stringPropertyNames()
+                .forEach(key -> settings.put(key, props.getProperty(key).trim()));
         return settings;
     }
 }

@@ -24,12 +24,10 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StartupChecks {
 
-    private StartupChecks() {
-    }
+    private StartupChecks() {}
 
     /** What the checks learnt about the cluster that the processor needs. */
-    public record Kafka(String clusterId, int inputPartitions) {
-    }
+    public record Kafka(String clusterId, int inputPartitions) {}
 
     public static Kafka check(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
         Kafka kafka = checkTopics(streamsProps, config);
@@ -46,7 +44,9 @@ public final class StartupChecks {
         try {
             String clusterId = admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
-            List<String> missing = TopicLayout.names(config).stream().filter(t -> !existing.contains(t)).toList();
+            List<String> missing = TopicLayout.names(config).stream()
+                    .filter(t -> !existing.contains(t))
+                    .toList();
             if (!missing.isEmpty()) {
                 throw new StartupException("Missing topics on Kafka at " + bootstrap + ": "
                         + String.join(", ", new TreeSet<>(missing))
@@ -56,7 +56,8 @@ public final class StartupChecks {
         } catch (TimeoutException e) {
             throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + timeoutMs + " ms");
         } catch (ExecutionException e) {
-            throw new StartupException("Cannot talk to Kafka at " + bootstrap + ": " + e.getCause().getMessage());
+            throw new StartupException(
+                    "Cannot talk to Kafka at " + bootstrap + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("Interrupted while checking Kafka at " + bootstrap);

@@ -15,8 +15,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicLayout {
 
-    private TopicLayout() {
-    }
+    private TopicLayout() {}
 
     /** With the broker's default replication factor. */
     public static List<NewTopic> topics(CancelProcessorConfig config, int partitions) {
@@ -24,8 +23,8 @@ public final class TopicLayout {
     }
 
     /** @param replicationFactor empty for the broker's default */
-    public static List<NewTopic> topics(CancelProcessorConfig config, int partitions,
-            Optional<Short> replicationFactor) {
+    public static List<NewTopic> topics(
+            CancelProcessorConfig config, int partitions, Optional<Short> replicationFactor) {
         return CancelTopic.ALL.stream()
                 .map(topic -> new NewTopic(topic.name(config), Optional.of(partitions), replicationFactor)
                         .configs(topic.topicConfigs(config)))

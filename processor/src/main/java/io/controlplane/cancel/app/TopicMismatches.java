@@ -18,12 +18,10 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class TopicMismatches {
 
-    private TopicMismatches() {
-    }
+    private TopicMismatches() {}
 
     /** A topic as found on Kafka: its partition count and its effective topic configs. */
-    public record ExistingTopic(int partitions, Map<String, String> configs) {
-    }
+    public record ExistingTopic(int partitions, Map<String, String> configs) {}
 
     /**
      * @param partitions the partition count asked for
@@ -45,8 +43,8 @@ public final class TopicMismatches {
         return mismatches;
     }
 
-    private static List<String> of(CancelTopic<?> topic, CancelProcessorConfig config, int partitions,
-            ExistingTopic found) {
+    private static List<String> of(
+            CancelTopic<?> topic, CancelProcessorConfig config, int partitions, ExistingTopic found) {
         String name = topic.name(config);
         List<String> mismatches = new ArrayList<>();
         if (found.partitions() != partitions) {
@@ -87,8 +85,8 @@ public final class TopicMismatches {
 
     /** "compact,delete" and "delete, compact" are one policy. */
     private static Set<String> policies(String cleanupPolicy) {
-        return cleanupPolicy == null ? Set.of() : Arrays.stream(cleanupPolicy.split(","))
-                .map(String::trim)
-                .collect(Collectors.toSet());
+        return cleanupPolicy == null
+                ? Set.of()
+                : Arrays.stream(cleanupPolicy.split(",")).map(String::trim).collect(Collectors.toSet());
     }
 }

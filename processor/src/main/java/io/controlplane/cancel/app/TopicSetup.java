@@ -27,23 +27,26 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicSetup {
 
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     /** The topics created, and one line per way an existing topic differs from its declaration. */
-    public record Result(List<NewTopic> created, List<String> checked, List<String> mismatches) {
-    }
+    public record Result(List<NewTopic> created, List<String> checked, List<String> mismatches) {}
 
     /** @param replicationFactor empty for the broker's default */
-    public static Result run(Admin admin, CancelProcessorConfig config, int partitions,
-            Optional<Short> replicationFactor, long timeoutMs)
+    public static Result run(
+            Admin admin,
+            CancelProcessorConfig config,
+            int partitions,
+            Optional<Short> replicationFactor,
+            long timeoutMs)
             throws ExecutionException, InterruptedException, TimeoutException {
         Set<String> listed = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
         List<NewTopic> missing = TopicLayout.topics(config, partitions, replicationFactor).stream()
                 .filter(topic -> !listed.contains(topic.name()))
                 .toList();
         List<NewTopic> created = new ArrayList<>();
-        List<String> existing = new ArrayList<>(TopicLayout.names(config).stream().filter(listed::contains).toList());
+        List<String> existing = new ArrayList<>(
+                TopicLayout.names(config).stream().filter(listed::contains).toList());
         CreateTopicsResult creation = admin.createTopics(missing);
         for (NewTopic topic : missing) {
             try {
@@ -67,20 +70,22 @@ public final class TopicSetup {
         if (names.isEmpty()) {
             return found;
         }
-        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-                .get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
         List<ConfigResource> resources = names.stream()
                 .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
                 .toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
-                .get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         for (ConfigResource resource : resources) {
             Map<String, String> values = new HashMap<>();
             for (ConfigEntry entry : configs.get(resource).entries()) {
                 values.put(entry.name(), entry.value());
             }
-            found.put(resource.name(),
-                    new ExistingTopic(descriptions.get(resource.name()).partitions().size(), values));
+            found.put(
+                    resource.name(),
+                    new ExistingTopic(
+                            descriptions.get(resource.name()).partitions().size(), values));
         }
         return found;
     }

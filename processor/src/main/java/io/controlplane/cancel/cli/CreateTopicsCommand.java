@@ -23,7 +23,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "create-topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "create-topics",
+        mixinStandardHelpOptions = true,
         description = "Create the processor's topics that do not exist yet, as the processor expects them, and "
                 + "check those that exist without changing them. Exit 0 when every topic is as declared, 1 when "
                 + "one is not (one line per difference) or Kafka cannot be reached. Settings as for `run`.")
@@ -38,14 +40,20 @@ final class CreateTopicsCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "The properties file the processor runs with.")
     private Path config;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + DEFAULT_PARTITIONS,
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "" + DEFAULT_PARTITIONS,
             description = "Partition count of every topic created, and expected of every existing one "
                     + "(default: ${DEFAULT-VALUE}).")
     private int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "R", defaultValue = "-1",
-            description = "Replication factor of the topics created "
-                    + "(default: the broker's default.replication.factor).")
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "R",
+            defaultValue = "-1",
+            description =
+                    "Replication factor of the topics created " + "(default: the broker's default.replication.factor).")
     private short replicationFactor;
 
     /** The environment to read CANCEL_PROCESSOR_* settings from; replaced in tests. */
@@ -57,8 +65,8 @@ final class CreateTopicsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1");
         }
         if (replicationFactor < 1 && replicationFactor != -1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--replication-factor must be at least 1, or -1 for the broker's default");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--replication-factor must be at least 1, or -1 for the broker's default");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -81,7 +89,9 @@ final class CreateTopicsCommand implements Callable<Integer> {
             TopicSetup.Result result = TopicSetup.run(admin, processorConfig, partitions, replication, timeoutMs);
             for (NewTopic topic : result.created()) {
                 out.println("Created " + topic.name() + " (" + partitions + " partitions, "
-                        + topic.configs().entrySet().stream().map(Object::toString).collect(Collectors.joining(", "))
+                        + topic.configs().entrySet().stream()
+                                .map(Object::toString)
+                                .collect(Collectors.joining(", "))
                         + ")");
             }
             result.checked().forEach(name -> out.println("Exists  " + name + " (checked, not changed)"));

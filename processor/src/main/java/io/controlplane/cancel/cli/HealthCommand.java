@@ -13,7 +13,9 @@ import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "health", mixinStandardHelpOptions = true,
+@Command(
+        name = "health",
+        mixinStandardHelpOptions = true,
         description = "Exit 0 if a processor started with the same settings is processing, 1 otherwise "
                 + "(for container health checks). Reads the file named by cancel.health.file.")
 final class HealthCommand implements Callable<Integer> {
@@ -34,8 +36,8 @@ final class HealthCommand implements Callable<Integer> {
             return 1;
         }
         if (file.isEmpty()) {
-            System.err.println("No health file configured: set " + CancelProcessorConfig.HEALTH_FILE
-                    + " (" + Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE) + ")");
+            System.err.println("No health file configured: set " + CancelProcessorConfig.HEALTH_FILE + " ("
+                    + Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE) + ")");
             return 1;
         }
         Optional<String> problem = HealthFile.problem(file.get(), Instant.now(), HealthFile.MAX_AGE);

@@ -11,14 +11,18 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run the processor until stopped (SIGTERM / Ctrl-C). Settings come from --config and from "
                 + "CANCEL_PROCESSOR_* environment variables, which win (see README.md).")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Properties file: any Kafka Streams / client property, schema.registry.url and auth, "
                     + "cancel.* settings.")
     private Path config;

@@ -36,38 +36,79 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String PARTITIONER = "cancel.partitioner";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
-            .define(REQUIRED_ROLE, Type.STRING, "admin", new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "The role an actor's grant must hold (the contract's policy.auth).")
-            .define(NOT_FOUND_GRACE_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0),
-                    Importance.MEDIUM, "How long a command waits for its run's state before EXECUTION_NOT_FOUND; 0 = no wait.")
-            .define(DEDUP_RETENTION_MS, Type.LONG, Duration.ofHours(24).toMillis(), ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM, "How long a decided commandId is remembered so that a repeat produces nothing.")
-            .define(STARTUP_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, "How long the start-up checks wait for Kafka before giving up with one clear line.")
-            .define(VALUE_SERDE, Type.CLASS, FramedAvroSerde.class,
-                    Importance.LOW, "Serde class for Avro record values, e.g. Confluent's "
+            .define(
+                    REQUIRED_ROLE,
+                    Type.STRING,
+                    "admin",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "The role an actor's grant must hold (the contract's policy.auth).")
+            .define(
+                    NOT_FOUND_GRACE_MS,
+                    Type.LONG,
+                    10_000L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "How long a command waits for its run's state before EXECUTION_NOT_FOUND; 0 = no wait.")
+            .define(
+                    DEDUP_RETENTION_MS,
+                    Type.LONG,
+                    Duration.ofHours(24).toMillis(),
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "How long a decided commandId is remembered so that a repeat produces nothing.")
+            .define(
+                    STARTUP_TIMEOUT_MS,
+                    Type.LONG,
+                    15_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "How long the start-up checks wait for Kafka before giving up with one clear line.")
+            .define(
+                    VALUE_SERDE,
+                    Type.CLASS,
+                    FramedAvroSerde.class,
+                    Importance.LOW,
+                    "Serde class for Avro record values, e.g. Confluent's "
                             + "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde.")
-            .define(DLQ_STRIP_HEADERS, Type.LIST, "",
-                    Importance.MEDIUM, "Record headers removed from every dead letter because they carry credentials; "
-                            + "'" + DeadLetters.AUTHORIZATION + "' is always removed.")
-            .define(MAX_FAILURES_PER_RECORD, Type.INT, 5, ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM, "How many times in a row a stream thread may fail on the same record (and be "
+            .define(
+                    DLQ_STRIP_HEADERS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Record headers removed from every dead letter because they carry credentials; " + "'"
+                            + DeadLetters.AUTHORIZATION + "' is always removed.")
+            .define(
+                    MAX_FAILURES_PER_RECORD,
+                    Type.INT,
+                    5,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "How many times in a row a stream thread may fail on the same record (and be "
                             + "replaced) before the processor stops with exit code 1, naming the record. A schema "
                             + "registry outage is not counted: it is waited out.")
-            .define(HEALTH_FILE, Type.STRING, "",
-                    Importance.LOW, "A file touched every 5 s while the processor is processing, read by "
+            .define(
+                    HEALTH_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "A file touched every 5 s while the processor is processing, read by "
                             + "`cancel-processor health`; empty = none.")
-            .define(PARTITIONER, Type.STRING, KeyPartitioner.MURMUR2.configName(),
+            .define(
+                    PARTITIONER,
+                    Type.STRING,
+                    KeyPartitioner.MURMUR2.configName(),
                     ConfigDef.CaseInsensitiveValidString.in(KeyPartitioner.configNames()),
-                    Importance.MEDIUM, "How the producers of run states and keyed commands partition by key: "
+                    Importance.MEDIUM,
+                    "How the producers of run states and keyed commands partition by key: "
                             + "murmur2 (Kafka's Java client) or crc32 (librdkafka's default, consistent_random). "
                             + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.");
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
         for (CancelTopic<?> topic : CancelTopic.ALL) {
-            definition.define(topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH,
-                    topic.description());
+            definition.define(
+                    topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH, topic.description());
         }
         return definition;
     }

@@ -22,30 +22,52 @@ import org.apache.kafka.common.config.TopicConfig;
 public final class CancelTopic<V> {
 
     /** Whether the processor reads the topic or writes it. */
-    public enum Direction { IN, OUT }
+    public enum Direction {
+        IN,
+        OUT
+    }
 
     public static final CancelTopic<CancelCommand> COMMANDS = new CancelTopic<>(
-            "cancel.topic.commands", "controlplane.execution.cancel.commands", Direction.IN, CancelCommand.class,
-            "Cancel commands, keyed by executionId (or unkeyed).")
+                    "cancel.topic.commands",
+                    "controlplane.execution.cancel.commands",
+                    Direction.IN,
+                    CancelCommand.class,
+                    "Cancel commands, keyed by executionId (or unkeyed).")
             .coPartitioned();
     public static final CancelTopic<RunState> RUN_STATES = new CancelTopic<>(
-            "cancel.topic.run-states", "controlplane.execution.run-states", Direction.IN, RunState.class,
-            "Current run states, compacted, keyed by executionId.")
-            .compacted().coPartitioned();
+                    "cancel.topic.run-states",
+                    "controlplane.execution.run-states",
+                    Direction.IN,
+                    RunState.class,
+                    "Current run states, compacted, keyed by executionId.")
+            .compacted()
+            .coPartitioned();
     public static final CancelTopic<OperatorGrant> OPERATORS = new CancelTopic<>(
-            "cancel.topic.operators", "controlplane.operators", Direction.IN, OperatorGrant.class,
-            "Operator grants, compacted, keyed by actorId.")
+                    "cancel.topic.operators",
+                    "controlplane.operators",
+                    Direction.IN,
+                    OperatorGrant.class,
+                    "Operator grants, compacted, keyed by actorId.")
             .compacted();
     public static final CancelTopic<RunStateChange> RUN_STATE_CHANGES = new CancelTopic<>(
-            "cancel.topic.run-state-changes", "controlplane.execution.run-state-changes", Direction.OUT,
-            RunStateChange.class, "Output: one CANCELLED terminal-state record per cancelled execution.");
+            "cancel.topic.run-state-changes",
+            "controlplane.execution.run-state-changes",
+            Direction.OUT,
+            RunStateChange.class,
+            "Output: one CANCELLED terminal-state record per cancelled execution.");
     public static final CancelTopic<CancelRejection> REJECTIONS = new CancelTopic<>(
-            "cancel.topic.rejections", "controlplane.execution.cancel.rejections", Direction.OUT,
-            CancelRejection.class, "Output: why a command was not carried out.");
+            "cancel.topic.rejections",
+            "controlplane.execution.cancel.rejections",
+            Direction.OUT,
+            CancelRejection.class,
+            "Output: why a command was not carried out.");
     /** Dead letters are input records as they came, bytes, written by Kafka Streams itself. */
     public static final CancelTopic<byte[]> DLQ = new CancelTopic<>(
-            "cancel.topic.dlq", "controlplane.execution.cancel.dlq", Direction.OUT, byte[].class,
-            "Output: input records that could not be decoded or processed at all.")
+                    "cancel.topic.dlq",
+                    "controlplane.execution.cancel.dlq",
+                    Direction.OUT,
+                    byte[].class,
+                    "Output: input records that could not be decoded or processed at all.")
             .takingTheLargestProducedRecord();
 
     /** Every topic, the commands first. */
@@ -61,14 +83,28 @@ public final class CancelTopic<V> {
     private final boolean coPartitioned;
     private final boolean takesTheLargestProducedRecord;
 
-    private CancelTopic(String configKey, String defaultName, Direction direction, Class<V> valueType,
-            String description) {
-        this(configKey, defaultName, direction, valueType, description, TopicConfig.CLEANUP_POLICY_DELETE,
-                false, false);
+    private CancelTopic(
+            String configKey, String defaultName, Direction direction, Class<V> valueType, String description) {
+        this(
+                configKey,
+                defaultName,
+                direction,
+                valueType,
+                description,
+                TopicConfig.CLEANUP_POLICY_DELETE,
+                false,
+                false);
     }
 
-    private CancelTopic(String configKey, String defaultName, Direction direction, Class<V> valueType,
-            String description, String cleanupPolicy, boolean coPartitioned, boolean takesTheLargestProducedRecord) {
+    private CancelTopic(
+            String configKey,
+            String defaultName,
+            Direction direction,
+            Class<V> valueType,
+            String description,
+            String cleanupPolicy,
+            boolean coPartitioned,
+            boolean takesTheLargestProducedRecord) {
         this.configKey = configKey;
         this.defaultName = defaultName;
         this.direction = direction;
@@ -81,8 +117,15 @@ public final class CancelTopic<V> {
 
     /** Only the latest value per key matters, so older ones are compacted away rather than deleted by age. */
     private CancelTopic<V> compacted() {
-        return new CancelTopic<>(configKey, defaultName, direction, valueType, description,
-                TopicConfig.CLEANUP_POLICY_COMPACT, coPartitioned, takesTheLargestProducedRecord);
+        return new CancelTopic<>(
+                configKey,
+                defaultName,
+                direction,
+                valueType,
+                description,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                coPartitioned,
+                takesTheLargestProducedRecord);
     }
 
     /**
@@ -90,8 +133,15 @@ public final class CancelTopic<V> {
      * task that reads the same partition number of both.
      */
     private CancelTopic<V> coPartitioned() {
-        return new CancelTopic<>(configKey, defaultName, direction, valueType, description, cleanupPolicy,
-                true, takesTheLargestProducedRecord);
+        return new CancelTopic<>(
+                configKey,
+                defaultName,
+                direction,
+                valueType,
+                description,
+                cleanupPolicy,
+                true,
+                takesTheLargestProducedRecord);
     }
 
     /**
@@ -99,8 +149,8 @@ public final class CancelTopic<V> {
      * record plus error headers, and under exactly_once_v2 a refused one fails the same input again.
      */
     private CancelTopic<V> takingTheLargestProducedRecord() {
-        return new CancelTopic<>(configKey, defaultName, direction, valueType, description, cleanupPolicy,
-                coPartitioned, true);
+        return new CancelTopic<>(
+                configKey, defaultName, direction, valueType, description, cleanupPolicy, coPartitioned, true);
     }
 
     /** The setting that names the topic. */
@@ -150,7 +200,8 @@ public final class CancelTopic<V> {
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
         if (takesTheLargestProducedRecord) {
-            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            configs.put(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                     String.valueOf(StreamsProperties.maxRequestSize(config.originals())));
         }
         return configs;

@@ -1,11 +1,11 @@
 package io.controlplane.cancel.config;
 
-import java.util.Map;
-import java.util.Properties;
 import io.controlplane.cancel.errors.NegativeTimestampInterceptor;
 import io.controlplane.cancel.errors.RegistryOutageDeserializationHandler;
 import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
 import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -25,8 +25,7 @@ public final class StreamsProperties {
      */
     public static final int MAX_PRODUCED_RECORD_BYTES = 2 * 1024 * 1024;
 
-    private StreamsProperties() {
-    }
+    private StreamsProperties() {}
 
     /**
      * Defaults first, then everything the user set, so that any default can be overridden. The
@@ -40,13 +39,16 @@ public final class StreamsProperties {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutageDeserializationHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        props.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutageProcessingHandler.class.getName());
         // Grants are read by the global thread: a bad grant record must not stop it either.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        props.put(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutageProductionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
         // A producer sets a record's timestamp, so it decides nothing here: not the dedup retention or
@@ -55,7 +57,8 @@ public final class StreamsProperties {
         // since Kafka 4.0, a far-past one is deleted from a changelog by retention at once).
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallclockTimestampExtractor.class.getName());
         // The global (grants) thread uses no extractor: see NegativeTimestampInterceptor.
-        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+        props.put(
+                StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
                 NegativeTimestampInterceptor.class.getName());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
         props.putAll(userSettings);
@@ -71,7 +74,8 @@ public final class StreamsProperties {
         if (value == null) {
             value = userSettings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         }
-        return value == null ? MAX_PRODUCED_RECORD_BYTES
+        return value == null
+                ? MAX_PRODUCED_RECORD_BYTES
                 : (Integer) ConfigDef.parseType(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, value, ConfigDef.Type.INT);
     }
 }

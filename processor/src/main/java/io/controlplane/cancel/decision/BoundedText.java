@@ -11,11 +11,17 @@ import java.util.function.Function;
  * the refused write would stop its partition for good.
  */
 enum BoundedText {
-    COMMAND_ID("commandId", CancelCommand::getCommandId, CancelCommand.Builder::setCommandId,
+    COMMAND_ID(
+            "commandId", CancelCommand::getCommandId, CancelCommand.Builder::setCommandId, CancelPolicy.MAX_ID_LENGTH),
+    EXECUTION_ID(
+            "executionId",
+            CancelCommand::getExecutionId,
+            CancelCommand.Builder::setExecutionId,
             CancelPolicy.MAX_ID_LENGTH),
-    EXECUTION_ID("executionId", CancelCommand::getExecutionId, CancelCommand.Builder::setExecutionId,
-            CancelPolicy.MAX_ID_LENGTH),
-    CANCELLED_BY("cancelledBy", CancelCommand::getCancelledBy, CancelCommand.Builder::setCancelledBy,
+    CANCELLED_BY(
+            "cancelledBy",
+            CancelCommand::getCancelledBy,
+            CancelCommand.Builder::setCancelledBy,
             CancelPolicy.MAX_ID_LENGTH),
     TRACE_ID("traceId", CancelCommand::getTraceId, CancelCommand.Builder::setTraceId, CancelPolicy.MAX_ID_LENGTH),
     REASON("reason", CancelCommand::getReason, CancelCommand.Builder::setReason, CancelPolicy.MAX_REASON_LENGTH);
@@ -25,7 +31,10 @@ enum BoundedText {
     private final BiConsumer<CancelCommand.Builder, String> setter;
     private final int max;
 
-    BoundedText(String field, Function<CancelCommand, String> getter, BiConsumer<CancelCommand.Builder, String> setter,
+    BoundedText(
+            String field,
+            Function<CancelCommand, String> getter,
+            BiConsumer<CancelCommand.Builder, String> setter,
             int max) {
         this.field = field;
         this.getter = getter;

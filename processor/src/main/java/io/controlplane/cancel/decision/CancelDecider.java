@@ -32,8 +32,11 @@ public final class CancelDecider {
         }
         if (!holdsRequiredRole(in.grant())) {
             // Says nothing of the execution: whether it exists is not the caller's to learn.
-            return reject(in, RejectionCode.UNAUTHORIZED,
-                    RejectionMessages.unauthorized(command.getCancelledBy(), policy.requiredRole()), null);
+            return reject(
+                    in,
+                    RejectionCode.UNAUTHORIZED,
+                    RejectionMessages.unauthorized(command.getCancelledBy(), policy.requiredRole()),
+                    null);
         }
         RunState run = visibleRun(in);
         if (run == null || !coversTenant(in.grant(), run.getTenantId())) {
@@ -41,17 +44,23 @@ public final class CancelDecider {
             if (policy.mayWait(in.moment())) {
                 return new Decision.Wait();
             }
-            return reject(in, RejectionCode.EXECUTION_NOT_FOUND,
-                    RejectionMessages.notFound(command.getExecutionId()), null);
+            return reject(
+                    in, RejectionCode.EXECUTION_NOT_FOUND, RejectionMessages.notFound(command.getExecutionId()), null);
         }
         RunStatus status = run.getStatus();
         if (RunStatuses.isTerminal(status)) {
-            return reject(in, RejectionCode.ALREADY_TERMINAL,
-                    RejectionMessages.alreadyTerminal(command.getExecutionId(), status), status);
+            return reject(
+                    in,
+                    RejectionCode.ALREADY_TERMINAL,
+                    RejectionMessages.alreadyTerminal(command.getExecutionId(), status),
+                    status);
         }
         if (!RunStatuses.isCancellable(status)) {
-            return reject(in, RejectionCode.ALREADY_TERMINAL,
-                    RejectionMessages.unknownStatus(command.getExecutionId(), status), status);
+            return reject(
+                    in,
+                    RejectionCode.ALREADY_TERMINAL,
+                    RejectionMessages.unknownStatus(command.getExecutionId(), status),
+                    status);
         }
         return new Decision.Cancel(RunStateChange.newBuilder()
                 .setExecutionId(run.getExecutionId())
@@ -77,7 +86,8 @@ public final class CancelDecider {
             return false;
         }
         return in.seen().decided(command.getCommandId())
-                || (command.getExecutionId() != null && in.seen().waiting(command.getExecutionId(), command.getCommandId()));
+                || (command.getExecutionId() != null
+                        && in.seen().waiting(command.getExecutionId(), command.getCommandId()));
     }
 
     /**
@@ -87,8 +97,12 @@ public final class CancelDecider {
     private static RunState visibleRun(DecisionInput in) {
         RunStateChange cancellation = in.ownCancellation();
         if (cancellation != null) {
-            return new RunState(cancellation.getExecutionId(), cancellation.getTenantId(),
-                    cancellation.getStatus(), cancellation.getVersion(), cancellation.getCancelledAt());
+            return new RunState(
+                    cancellation.getExecutionId(),
+                    cancellation.getTenantId(),
+                    cancellation.getStatus(),
+                    cancellation.getVersion(),
+                    cancellation.getCancelledAt());
         }
         return in.upstreamRun();
     }
@@ -98,7 +112,8 @@ public final class CancelDecider {
     }
 
     private static boolean coversTenant(OperatorGrant grant, String tenantId) {
-        return grant.getTenants().contains(CancelPolicy.ANY_TENANT) || grant.getTenants().contains(tenantId);
+        return grant.getTenants().contains(CancelPolicy.ANY_TENANT)
+                || grant.getTenants().contains(tenantId);
     }
 
     private static Decision reject(DecisionInput in, RejectionCode code, String message, RunStatus observed) {

@@ -6,8 +6,7 @@ import java.util.Optional;
 /** Rule 1: what makes a cancel command well-formed, and which commands are re-keyed. */
 public final class CommandValidation {
 
-    private CommandValidation() {
-    }
+    private CommandValidation() {}
 
     /**
      * Why a command is invalid.
@@ -15,8 +14,7 @@ public final class CommandValidation {
      * @param sentence   the problem, as the end of a sentence
      * @param textsCut   whether the rejection's copy of the command has its texts cut to their bounds
      */
-    public record Problem(String sentence, boolean textsCut) {
-    }
+    public record Problem(String sentence, boolean textsCut) {}
 
     /** The first problem with the command, or empty if it is valid. */
     public static Optional<Problem> problem(String recordKey, CancelCommand command) {
@@ -30,8 +28,8 @@ public final class CommandValidation {
         }
         if (BoundedText.isOverlong(recordKey, CancelPolicy.MAX_ID_LENGTH)) {
             // said as for any over-long text, though the rejection does not repeat the key
-            return Optional.of(new Problem(BoundedText.overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH),
-                    true));
+            return Optional.of(
+                    new Problem(BoundedText.overlong("record key", recordKey, CancelPolicy.MAX_ID_LENGTH), true));
         }
         problem = controlCharacter(command);
         if (problem == null && recordKey != null && !recordKey.equals(command.getExecutionId())) {

@@ -26,5 +26,4 @@ public record DecisionInput(
         OperatorGrant grant,
         SeenCommands seen,
         Moment moment,
-        Instant now) {
-}
+        Instant now) {}

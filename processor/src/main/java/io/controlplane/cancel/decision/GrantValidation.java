@@ -9,8 +9,7 @@ import java.util.Optional;
  */
 public final class GrantValidation {
 
-    private GrantValidation() {
-    }
+    private GrantValidation() {}
 
     /** The problem with the grant as the end of a sentence, or empty if it may be used. */
     public static Optional<String> problem(String recordKey, OperatorGrant grant) {

@@ -9,8 +9,7 @@ public final class Ids {
 
     static final int QUOTED_LENGTH = 64;
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** Whether {@code id} holds a C0 control character (U+0000 to U+001F) or DEL (U+007F). */
     public static boolean hasControlCharacter(String id) {
@@ -20,9 +19,10 @@ public final class Ids {
     /** The problem with an id as the end of a sentence, or null if there is none. */
     static String controlCharacterProblem(String field, String id) {
         int at = firstControlCharacter(id);
-        return at < 0 ? null
-                : String.format("its %s contains the control character U+%04X at position %d",
-                        field, (int) id.charAt(at), at);
+        return at < 0
+                ? null
+                : String.format(
+                        "its %s contains the control character U+%04X at position %d", field, (int) id.charAt(at), at);
     }
 
     /**

@@ -11,11 +11,10 @@ public final class RejectionMessages {
     static final String TEXTS_CUT = " (this rejection keeps only the first " + CancelPolicy.MAX_ID_LENGTH
             + " characters of an id and " + CancelPolicy.MAX_REASON_LENGTH + " of the reason)";
 
-    private static final String INVALID = "Expected a cancel command with a commandId, an executionId and a "
-            + "cancelledBy, but ";
+    private static final String INVALID =
+            "Expected a cancel command with a commandId, an executionId and a " + "cancelledBy, but ";
 
-    private RejectionMessages() {
-    }
+    private RejectionMessages() {}
 
     public static String invalid(CommandValidation.Problem problem) {
         return INVALID + problem.sentence() + (problem.textsCut() ? TEXTS_CUT : "") + ".";

@@ -5,8 +5,7 @@ import io.controlplane.cancel.avro.RunState;
 /** Which upstream run-state updates the processor takes. */
 public final class RunStateRules {
 
-    private RunStateRules() {
-    }
+    private RunStateRules() {}
 
     /**
      * An update replaces the held state only if it is newer (versions are monotonic per run, so an
@@ -14,7 +13,6 @@ public final class RunStateRules {
      * that has ended is never reopened.
      */
     public static boolean replaces(RunState held, RunState update) {
-        return held == null
-                || (update.getVersion() > held.getVersion() && !RunStatuses.isTerminal(held.getStatus()));
+        return held == null || (update.getVersion() > held.getVersion() && !RunStatuses.isTerminal(held.getStatus()));
     }
 }

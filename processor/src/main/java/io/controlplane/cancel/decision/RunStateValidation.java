@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class RunStateValidation {
 
-    private RunStateValidation() {
-    }
+    private RunStateValidation() {}
 
     /** The problem with the record as the end of a sentence, or empty if it may be applied. */
     public static Optional<String> problem(String recordKey, RunState update) {
@@ -37,8 +36,8 @@ public final class RunStateValidation {
             return "its " + field + " is missing or blank";
         }
         if (id.length() > CancelPolicy.MAX_ID_LENGTH) {
-            return "its " + field + " has " + id.length() + " characters, more than the "
-                    + CancelPolicy.MAX_ID_LENGTH + " allowed";
+            return "its " + field + " has " + id.length() + " characters, more than the " + CancelPolicy.MAX_ID_LENGTH
+                    + " allowed";
         }
         return Ids.controlCharacterProblem(field, id);
     }

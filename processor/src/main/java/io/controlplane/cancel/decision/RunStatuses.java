@@ -8,14 +8,17 @@ import java.util.Set;
 public final class RunStatuses {
 
     private static final Set<RunStatus> CANCELLABLE = EnumSet.of(
-            RunStatus.PENDING, RunStatus.QUEUED, RunStatus.RUNNING,
-            RunStatus.WAITING, RunStatus.AWAITING_APPROVAL, RunStatus.PAUSED);
+            RunStatus.PENDING,
+            RunStatus.QUEUED,
+            RunStatus.RUNNING,
+            RunStatus.WAITING,
+            RunStatus.AWAITING_APPROVAL,
+            RunStatus.PAUSED);
 
-    private static final Set<RunStatus> TERMINAL = EnumSet.of(
-            RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.ABORTED);
+    private static final Set<RunStatus> TERMINAL =
+            EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.ABORTED);
 
-    private RunStatuses() {
-    }
+    private RunStatuses() {}
 
     public static boolean isCancellable(RunStatus status) {
         return CANCELLABLE.contains(status);

@@ -34,6 +34,7 @@ public final class DeadLetters {
 
     /** {@code true} on a dead letter whose key, value or headers were cut. */
     public static final String CUT = "cancel.dlq.cut";
+
     public static final String ORIGINAL_KEY_BYTES = "cancel.dlq.original.key.bytes";
     public static final String ORIGINAL_VALUE_BYTES = "cancel.dlq.original.value.bytes";
     /** Hex SHA-256 of the whole original value. */
@@ -47,11 +48,13 @@ public final class DeadLetters {
 
     /** Room for the record's and batch's own framing and for the headers this class adds. */
     static final int OVERHEAD_BYTES = 16 * 1024;
+
     static final int MAX_ERROR_MESSAGE_BYTES = 2 * 1024;
     static final int MAX_STACK_TRACE_BYTES = 8 * 1024;
     static final int MAX_OTHER_ERROR_HEADER_BYTES = 512;
     /** What a dead letter keeps of the input's own headers, all together. */
     static final int MAX_COPIED_HEADER_BYTES = 64 * 1024;
+
     static final int MAX_KEY_BYTES = 64 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -79,7 +82,9 @@ public final class DeadLetters {
         if (maxRequestSize == null) {
             maxRequestSize = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         }
-        int limit = maxRequestSize == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(String.valueOf(maxRequestSize).trim());
+        int limit = maxRequestSize == null
+                ? DEFAULT_MAX_REQUEST_SIZE
+                : Integer.parseInt(String.valueOf(maxRequestSize).trim());
         return new DeadLetters(limit, headerNames(configs.get(STRIP_HEADERS_CONFIG)));
     }
 
@@ -89,9 +94,15 @@ public final class DeadLetters {
      */
     static void logDeadLettered(String topic, int partition, long offset, Exception exception) {
         String message = String.valueOf(exception.getMessage());
-        log.warn("Dead-lettered the record at {}-{}@{}: {}: {}", topic, partition, offset,
+        log.warn(
+                "Dead-lettered the record at {}-{}@{}: {}: {}",
+                topic,
+                partition,
+                offset,
                 exception.getClass().getSimpleName(),
-                message.length() > MAX_LOGGED_MESSAGE_LENGTH ? message.substring(0, MAX_LOGGED_MESSAGE_LENGTH) + "..." : message);
+                message.length() > MAX_LOGGED_MESSAGE_LENGTH
+                        ? message.substring(0, MAX_LOGGED_MESSAGE_LENGTH) + "..."
+                        : message);
     }
 
     List<ProducerRecord<byte[], byte[]>> bounded(List<ProducerRecord<byte[], byte[]>> deadLetters) {
@@ -129,8 +140,8 @@ public final class DeadLetters {
             key = key == null ? null : Arrays.copyOf(key, keyKept);
             value = value == null ? null : Arrays.copyOf(value, valueKept);
         }
-        return new ProducerRecord<>(deadLetter.topic(), deadLetter.partition(), deadLetter.timestamp(), key, value,
-                headers);
+        return new ProducerRecord<>(
+                deadLetter.topic(), deadLetter.partition(), deadLetter.timestamp(), key, value, headers);
     }
 
     private static int errorHeaderLimit(String name) {
@@ -157,7 +168,8 @@ public final class DeadLetters {
 
     private static String sha256(byte[] value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value == null ? new byte[0] : value));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(value == null ? new byte[0] : value));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
@@ -173,7 +185,8 @@ public final class DeadLetters {
 
     private static Set<String> headerNames(Object value) {
         Set<String> names = new TreeSet<>();
-        List<?> list = value instanceof List<?> given ? given
+        List<?> list = value instanceof List<?> given
+                ? given
                 : value == null ? List.of() : List.of(String.valueOf(value).split(","));
         list.forEach(name -> names.add(String.valueOf(name).trim()));
         names.remove("");

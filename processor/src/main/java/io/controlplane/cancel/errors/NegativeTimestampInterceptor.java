@@ -30,10 +30,22 @@ public final class NegativeTimestampInterceptor implements ConsumerInterceptor<b
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                list.add(record.timestamp() >= 0 ? record : new ConsumerRecord<>(record.topic(), record.partition(),
-                        record.offset(), now, TimestampType.LOG_APPEND_TIME, record.serializedKeySize(),
-                        record.serializedValueSize(), record.key(), record.value(), record.headers(),
-                        record.leaderEpoch(), record.deliveryCount()));
+                list.add(
+                        record.timestamp() >= 0
+                                ? record
+                                : new ConsumerRecord<>(
+                                        record.topic(),
+                                        record.partition(),
+                                        record.offset(),
+                                        now,
+                                        TimestampType.LOG_APPEND_TIME,
+                                        record.serializedKeySize(),
+                                        record.serializedValueSize(),
+                                        record.key(),
+                                        record.value(),
+                                        record.headers(),
+                                        record.leaderEpoch(),
+                                        record.deliveryCount()));
             }
             fixed.put(partition, list);
         }
@@ -50,14 +62,11 @@ public final class NegativeTimestampInterceptor implements ConsumerInterceptor<b
     }
 
     @Override
-    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    }
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
-    public void configure(Map<String, ?> configs) {
-    }
+    public void configure(Map<String, ?> configs) {}
 }

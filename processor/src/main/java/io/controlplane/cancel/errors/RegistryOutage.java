@@ -14,8 +14,7 @@ final class RegistryOutage {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryOutage.class);
 
-    private RegistryOutage() {
-    }
+    private RegistryOutage() {}
 
     /** Whether {@code failure} is, or was caused by, an unreachable schema registry. */
     static boolean caused(Throwable failure) {
@@ -28,7 +27,13 @@ final class RegistryOutage {
     }
 
     static void logRetry(String step, String topic, int partition, long offset, Throwable failure) {
-        log.warn("Schema registry unavailable while {} {}-{}@{}; failing the stream thread so that it resumes"
-                + " from its last commit: {}", step, topic, partition, offset, failure.getMessage());
+        log.warn(
+                "Schema registry unavailable while {} {}-{}@{}; failing the stream thread so that it resumes"
+                        + " from its last commit: {}",
+                step,
+                topic,
+                partition,
+                offset,
+                failure.getMessage());
     }
 }

@@ -22,12 +22,15 @@ public class RegistryOutageDeserializationHandler extends LogAndContinueExceptio
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (RegistryOutage.caused(exception)) {
             RegistryOutage.logRetry("decoding", record.topic(), record.partition(), record.offset(), exception);
             return Response.fail();
         }
         DeadLetters.logDeadLettered(record.topic(), record.partition(), record.offset(), exception);
-        return Response.resume(deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception).deadLetterQueueRecords()));
+        return Response.resume(
+                deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception)
+                        .deadLetterQueueRecords()));
     }
 }

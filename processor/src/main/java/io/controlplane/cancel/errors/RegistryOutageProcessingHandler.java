@@ -28,6 +28,8 @@ public class RegistryOutageProcessingHandler extends LogAndContinueProcessingExc
             return Response.fail();
         }
         DeadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
-        return Response.resume(deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception).deadLetterQueueRecords()));
+        return Response.resume(
+                deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception)
+                        .deadLetterQueueRecords()));
     }
 }

@@ -25,7 +25,8 @@ public class RegistryOutageProductionHandler extends DefaultProductionExceptionH
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         Response response = super.handleError(ProcessorClockContext.of(context), record, exception);
         if (exception instanceof RecordTooLargeException) {
             DeadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
@@ -38,14 +39,18 @@ public class RegistryOutageProductionHandler extends DefaultProductionExceptionH
 
     @SuppressWarnings("rawtypes")
     @Override
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
             SerializationExceptionOrigin origin) {
         if (RegistryOutage.caused(exception)) {
-            RegistryOutage.logRetry("encoding an output of", context.topic(), context.partition(), context.offset(),
-                    exception);
+            RegistryOutage.logRetry(
+                    "encoding an output of", context.topic(), context.partition(), context.offset(), exception);
             return Response.fail();
         }
-        Response response = super.handleSerializationError(ProcessorClockContext.of(context), record, exception, origin);
+        Response response =
+                super.handleSerializationError(ProcessorClockContext.of(context), record, exception, origin);
         return Response.fail(deadLetters.bounded(response.deadLetterQueueRecords()));
     }
 }

@@ -23,6 +23,7 @@ public final class ThreadFailures implements StreamsUncaughtExceptionHandler {
 
     /** How Kafka Streams names the record a task failed on, in the exception it wraps the failure in. */
     private static final Pattern POSITION = Pattern.compile("topic=([^,\\s]+), partition=(-?\\d+), offset=(-?\\d+)");
+
     private static final int MAX_SUMMARY_LENGTH = 300;
 
     private final int maxFailuresPerRecord;
@@ -40,8 +41,10 @@ public final class ThreadFailures implements StreamsUncaughtExceptionHandler {
             lastFailedAt = null;
             failuresInARow = 0;
             replacements++;
-            log.error("Stream thread failed: the schema registry is unavailable; replacing it, and its records wait"
-                    + " for the registry ({})", summary(failure));
+            log.error(
+                    "Stream thread failed: the schema registry is unavailable; replacing it, and its records wait"
+                            + " for the registry ({})",
+                    summary(failure));
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         Optional<String> position = position(failure);
@@ -50,14 +53,21 @@ public final class ThreadFailures implements StreamsUncaughtExceptionHandler {
         lastFailedAt = failedAt;
         String where = position.map(p -> "the record at " + p).orElse("an unknown record");
         if (failuresInARow >= maxFailuresPerRecord) {
-            log.error("Stopping: the stream thread failed {} times in a row on {}; exiting with code 1 ({}). "
+            log.error(
+                    "Stopping: the stream thread failed {} times in a row on {}; exiting with code 1 ({}). "
                             + "Dead-letter or remove that record, or fix the cause, then restart.",
-                    failuresInARow, where, summary(failure));
+                    failuresInARow,
+                    where,
+                    summary(failure));
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         replacements++;
-        log.error("Stream thread failed ({} of {} in a row on {}), replacing it: {}",
-                failuresInARow, maxFailuresPerRecord, where, summary(failure));
+        log.error(
+                "Stream thread failed ({} of {} in a row on {}), replacing it: {}",
+                failuresInARow,
+                maxFailuresPerRecord,
+                where,
+                summary(failure));
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 

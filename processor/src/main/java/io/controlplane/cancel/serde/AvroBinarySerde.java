@@ -52,7 +52,8 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
                 writer.write(data, encoder);
                 encoder.flush();
             } catch (IOException | RuntimeException e) {
-                throw new SerializationException("Could not encode a " + schema.getFullName() + " for " + topic + ": " + e, e);
+                throw new SerializationException(
+                        "Could not encode a " + schema.getFullName() + " for " + topic + ": " + e, e);
             }
             return out.toByteArray();
         };
@@ -73,7 +74,8 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
             try {
                 return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
             } catch (IOException | RuntimeException e) {
-                throw new SerializationException("Could not decode a " + schema.getFullName() + " from " + topic + ": " + e, e);
+                throw new SerializationException(
+                        "Could not decode a " + schema.getFullName() + " from " + topic + ": " + e, e);
             }
         };
     }

@@ -32,6 +32,7 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
 
     /** Reader class; {@code null} means the class generated for the writer schema's full name. */
     private final Class<T> readerType;
+
     private final Map<Integer, WriterDecoding<T>> decodingByWriterId = new ConcurrentHashMap<>();
     private volatile SchemaRegistryClient registry;
 
@@ -62,10 +63,9 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
                             + " (a magic byte and a 4-byte schema id come first)");
         }
         if (bytes[0] != FramedAvroSerializer.MAGIC_BYTE) {
-            throw new SerializationException(
-                    String.format(
-                            "Record on topic %s starts with byte 0x%02x, not the magic byte 0x00 of Confluent-framed Avro",
-                            topic, bytes[0]));
+            throw new SerializationException(String.format(
+                    "Record on topic %s starts with byte 0x%02x, not the magic byte 0x00 of Confluent-framed Avro",
+                    topic, bytes[0]));
         }
         int id = (bytes[1] & 0xff) << 24 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 8 | (bytes[4] & 0xff);
         WriterDecoding<T> decoding = decodingFor(id, topic);
@@ -76,10 +76,15 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
                     "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e.getMessage());
         }
         try {
-            return decoding.reader().read(
-                    null,
-                    DecoderFactory.get()
-                            .binaryDecoder(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length - FramedAvroSerializer.HEADER_LENGTH, null));
+            return decoding.reader()
+                    .read(
+                            null,
+                            DecoderFactory.get()
+                                    .binaryDecoder(
+                                            bytes,
+                                            FramedAvroSerializer.HEADER_LENGTH,
+                                            bytes.length - FramedAvroSerializer.HEADER_LENGTH,
+                                            null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(
                     "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e, e);
@@ -101,7 +106,8 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
         Schema readerSchema = model.getSchema(type);
         // Avro's resolver does not compare record names, so a record of another type whose fields
         // happen to resolve would come back as the wrong class; the compatibility check does.
-        SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new SerializationException(
                     "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
@@ -117,8 +123,7 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
     }
 
     /** What reading data of one writer schema takes: Avro's resolving reader, and the checks that run first. */
-    private record WriterDecoding<T>(DatumReader<T> reader, WriterSchemaBounds bounds) {
-    }
+    private record WriterDecoding<T>(DatumReader<T> reader, WriterSchemaBounds bounds) {}
 
     @SuppressWarnings("unchecked")
     private static <T> Class<T> generatedClassFor(Schema writer, int writerId, String topic) {
@@ -130,9 +135,8 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
             type = null;
         }
         if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-            throw new SerializationException(
-                    "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
-                            + "), for which no generated Avro class is on the classpath");
+            throw new SerializationException("Record on topic " + topic + " was written with schema id " + writerId
+                    + " (" + writer.getFullName() + "), for which no generated Avro class is on the classpath");
         }
         return (Class<T>) type;
     }

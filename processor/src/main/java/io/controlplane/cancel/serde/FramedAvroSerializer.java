@@ -37,7 +37,8 @@ public final class FramedAvroSerializer<T extends SpecificRecord> implements Ser
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         Object auto = configs.get(AUTO_REGISTER_SCHEMAS);
-        this.autoRegister = auto == null || Boolean.parseBoolean(String.valueOf(auto).trim());
+        this.autoRegister =
+                auto == null || Boolean.parseBoolean(String.valueOf(auto).trim());
         this.subjectSuffix = isKey ? "-key" : "-value";
         this.registry = SchemaRegistryClients.fromConfig(configs);
     }
@@ -88,7 +89,8 @@ public final class FramedAvroSerializer<T extends SpecificRecord> implements Ser
                 throw e;
             } catch (SerializationException e) {
                 throw new SerializationException(
-                        e.getMessage() + "; " + AUTO_REGISTER_SCHEMAS + "=false, so it must be registered beforehand", e);
+                        e.getMessage() + "; " + AUTO_REGISTER_SCHEMAS + "=false, so it must be registered beforehand",
+                        e);
             }
         }
         idBySchemaByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(schema, found);

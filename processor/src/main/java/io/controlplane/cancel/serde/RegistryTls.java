@@ -44,9 +44,12 @@ final class RegistryTls {
             return JVM_DEFAULT;
         }
         Object identification = configs.get(ENDPOINT_IDENTIFICATION);
-        if (identification != null && !"https".equalsIgnoreCase(String.valueOf(identification).trim())) {
+        if (identification != null
+                && !"https".equalsIgnoreCase(String.valueOf(identification).trim())) {
             // Kafka turns host name checks off with an empty value; the registry client never does.
-            throw new ConfigException(ENDPOINT_IDENTIFICATION, identification,
+            throw new ConfigException(
+                    ENDPOINT_IDENTIFICATION,
+                    identification,
                     "the schema registry client always verifies the registry's host name (https)");
         }
         Map<String, Object> unprefixed = new HashMap<>();
@@ -66,8 +69,8 @@ final class RegistryTls {
             factory.configure(settings);
             return factory.sslContext();
         } catch (KafkaException e) {
-            throw new ConfigException("Cannot set up TLS to the schema registry from " + PREFIX + "ssl.*: "
-                    + reasons(e));
+            throw new ConfigException(
+                    "Cannot set up TLS to the schema registry from " + PREFIX + "ssl.*: " + reasons(e));
         }
     }
 
@@ -81,7 +84,8 @@ final class RegistryTls {
         StringBuilder text = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank() && text.indexOf(t.getMessage()) < 0) {
-                text.append(text.length() == 0 ? "" : ": ").append(t.getMessage().strip());
+                text.append(text.length() == 0 ? "" : ": ")
+                        .append(t.getMessage().strip());
             }
         }
         return text.toString().replaceAll("\\p{Cntrl}+", " ");

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
  */
 public final class RegistryUrls {
 
-    private RegistryUrls() {
-    }
+    private RegistryUrls() {}
 
     /**
      * {@code url} without its user-info. Works on text that is not a valid URL too (that is when it

@@ -66,6 +66,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final Duration AUTH_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
     /** How much of a registry's text (its error message, a body) an error message quotes. */
     private static final int QUOTED_CHARS = 200;
+
     private static final int SCHEMA_NOT_FOUND = 40403;
     private static final int SUBJECT_NOT_FOUND = 40401;
 
@@ -87,8 +88,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * @param authorization value of the {@code Authorization} header, or {@code null} for none
      * @param retryBudget how long to keep retrying while no URL answers; {@link Duration#ZERO} for one try
      */
-    public RestSchemaRegistryClient(List<String> baseUrls, String authorization, Duration connectTimeout,
-            Duration requestTimeout, Duration retryBudget) {
+    public RestSchemaRegistryClient(
+            List<String> baseUrls,
+            String authorization,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            Duration retryBudget) {
         this(baseUrls, authorization, connectTimeout, requestTimeout, retryBudget, System::nanoTime, true, null);
     }
 
@@ -97,13 +102,21 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * @param logsRefusedCredentials false where the caller reports them itself (a start-up check)
      * @param sslContext trust (and client key) for {@code https://} registries; null for the JVM's default
      */
-    RestSchemaRegistryClient(List<String> baseUrls, String authorization, Duration connectTimeout,
-            Duration requestTimeout, Duration retryBudget, LongSupplier nanoClock, boolean logsRefusedCredentials,
+    RestSchemaRegistryClient(
+            List<String> baseUrls,
+            String authorization,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            Duration retryBudget,
+            LongSupplier nanoClock,
+            boolean logsRefusedCredentials,
             SSLContext sslContext) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one schema registry URL is required");
         }
-        this.baseUrls = baseUrls.stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+        this.baseUrls = baseUrls.stream()
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .toList();
         this.authorization = authorization;
         this.requestTimeout = requestTimeout;
         this.retryBudget = retryBudget;
@@ -113,11 +126,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         // Redirects are not followed (the JDK's default): a registry does not redirect its API, a
         // login page or a misconfigured proxy does, and following it would send the credentials on.
         // The JDK client checks the registry's host name against its certificate whatever the context.
-        HttpClient.Builder builder =
-                HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(connectTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
         if (sslContext != null) {
             builder.sslContext(sslContext);
         }
@@ -150,9 +162,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         int id = send("POST", "/subjects/" + encode(subject), requestFor(schema), reply -> {
             boolean notFound = reply.errorCode() == SUBJECT_NOT_FOUND || reply.errorCode() == SCHEMA_NOT_FOUND;
             if (reply.status == 404 && notFound) {
-                throw new SerializationException(
-                        "Schema " + schema.getFullName() + " is not registered under subject " + subject
-                                + " (schema registry at " + reply.baseUrl + ": " + reply.errorMessage() + ")");
+                throw new SerializationException("Schema " + schema.getFullName() + " is not registered under subject "
+                        + subject + " (schema registry at " + reply.baseUrl + ": " + reply.errorMessage() + ")");
             }
             return reply.expectOk().intField("id");
         });
@@ -167,9 +178,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         Schema schema = send("GET", "/schemas/ids/" + id, null, reply -> {
             if (reply.status == 404 && reply.errorCode() == SCHEMA_NOT_FOUND) {
-                throw new SerializationException(
-                        "Unknown schema id " + id + ": schema registry at " + reply.baseUrl + " has no such schema ("
-                                + reply.errorMessage() + ")");
+                throw new SerializationException("Unknown schema id " + id + ": schema registry at " + reply.baseUrl
+                        + " has no such schema (" + reply.errorMessage() + ")");
             }
             return parseSchema(id, reply.expectOk());
         });
@@ -182,8 +192,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         String text = reply.textField("schema");
         JsonNode type = reply.body.get("schemaType");
         if (type != null && !"AVRO".equals(type.asText())) {
-            throw new SerializationException(
-                    "Schema id " + id + " is a " + quote(type.asText()) + " schema, not Avro");
+            throw new SerializationException("Schema id " + id + " is a " + quote(type.asText()) + " schema, not Avro");
         }
         try {
             return new Schema.Parser().parse(text);
@@ -200,7 +209,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private int remember(String subject, Schema schema, int id) {
-        idBySchemaBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
+        idBySchemaBySubject
+                .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+                .put(schema, id);
         // What this process writes it usually reads back: spare that fetch.
         schemaById.putIfAbsent(id, schema);
         return id;
@@ -276,19 +287,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     /** One request to one base URL, its answer read in full (bounded); answers no caller can use are thrown. */
     private Reply exchange(String baseUrl, String method, String path, String body) throws IOException {
-        HttpRequest.Builder builder =
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .timeout(requestTimeout)
-                        .header("Accept", CONTENT_TYPE + ", application/json")
-                        .header("Content-Type", CONTENT_TYPE);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(requestTimeout)
+                .header("Accept", CONTENT_TYPE + ", application/json")
+                .header("Content-Type", CONTENT_TYPE);
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
         builder.method(
-                method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<byte[]> response = await(
-                http.sendAsync(builder.build(), info -> new BoundedBodySubscriber(MAX_BODY_BYTES)), baseUrl);
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<byte[]> response =
+                await(http.sendAsync(builder.build(), info -> new BoundedBodySubscriber(MAX_BODY_BYTES)), baseUrl);
         return Reply.of(RegistryUrls.withoutUserInfo(baseUrl), response);
     }
 
@@ -325,8 +334,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         if (loggedLately || !authErrorLoggedAt.compareAndSet(last, now)) {
             return;
         }
-        log.error("{}. Check basic.auth.user.info (or the user-info of schema.registry.url); records that need"
-                + " the registry wait meanwhile, none is dead-lettered for it.", message);
+        log.error(
+                "{}. Check basic.auth.user.info (or the user-info of schema.registry.url); records that need"
+                        + " the registry wait meanwhile, none is dead-lettered for it.",
+                message);
     }
 
     /**
@@ -346,7 +357,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 return t.getMessage();
             }
         }
-        return failure instanceof ConnectException ? "Connection refused" : failure.getClass().getSimpleName();
+        return failure instanceof ConnectException
+                ? "Connection refused"
+                : failure.getClass().getSimpleName();
     }
 
     private static String encode(String subject) {
@@ -387,10 +400,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                         baseUrl + " refused the credentials: HTTP " + status + " " + reply.errorMessage(), true);
             }
             if (status >= 300 && status < 400) {
-                String location =
-                        response.headers().firstValue("Location").map(RegistryUrls::withoutUserInfo).orElse("nowhere");
-                throw new UnusableAnswer(baseUrl + " redirected: HTTP " + status + " to " + quote(location)
-                        + " (point schema.registry.url at the registry's API itself)", false);
+                String location = response.headers()
+                        .firstValue("Location")
+                        .map(RegistryUrls::withoutUserInfo)
+                        .orElse("nowhere");
+                throw new UnusableAnswer(
+                        baseUrl + " redirected: HTTP " + status + " to " + quote(location)
+                                + " (point schema.registry.url at the registry's API itself)",
+                        false);
             }
             if (status == 429) {
                 throw new UnusableAnswer(baseUrl + " is throttling requests: HTTP 429 " + reply.errorMessage(), false);
@@ -402,8 +419,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             if (status < 300 && (body == null || !body.isObject())) {
                 // e.g. a proxy's or a login page's HTML with 200
                 String type = response.headers().firstValue("Content-Type").orElse("no content type");
-                throw new UnusableAnswer(baseUrl + " answered HTTP " + status + " with a body that is not the"
-                        + " registry's JSON (" + quote(type) + ", " + bytes.length + " bytes)", false);
+                throw new UnusableAnswer(
+                        baseUrl + " answered HTTP " + status + " with a body that is not the" + " registry's JSON ("
+                                + quote(type) + ", " + bytes.length + " bytes)",
+                        false);
             }
             return reply;
         }

@@ -31,6 +31,7 @@ public final class SchemaRegistryClients {
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password}, used when the credentials source is {@code USER_INFO}. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+
     public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     /** Bound on a whole request, response included. */
     public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
@@ -38,11 +39,13 @@ public final class SchemaRegistryClients {
     public static final String HTTP_RETRY_MAX_MS = "http.retry.max.ms";
     /** Trusted certificates for {@code https://} registries; unset, the JVM's default truststore is used. */
     public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+
     public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
     /** {@code JKS} (default), {@code PKCS12} or {@code PEM}. */
     public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
     /** This client's own certificate and key, for a registry that asks for one (mutual TLS). */
     public static final String SSL_KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+
     public static final String SSL_KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
     public static final String SSL_KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
     public static final String SSL_KEY_PASSWORD = "schema.registry.ssl.key.password";
@@ -79,7 +82,9 @@ public final class SchemaRegistryClients {
         List<String> urls = urls(configs);
         if (urls.get(0).startsWith(MOCK_SCHEME)) {
             if (urls.size() > 1) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL, RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
+                throw new ConfigException(
+                        SCHEMA_REGISTRY_URL,
+                        RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
                         "a mock:// URL cannot be combined with others");
             }
             return InMemorySchemaRegistry.forScope(urls.get(0).substring(MOCK_SCHEME.length()));
@@ -89,7 +94,9 @@ public final class SchemaRegistryClients {
         for (String url : urls) {
             URI uri = parse(url, configs);
             if (uri.getRawUserInfo() != null) {
-                urlUserInfo = urlUserInfo != null ? urlUserInfo : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+                urlUserInfo = urlUserInfo != null
+                        ? urlUserInfo
+                        : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
                 url = url.replaceFirst(Pattern.quote(uri.getRawUserInfo() + "@"), "");
             }
             withoutCredentials.add(url);
@@ -98,14 +105,13 @@ public final class SchemaRegistryClients {
         if (authorization != null) {
             refuseCredentialsInClear(configs, withoutCredentials);
         }
-        RestClientKey key =
-                new RestClientKey(
-                        withoutCredentials,
-                        authorization,
-                        duration(configs, HTTP_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
-                        duration(configs, HTTP_READ_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
-                        duration(configs, HTTP_RETRY_MAX_MS, DEFAULT_RETRY_BUDGET, true),
-                        RegistryTls.from(configs));
+        RestClientKey key = new RestClientKey(
+                withoutCredentials,
+                authorization,
+                duration(configs, HTTP_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
+                duration(configs, HTTP_READ_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
+                duration(configs, HTTP_RETRY_MAX_MS, DEFAULT_RETRY_BUDGET, true),
+                RegistryTls.from(configs));
         if (!shared) {
             return newClient(key, false);
         }
@@ -113,8 +119,15 @@ public final class SchemaRegistryClients {
     }
 
     private static RestSchemaRegistryClient newClient(RestClientKey key, boolean logsRefusedCredentials) {
-        return new RestSchemaRegistryClient(key.urls, key.authorization, key.connectTimeout, key.requestTimeout,
-                key.retryBudget, System::nanoTime, logsRefusedCredentials, key.tls.sslContext());
+        return new RestSchemaRegistryClient(
+                key.urls,
+                key.authorization,
+                key.connectTimeout,
+                key.requestTimeout,
+                key.retryBudget,
+                System::nanoTime,
+                logsRefusedCredentials,
+                key.tls.sslContext());
     }
 
     /**
@@ -128,7 +141,9 @@ public final class SchemaRegistryClients {
         }
         for (String url : urls) {
             if (url.regionMatches(true, 0, "http://", 0, "http://".length())) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL, RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
+                throw new ConfigException(
+                        SCHEMA_REGISTRY_URL,
+                        RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
                         "basic-auth credentials would be sent unencrypted over http://; use https://, or set "
                                 + BASIC_AUTH_ALLOW_PLAIN_HTTP + "=true to allow it");
             }
@@ -137,15 +152,15 @@ public final class SchemaRegistryClients {
 
     private static List<String> urls(Map<String, ?> configs) {
         Object value = configs.get(SCHEMA_REGISTRY_URL);
-        List<String> urls =
-                (value instanceof List<?> list ? list.stream().map(String::valueOf) : Arrays.stream(String.valueOf(value).split(",")))
-                        .map(String::trim)
-                        .filter(u -> !u.isEmpty())
-                        .toList();
+        List<String> urls = (value instanceof List<?> list
+                        ? list.stream().map(String::valueOf)
+                        : Arrays.stream(String.valueOf(value).split(",")))
+                .map(String::trim)
+                .filter(u -> !u.isEmpty())
+                .toList();
         if (value == null || urls.isEmpty()) {
-            throw new ConfigException(
-                    "Missing required configuration \"" + SCHEMA_REGISTRY_URL
-                            + "\": the Confluent-framed Avro serde needs a schema registry (http(s)://... or mock://<scope>)");
+            throw new ConfigException("Missing required configuration \"" + SCHEMA_REGISTRY_URL
+                    + "\": the Confluent-framed Avro serde needs a schema registry (http(s)://... or mock://<scope>)");
         }
         return urls;
     }
@@ -162,7 +177,9 @@ public final class SchemaRegistryClients {
         } catch (URISyntaxException e) {
             problem = e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "");
         }
-        throw new ConfigException(SCHEMA_REGISTRY_URL, RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
+        throw new ConfigException(
+                SCHEMA_REGISTRY_URL,
+                RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
                 "bad URL " + RegistryUrls.withoutUserInfo(url) + ": " + problem);
     }
 
@@ -174,8 +191,8 @@ public final class SchemaRegistryClients {
         } else if ("USER_INFO".equals(String.valueOf(source))) {
             Object configured = configs.get(BASIC_AUTH_USER_INFO);
             if (configured == null || !String.valueOf(configured).contains(":")) {
-                throw new ConfigException(
-                        BASIC_AUTH_USER_INFO + " must be \"user:password\" when " + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
+                throw new ConfigException(BASIC_AUTH_USER_INFO + " must be \"user:password\" when "
+                        + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
             }
             userInfo = String.valueOf(configured);
         } else {
@@ -192,17 +209,28 @@ public final class SchemaRegistryClients {
             return defaultValue;
         }
         try {
-            long millis = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
+            long millis = value instanceof Number n
+                    ? n.longValue()
+                    : Long.parseLong(String.valueOf(value).trim());
             if (millis < 0 || millis == 0 && !zeroAllowed) {
                 throw new NumberFormatException("out of range");
             }
             return Duration.ofMillis(millis);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, value, zeroAllowed
-                    ? "expected a number of milliseconds, 0 or more" : "expected a positive number of milliseconds");
+            throw new ConfigException(
+                    key,
+                    value,
+                    zeroAllowed
+                            ? "expected a number of milliseconds, 0 or more"
+                            : "expected a positive number of milliseconds");
         }
     }
 
-    private record RestClientKey(List<String> urls, String authorization, Duration connectTimeout,
-            Duration requestTimeout, Duration retryBudget, RegistryTls tls) {}
+    private record RestClientKey(
+            List<String> urls,
+            String authorization,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            Duration retryBudget,
+            RegistryTls tls) {}
 }

@@ -21,16 +21,15 @@ final class TrustedAvroPackages {
     private static final Set<String> PACKAGES = ConcurrentHashMap.newKeySet();
     private static boolean installed;
 
-    private TrustedAvroPackages() {
-    }
+    private TrustedAvroPackages() {}
 
     /** Adds {@code type}'s package to Avro's JVM-wide trusted classes. */
     static synchronized void trustPackageOf(Class<?> type) {
         PACKAGES.add(type.getPackageName());
         if (!installed) {
             ClassSecurityValidator.ClassSecurityPredicate avroDefaults = ClassSecurityValidator.getGlobal();
-            ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(avroDefaults,
-                    candidate -> PACKAGES.contains(candidate.getPackageName())));
+            ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
+                    avroDefaults, candidate -> PACKAGES.contains(candidate.getPackageName())));
             installed = true;
         }
     }

@@ -203,8 +203,7 @@ final class WriterSchemaBounds {
 
     private static void walk(Node node, Cursor in, int depth) {
         switch (node.type) {
-            case NULL -> {
-            }
+            case NULL -> {}
             case BOOLEAN -> take(node, in, 1);
             case INT -> readInt(node, in);
             case LONG -> readLong(node, in);

@@ -30,30 +30,37 @@ public final class CancelStores {
     /** Operator grants by actorId, global: grants are not partitioned like executions. */
     public static final String OPERATOR_GRANTS = "cancel-operator-grants";
 
-    private CancelStores() {
-    }
+    private CancelStores() {}
 
     /** The stores that the command and run-state processors share, in one sub-topology. */
     public static List<StoreBuilder<?>> partitioned(Duration dedupRetention) {
         return List.of(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATES),
-                        Serdes.String(), new AvroBinarySerde<>(RunState.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CANCELLATIONS),
-                        Serdes.String(), new AvroBinarySerde<>(RunStateChange.class)),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(RUN_STATES),
+                        Serdes.String(),
+                        new AvroBinarySerde<>(RunState.class)),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(CANCELLATIONS),
+                        Serdes.String(),
+                        new AvroBinarySerde<>(RunStateChange.class)),
                 // Segmented by time: old decisions are dropped a segment at a time, never scanned.
                 Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(DECIDED_COMMANDS, dedupRetention, dedupRetention, false),
-                        Serdes.String(), Serdes.Long()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_COMMANDS),
-                        Serdes.String(), new AvroBinarySerde<>(CancelCommand.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_DEADLINES),
-                        Serdes.Bytes(), Serdes.ByteArray()));
+                        Serdes.String(),
+                        Serdes.Long()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(WAITING_COMMANDS),
+                        Serdes.String(),
+                        new AvroBinarySerde<>(CancelCommand.class)),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(WAITING_DEADLINES), Serdes.Bytes(), Serdes.ByteArray()));
     }
 
     /** Grant records as they came (see GrantDecoder); global stores are rebuilt from their topic, never logged. */
     public static StoreBuilder<KeyValueStore<String, byte[]>> grants() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPERATOR_GRANTS),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(OPERATOR_GRANTS), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled();
     }
 
     public static String[] partitionedNames() {

@@ -2,6 +2,7 @@ package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Decision;
@@ -9,11 +10,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.apache.kafka.common.serialization.Serdes;
-import io.controlplane.cancel.config.StreamsProperties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -24,8 +24,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 /** The whole processor, source to sink. */
 public final class CancelTopology {
 
-    private CancelTopology() {
-    }
+    private CancelTopology() {}
 
     public static Topology build(CancelProcessorConfig config) {
         return build(config, OptionalInt.empty());
@@ -37,14 +36,16 @@ public final class CancelTopology {
         CancelDecider decider = new CancelDecider(config.policy());
         Duration retention = config.dedupRetention();
         // Built with the application's own settings: StreamsBuilder() alone reads a default config.
-        StreamsBuilder builder = new StreamsBuilder(
-                new TopologyConfig(new StreamsConfig(StreamsProperties.from(config.originals()))));
+        StreamsBuilder builder =
+                new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsProperties.from(config.originals()))));
 
         // Grants are keyed by actor, not by execution, so every instance keeps all of them. They are
         // kept as they came and decoded when used, failing closed (GrantDecoder): a grant record
         // that cannot be decoded revokes, and never stops the global thread.
-        GrantDecoder grantDecoder = new GrantDecoder(topics.operators.name(), topics.operators.valueSerde().deserializer());
-        builder.addGlobalStore(CancelStores.grants(),
+        GrantDecoder grantDecoder = new GrantDecoder(
+                topics.operators.name(), topics.operators.valueSerde().deserializer());
+        builder.addGlobalStore(
+                CancelStores.grants(),
                 topics.operators.name(),
                 Consumed.with(Topics.KEY_SERDE, Serdes.ByteArray()).withName("operator-grants"),
                 () -> new GrantUpdater(grantDecoder));
@@ -54,15 +55,22 @@ public final class CancelTopology {
 
         // Commands must meet their run's state on the same partition. Those keyed by executionId
         // already do; only unkeyed ones pay for a repartition.
-        KStream<String, CancelCommand> commands = builder.stream(topics.commands.name(),
+        KStream<String, CancelCommand> commands = builder.stream(
+                topics.commands.name(),
                 Consumed.with(Topics.KEY_SERDE, topics.commands.valueSerde()).withName("cancel-commands"));
         Map<String, KStream<String, CancelCommand>> routes = commands.split(Named.as("command-"))
-                .branch(CommandValidation::needsRekey, Branched.withFunction(unkeyed -> unkeyed
-                        .selectKey((key, command) -> command.getExecutionId(), Named.as("key-by-execution"))
-                        .repartition(Repartitioned.<String, CancelCommand>as("commands-by-execution")
-                                .withKeySerde(Topics.KEY_SERDE)
-                                .withValueSerde(topics.commands.valueSerde())
-                                .withStreamPartitioner(new ExecutionPartitioner<>(config.partitioner()))), "unkeyed"))
+                .branch(
+                        CommandValidation::needsRekey,
+                        Branched.withFunction(
+                                unkeyed -> unkeyed.selectKey(
+                                                (key, command) -> command.getExecutionId(),
+                                                Named.as("key-by-execution"))
+                                        .repartition(Repartitioned.<String, CancelCommand>as("commands-by-execution")
+                                                .withKeySerde(Topics.KEY_SERDE)
+                                                .withValueSerde(topics.commands.valueSerde())
+                                                .withStreamPartitioner(
+                                                        new ExecutionPartitioner<>(config.partitioner()))),
+                                "unkeyed"))
                 .defaultBranch(Branched.withFunction(
                         keyed -> checkPartition(keyed, "commands", config, inputPartitions), "keyed"));
         KStream<String, CancelCommand> byExecution =
@@ -70,27 +78,37 @@ public final class CancelTopology {
 
         KStream<String, Decision.Outcome> fromCommands = byExecution.process(
                 () -> new CancelCommandProcessor(evaluators),
-                Named.as("judge-commands"), CancelStores.partitionedNames());
-        KStream<String, Decision.Outcome> fromRunStates = checkPartition(builder.stream(topics.runStates.name(),
-                        Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde()).withName("run-states")),
-                        "run-states", config, inputPartitions)
-                .process(() -> new RunStateProcessor(evaluators),
-                        Named.as("track-run-states"), CancelStores.partitionedNames());
+                Named.as("judge-commands"),
+                CancelStores.partitionedNames());
+        KStream<String, Decision.Outcome> fromRunStates = checkPartition(
+                        builder.stream(
+                                topics.runStates.name(),
+                                Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde())
+                                        .withName("run-states")),
+                        "run-states",
+                        config,
+                        inputPartitions)
+                .process(
+                        () -> new RunStateProcessor(evaluators),
+                        Named.as("track-run-states"),
+                        CancelStores.partitionedNames());
 
         // One sink: each kind of outcome goes to its own topic, as OutcomeSink says.
         OutcomeSink sink = new OutcomeSink(topics);
-        fromCommands.merge(fromRunStates, Named.as("outcomes"))
+        fromCommands
+                .merge(fromRunStates, Named.as("outcomes"))
                 .to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
         return builder.build();
     }
 
     /** Keyed input records pass a check that they are on the partition the configured partitioner gives them. */
-    private static <V> KStream<String, V> checkPartition(KStream<String, V> input, String inputName,
-                                                         CancelProcessorConfig config, OptionalInt inputPartitions) {
+    private static <V> KStream<String, V> checkPartition(
+            KStream<String, V> input, String inputName, CancelProcessorConfig config, OptionalInt inputPartitions) {
         if (inputPartitions.isEmpty()) {
             return input;
         }
-        return input.processValues(() -> new MisroutingCheck<>(config.partitioner(), inputPartitions.getAsInt()),
+        return input.processValues(
+                () -> new MisroutingCheck<>(config.partitioner(), inputPartitions.getAsInt()),
                 Named.as("check-partition-of-" + inputName));
     }
 }

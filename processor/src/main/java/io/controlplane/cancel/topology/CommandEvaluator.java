@@ -54,9 +54,10 @@ final class CommandEvaluator implements SeenCommands {
         this.cancellations = context.getStateStore(CancelStores.CANCELLATIONS);
         this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
         this.grantDecoder = factory.grantDecoder();
-        this.decided = new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS),
-                factory.dedupRetention());
-        this.waiting = new WaitingCommands(context.getStateStore(CancelStores.WAITING_COMMANDS),
+        this.decided =
+                new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), factory.dedupRetention());
+        this.waiting = new WaitingCommands(
+                context.getStateStore(CancelStores.WAITING_COMMANDS),
                 context.getStateStore(CancelStores.WAITING_DEADLINES));
         this.metrics = new DecisionMetrics(context.metrics(), context.taskId().toString());
     }
@@ -109,10 +110,15 @@ final class CommandEvaluator implements SeenCommands {
 
     private Decision decide(String key, CancelCommand command, Moment moment) {
         String executionId = command.getExecutionId();
-        return decider.decide(new DecisionInput(key, command,
+        return decider.decide(new DecisionInput(
+                key,
+                command,
                 executionId == null ? null : runStates.get(executionId),
                 executionId == null ? null : cancellations.get(executionId),
-                grant(command.getCancelledBy()), this, moment, Instant.ofEpochMilli(context.currentSystemTimeMs())));
+                grant(command.getCancelledBy()),
+                this,
+                moment,
+                Instant.ofEpochMilli(context.currentSystemTimeMs())));
     }
 
     private OperatorGrant grant(String actorId) {
@@ -133,8 +139,11 @@ final class CommandEvaluator implements SeenCommands {
                 RunStateChange change = cancel.change();
                 cancellations.put(change.getExecutionId(), change);
                 decided.add(command.getCommandId(), now);
-                log.debug("Cancelled execution {} (command {}, traceId {})",
-                        change.getExecutionId(), change.getCommandId(), change.getTraceId());
+                log.debug(
+                        "Cancelled execution {} (command {}, traceId {})",
+                        change.getExecutionId(),
+                        change.getCommandId(),
+                        change.getTraceId());
                 context.forward(new Record<>(change.getExecutionId(), cancel, now));
                 return null;
             }
@@ -144,8 +153,12 @@ final class CommandEvaluator implements SeenCommands {
                 if (CommandValidation.isRecognisable(command)) {
                     decided.add(command.getCommandId(), now);
                 }
-                log.debug("Rejected command {} for execution {}: {} (traceId {})", command.getCommandId(),
-                        command.getExecutionId(), reject.rejection().getCode(), command.getTraceId());
+                log.debug(
+                        "Rejected command {} for execution {}: {} (traceId {})",
+                        command.getCommandId(),
+                        command.getExecutionId(),
+                        reject.rejection().getCode(),
+                        command.getTraceId());
                 context.forward(new Record<>(reject.rejection().getExecutionId(), reject, now));
                 return null;
             }

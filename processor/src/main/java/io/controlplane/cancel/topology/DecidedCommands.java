@@ -21,7 +21,8 @@ final class DecidedCommands {
 
     /** Looks both ways from {@code nowMs}, so that a clock stepped back does not forget a decision. */
     boolean contains(String commandId, long nowMs) {
-        try (WindowStoreIterator<Long> it = store.fetch(commandId, Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
+        try (WindowStoreIterator<Long> it =
+                store.fetch(commandId, Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
             return it.hasNext();
         }
     }

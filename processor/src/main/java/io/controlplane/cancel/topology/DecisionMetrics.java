@@ -27,7 +27,8 @@ final class DecisionMetrics {
         this.metrics = metrics;
         cancelled = sensor(taskId, "cancelled");
         for (RejectionCode code : RejectionCode.values()) {
-            rejected.put(code, sensor(taskId, "rejected-" + code.name().toLowerCase().replace('_', '-')));
+            rejected.put(
+                    code, sensor(taskId, "rejected-" + code.name().toLowerCase().replace('_', '-')));
         }
         waiting = sensor(taskId, "waiting");
         duplicate = sensor(taskId, "duplicate");

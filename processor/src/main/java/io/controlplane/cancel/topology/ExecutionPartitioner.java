@@ -22,7 +22,7 @@ final class ExecutionPartitioner<V> implements StreamPartitioner<String, V> {
         if (executionId == null) {
             return Optional.empty();
         }
-        return Optional.of(Set.of(partitioner.partition(Topics.KEY_SERDE.serializer().serialize(topic, executionId),
-                numPartitions)));
+        return Optional.of(Set.of(
+                partitioner.partition(Topics.KEY_SERDE.serializer().serialize(topic, executionId), numPartitions)));
     }
 }

@@ -53,8 +53,10 @@ final class GrantDecoder {
             return Optional.empty();
         } catch (RuntimeException e) {
             String reason = String.valueOf(e.getMessage());
-            return Optional.of("it cannot be decoded: " + (reason.length() > MAX_PROBLEM_LENGTH
-                    ? reason.substring(0, MAX_PROBLEM_LENGTH) + "..." : reason));
+            return Optional.of("it cannot be decoded: "
+                    + (reason.length() > MAX_PROBLEM_LENGTH
+                            ? reason.substring(0, MAX_PROBLEM_LENGTH) + "..."
+                            : reason));
         }
     }
 }

@@ -42,11 +42,17 @@ final class GrantUpdater implements Processor<String, byte[], Void, Void> {
             grants.delete(actorId);
             return;
         }
-        decoder.problem(actorId, record.value()).ifPresentOrElse(problem -> {
-            grants.delete(actorId);
-            log.warn("Revoked the grant of actor {}: the grant record at {} is not usable: {}",
-                    Ids.quote(actorId), where(), problem);
-        }, () -> grants.put(actorId, record.value()));
+        decoder.problem(actorId, record.value())
+                .ifPresentOrElse(
+                        problem -> {
+                            grants.delete(actorId);
+                            log.warn(
+                                    "Revoked the grant of actor {}: the grant record at {} is not usable: {}",
+                                    Ids.quote(actorId),
+                                    where(),
+                                    problem);
+                        },
+                        () -> grants.put(actorId, record.value()));
     }
 
     private String where() {

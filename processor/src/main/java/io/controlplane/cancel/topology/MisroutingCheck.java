@@ -35,8 +35,9 @@ final class MisroutingCheck<V> implements FixedKeyProcessor<String, V, V> {
     @Override
     public void init(FixedKeyProcessorContext<String, V> context) {
         this.context = context;
-        misrouted = context.metrics().addRateTotalSensor(DecisionMetrics.SCOPE, context.taskId().toString(), SENSOR,
-                Sensor.RecordingLevel.INFO);
+        misrouted = context.metrics()
+                .addRateTotalSensor(
+                        DecisionMetrics.SCOPE, context.taskId().toString(), SENSOR, Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -55,10 +56,16 @@ final class MisroutingCheck<V> implements FixedKeyProcessor<String, V, V> {
         misrouted.record();
         if (!warned) {
             warned = true;
-            log.warn("Records on {} are not where cancel.partitioner={} puts their keys: one on partition {} belongs "
+            log.warn(
+                    "Records on {} are not where cancel.partitioner={} puts their keys: one on partition {} belongs "
                             + "on partition {}, so unkeyed commands may miss their run's state; {} (task {}; "
-                            + "counted in {}-total, logged once per task and topic)", source.topic(),
-                    partitioner.configName(), source.partition(), expected, partitioner.fix(), context.taskId(),
+                            + "counted in {}-total, logged once per task and topic)",
+                    source.topic(),
+                    partitioner.configName(),
+                    source.partition(),
+                    expected,
+                    partitioner.fix(),
+                    context.taskId(),
                     SENSOR);
         }
     }

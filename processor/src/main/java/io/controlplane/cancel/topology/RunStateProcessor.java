@@ -4,7 +4,6 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.decision.RunStateRules;
 import io.controlplane.cancel.decision.RunStateValidation;
-import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -42,11 +42,13 @@ public final class Topics {
     }
 
     /** A topic's name and the serde of its values. */
-    public record Topic<V>(String name, Serde<V> valueSerde) {
-    }
+    public record Topic<V>(String name, Serde<V> valueSerde) {}
 
-    private static <V extends SpecificRecord> Topic<V> topic(CancelTopic<V> declared, CancelProcessorConfig config,
-            Class<? extends Serde<?>> serdeClass, Map<String, Object> serdeConfig) {
+    private static <V extends SpecificRecord> Topic<V> topic(
+            CancelTopic<V> declared,
+            CancelProcessorConfig config,
+            Class<? extends Serde<?>> serdeClass,
+            Map<String, Object> serdeConfig) {
         return new Topic<>(declared.name(config), valueSerde(serdeClass, declared.valueType(), serdeConfig));
     }
 

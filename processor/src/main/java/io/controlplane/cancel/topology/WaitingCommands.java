@@ -18,6 +18,7 @@ final class WaitingCommands {
 
     /** Cannot occur in a valid id (Ids), and sorts before every other character. */
     private static final char SEPARATOR = '\u0000';
+
     private static final byte[] NO_VALUE = new byte[0];
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
@@ -47,7 +48,7 @@ final class WaitingCommands {
     List<CancelCommand> forExecution(String executionId) {
         List<CancelCommand> waiting = new ArrayList<>();
         try (KeyValueIterator<String, CancelCommand> it =
-                     byExecution.prefixScan(executionId + SEPARATOR, PREFIX_SERIALIZER)) {
+                byExecution.prefixScan(executionId + SEPARATOR, PREFIX_SERIALIZER)) {
             it.forEachRemaining(kv -> waiting.add(kv.value));
         }
         return waiting;
@@ -82,7 +83,10 @@ final class WaitingCommands {
 
     private static Bytes deadlineKey(long deadlineMs, String executionKey) {
         byte[] key = executionKey.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + key.length).putLong(deadlineMs).put(key).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + key.length)
+                .putLong(deadlineMs)
+                .put(key)
+                .array());
     }
 
     private static Bytes deadlinePrefix(long deadlineMs) {

@@ -23,7 +23,8 @@ class HealthFileTest {
         AtomicBoolean processing = new AtomicBoolean(true);
         try (HealthFile health = HealthFile.start(file, processing::get)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file));
-            assertThat(HealthFile.problem(file, Instant.now(), HealthFile.MAX_AGE)).isEmpty();
+            assertThat(HealthFile.problem(file, Instant.now(), HealthFile.MAX_AGE))
+                    .isEmpty();
 
             processing.set(false);
             health.update();
@@ -35,7 +36,9 @@ class HealthFileTest {
             health.update();
             assertThat(file).exists();
         }
-        assertThat(file).as("removed on close, so a stopped processor is not reported healthy").doesNotExist();
+        assertThat(file)
+                .as("removed on close, so a stopped processor is not reported healthy")
+                .doesNotExist();
     }
 
     @Test
@@ -52,7 +55,8 @@ class HealthFileTest {
         Path file = dir.resolve("alive");
         Files.createFile(file);
         Instant now = Instant.now();
-        Files.setLastModifiedTime(file, FileTime.from(now.minus(HealthFile.MAX_AGE).minusSeconds(1)));
+        Files.setLastModifiedTime(
+                file, FileTime.from(now.minus(HealthFile.MAX_AGE).minusSeconds(1)));
         assertThat(HealthFile.problem(file, now, HealthFile.MAX_AGE))
                 .hasValueSatisfying(problem -> assertThat(problem).contains("s old"));
 

@@ -52,8 +52,8 @@ class StartupChecksTest {
             try (CapturedLog clientLog = CapturedLog.of(RestSchemaRegistryClient.class)) {
                 String withCredentials = "http://bob:" + PASSWORD + "@" + hostPort();
                 // the fake registry speaks plain HTTP
-                CancelProcessorConfig config = config(withCredentials,
-                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true");
+                CancelProcessorConfig config =
+                        config(withCredentials, SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true");
                 assertThatThrownBy(() -> StartupChecks.checkRegistry(config))
                         .isInstanceOf(StartupException.class)
                         .hasMessage("Schema registry at http://" + hostPort() + " refused the credentials: HTTP "
@@ -79,7 +79,8 @@ class StartupChecksTest {
     void aSchemaNotRegisteredYetIsReachable() {
         answer(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
 
-        assertThatCode(() -> StartupChecks.checkRegistry(config("http://" + hostPort()))).doesNotThrowAnyException();
+        assertThatCode(() -> StartupChecks.checkRegistry(config("http://" + hostPort())))
+                .doesNotThrowAnyException();
     }
 
     private void answer(int status, String body) {
@@ -93,8 +94,7 @@ class StartupChecksTest {
 
     private static CancelProcessorConfig config(String registryUrl, String... extraKeysAndValues) {
         Map<String, Object> settings = new HashMap<>(Map.of(
-                SchemaRegistryClients.SCHEMA_REGISTRY_URL, registryUrl,
-                SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0"));
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL, registryUrl, SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0"));
         for (int i = 0; i < extraKeysAndValues.length; i += 2) {
             settings.put(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
         }

@@ -24,19 +24,25 @@ class TopicLayoutTest {
             assertThat(topics.get(i).name()).isEqualTo(declared.name(CONFIG));
             assertThat(topics.get(i).configs()).isEqualTo(declared.topicConfigs(CONFIG));
         }
-        assertThat(TopicLayout.names(CONFIG)).contains("my.dlq")
+        assertThat(TopicLayout.names(CONFIG))
+                .contains("my.dlq")
                 .containsExactlyElementsOf(topics.stream().map(NewTopic::name).toList());
     }
 
     @Test
     void allTopicsHaveOnePartitionCountSoThatTheCoPartitionedOnesMatch() {
-        assertThat(TopicLayout.topics(CONFIG, 6)).extracting(NewTopic::numPartitions).containsOnly(6);
+        assertThat(TopicLayout.topics(CONFIG, 6))
+                .extracting(NewTopic::numPartitions)
+                .containsOnly(6);
     }
 
     @Test
     void theReplicationFactorIsTheBrokersDefaultUnlessGiven() {
-        assertThat(TopicLayout.topics(CONFIG, 6)).extracting(NewTopic::replicationFactor).containsOnly((short) -1);
+        assertThat(TopicLayout.topics(CONFIG, 6))
+                .extracting(NewTopic::replicationFactor)
+                .containsOnly((short) -1);
         assertThat(TopicLayout.topics(CONFIG, 6, Optional.of((short) 3)))
-                .extracting(NewTopic::replicationFactor).containsOnly((short) 3);
+                .extracting(NewTopic::replicationFactor)
+                .containsOnly((short) 3);
     }
 }

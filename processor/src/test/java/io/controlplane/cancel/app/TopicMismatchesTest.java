@@ -28,7 +28,9 @@ class TopicMismatchesTest {
     @Test
     void topicsAsDeclaredHaveNoMismatch() {
         assertThat(TopicMismatches.of(CONFIG, 6, asDeclared())).isEmpty();
-        assertThat(TopicMismatches.of(CONFIG, 6, Map.of())).as("all just created").isEmpty();
+        assertThat(TopicMismatches.of(CONFIG, 6, Map.of()))
+                .as("all just created")
+                .isEmpty();
     }
 
     @Test
@@ -44,18 +46,20 @@ class TopicMismatchesTest {
         Map<String, ExistingTopic> existing = asDeclared();
         existing.get(RUN_STATES).configs().put("cleanup.policy", "compact,delete");
         existing.get(COMMANDS).configs().put("cleanup.policy", "compact");
-        assertThat(TopicMismatches.of(CONFIG, 6, existing)).containsExactlyInAnyOrder(
-                "Topic " + RUN_STATES + " has cleanup.policy=compact,delete, not compact",
-                "Topic " + COMMANDS + " has cleanup.policy=compact, not delete");
+        assertThat(TopicMismatches.of(CONFIG, 6, existing))
+                .containsExactlyInAnyOrder(
+                        "Topic " + RUN_STATES + " has cleanup.policy=compact,delete, not compact",
+                        "Topic " + COMMANDS + " has cleanup.policy=compact, not delete");
     }
 
     @Test
     void aDeadLetterTopicSmallerThanTheProducersLargestRequestIsOneLine() {
         Map<String, ExistingTopic> existing = asDeclared();
         existing.get(DLQ).configs().put("max.message.bytes", "1048588");
-        assertThat(TopicMismatches.of(CONFIG, 6, existing)).containsExactly("Topic " + DLQ
-                + " has max.message.bytes=1048588, less than the producer's max.request.size=2097152, "
-                + "so a dead letter of the largest input would be refused");
+        assertThat(TopicMismatches.of(CONFIG, 6, existing))
+                .containsExactly("Topic " + DLQ
+                        + " has max.message.bytes=1048588, less than the producer's max.request.size=2097152, "
+                        + "so a dead letter of the largest input would be refused");
 
         existing.get(DLQ).configs().put("max.message.bytes", "8388608");
         assertThat(TopicMismatches.of(CONFIG, 6, existing)).as("larger is fine").isEmpty();
@@ -65,17 +69,19 @@ class TopicMismatchesTest {
     void runStatesWithAnotherPartitionCountThanTheCommandsIsOneLineMore() {
         Map<String, ExistingTopic> existing = new HashMap<>();
         existing.put(RUN_STATES, new ExistingTopic(3, Map.of("cleanup.policy", "compact")));
-        assertThat(TopicMismatches.of(CONFIG, 6, existing)).containsExactly(
-                "Topic " + RUN_STATES + " has 3 partitions, not 6",
-                "Topics " + COMMANDS + " (6 partitions) and " + RUN_STATES + " (3 partitions) must have the same "
-                        + "partition count, or commands miss their run's state");
+        assertThat(TopicMismatches.of(CONFIG, 6, existing))
+                .containsExactly(
+                        "Topic " + RUN_STATES + " has 3 partitions, not 6",
+                        "Topics " + COMMANDS + " (6 partitions) and " + RUN_STATES
+                                + " (3 partitions) must have the same "
+                                + "partition count, or commands miss their run's state");
     }
 
     @Test
     void grantsNeedNotBeCoPartitioned() {
         Map<String, ExistingTopic> existing = new HashMap<>();
         existing.put(CancelTopic.OPERATORS.defaultName(), new ExistingTopic(1, Map.of("cleanup.policy", "compact")));
-        assertThat(TopicMismatches.of(CONFIG, 6, existing)).containsExactly(
-                "Topic " + CancelTopic.OPERATORS.defaultName() + " has 1 partitions, not 6");
+        assertThat(TopicMismatches.of(CONFIG, 6, existing))
+                .containsExactly("Topic " + CancelTopic.OPERATORS.defaultName() + " has 1 partitions, not 6");
     }
 }

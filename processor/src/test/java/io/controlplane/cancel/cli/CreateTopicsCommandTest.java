@@ -54,10 +54,15 @@ class CreateTopicsCommandTest {
         Path config = dir.resolve("cancel.properties");
         Files.writeString(config, "bootstrap.servers=" + inFile + "\n");
 
-        assertThat(createTopics(Map.of(
-                Settings.environmentNameOf("bootstrap.servers"), inEnvironment,
-                Settings.environmentNameOf(CancelProcessorConfig.STARTUP_TIMEOUT_MS), "300"),
-                "--config", config.toString())).isEqualTo(1);
+        assertThat(createTopics(
+                        Map.of(
+                                Settings.environmentNameOf("bootstrap.servers"),
+                                inEnvironment,
+                                Settings.environmentNameOf(CancelProcessorConfig.STARTUP_TIMEOUT_MS),
+                                "300"),
+                        "--config",
+                        config.toString()))
+                .isEqualTo(1);
         assertThat(err.toString().lines()).containsExactly("Cannot reach Kafka at " + inEnvironment + " within 300 ms");
     }
 

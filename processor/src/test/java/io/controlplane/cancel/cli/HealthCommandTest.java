@@ -42,14 +42,15 @@ class HealthCommandTest {
         Files.writeString(config, CancelProcessorConfig.HEALTH_FILE + "=" + dir.resolve("alive") + "\n");
         HealthCommand command = new HealthCommand();
         command.environment = Map.of();
-        assertThat(new CommandLine(command).execute("--config", config.toString())).isZero();
+        assertThat(new CommandLine(command).execute("--config", config.toString()))
+                .isZero();
     }
 
     /** Runs {@code health} with the file named the way the container image names it: in the environment. */
     private static int health(String file) {
         HealthCommand command = new HealthCommand();
-        command.environment = file == null ? Map.of()
-                : Map.of(Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE), file);
+        command.environment =
+                file == null ? Map.of() : Map.of(Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE), file);
         return new CommandLine(command).execute();
     }
 }

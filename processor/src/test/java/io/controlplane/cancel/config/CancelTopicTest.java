@@ -16,18 +16,23 @@ class CancelTopicTest {
 
     @Test
     void everyDeclaredTopicIsASettingWhoseDefaultIsItsDefaultName() {
-        Map<String, ConfigDef.ConfigKey> keys = CancelProcessorConfig.definition().configKeys();
+        Map<String, ConfigDef.ConfigKey> keys =
+                CancelProcessorConfig.definition().configKeys();
         for (CancelTopic<?> topic : CancelTopic.ALL) {
-            assertThat(keys.get(topic.configKey())).as(topic.configKey()).isNotNull().satisfies(key -> {
-                assertThat(key.type).isEqualTo(ConfigDef.Type.STRING);
-                assertThat(key.defaultValue).isEqualTo(topic.defaultName());
-                assertThat(key.documentation).isEqualTo(topic.description());
-            });
+            assertThat(keys.get(topic.configKey()))
+                    .as(topic.configKey())
+                    .isNotNull()
+                    .satisfies(key -> {
+                        assertThat(key.type).isEqualTo(ConfigDef.Type.STRING);
+                        assertThat(key.defaultValue).isEqualTo(topic.defaultName());
+                        assertThat(key.documentation).isEqualTo(topic.description());
+                    });
             assertThat(topic.name(DEFAULTS)).isEqualTo(topic.defaultName());
         }
         assertThat(keys.keySet().stream().filter(key -> key.startsWith("cancel.topic.")))
                 .as("no topic setting but the declared ones")
-                .containsExactlyInAnyOrderElementsOf(CancelTopic.ALL.stream().map(CancelTopic::configKey).toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        CancelTopic.ALL.stream().map(CancelTopic::configKey).toList());
     }
 
     @Test
@@ -56,9 +61,11 @@ class CancelTopicTest {
     void runStatesAndGrantsAreCompactedTheRestDeletedByAge() {
         for (CancelTopic<?> topic : CancelTopic.ALL) {
             boolean latestValuePerKey = topic == CancelTopic.RUN_STATES || topic == CancelTopic.OPERATORS;
-            assertThat(topic.topicConfigs(DEFAULTS)).as(topic.configKey()).containsEntry(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    latestValuePerKey ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+            assertThat(topic.topicConfigs(DEFAULTS))
+                    .as(topic.configKey())
+                    .containsEntry(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            latestValuePerKey ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
         }
     }
 
@@ -73,12 +80,13 @@ class CancelTopicTest {
         assertThat(CancelTopic.ALL.stream().filter(CancelTopic::takesTheLargestProducedRecord))
                 .containsExactly(CancelTopic.DLQ);
         assertThat(CancelTopic.DLQ.topicConfigs(DEFAULTS))
-                .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                .containsEntry(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         String.valueOf(StreamsProperties.MAX_PRODUCED_RECORD_BYTES));
         assertThat(CancelTopic.DLQ.topicConfigs(new CancelProcessorConfig(Map.of("max.request.size", "5000000"))))
                 .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "5000000");
-        assertThat(CancelTopic.DLQ.topicConfigs(new CancelProcessorConfig(Map.of(
-                        "max.request.size", "5000000", "producer.max.request.size", "6000000"))))
+        assertThat(CancelTopic.DLQ.topicConfigs(new CancelProcessorConfig(
+                        Map.of("max.request.size", "5000000", "producer.max.request.size", "6000000"))))
                 .as("the producer-prefixed setting wins, as in Kafka Streams")
                 .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "6000000");
         assertThat(CancelTopic.COMMANDS.topicConfigs(DEFAULTS)).doesNotContainKey(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);

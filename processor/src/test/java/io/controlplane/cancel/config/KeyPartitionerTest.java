@@ -33,8 +33,12 @@ class KeyPartitionerTest {
     /** Values from zlib.crc32; LibrdkafkaPartitionerIT checks the same function against librdkafka itself. */
     @Test
     void crc32PlacesKeysAsLibrdkafkasDefaultPartitionerDoes() {
-        assertThat(partition(KeyPartitioner.CRC32, "exec-1", 6)).isEqualTo(398_769_369L % 6).isEqualTo(3);
-        assertThat(partition(KeyPartitioner.CRC32, "run-9", 6)).isEqualTo(615_981_265L % 6).isEqualTo(1);
+        assertThat(partition(KeyPartitioner.CRC32, "exec-1", 6))
+                .isEqualTo(398_769_369L % 6)
+                .isEqualTo(3);
+        assertThat(partition(KeyPartitioner.CRC32, "run-9", 6))
+                .isEqualTo(615_981_265L % 6)
+                .isEqualTo(1);
         assertThat(partition(KeyPartitioner.CRC32, "exec-1", 3)).isEqualTo(0);
         assertThat(partition(KeyPartitioner.CRC32, "", 6)).isEqualTo(0);
     }
@@ -42,8 +46,12 @@ class KeyPartitionerTest {
     @Test
     void crc32IsTakenAsUnsigned() {
         // CRC32("exec-2") = 2395860323 > 2^31: as a signed int it would give a negative remainder.
-        assertThat(partition(KeyPartitioner.CRC32, "exec-2", 6)).isEqualTo(2_395_860_323L % 6).isEqualTo(5);
-        assertThat(partition(KeyPartitioner.CRC32, "exec-3", 6)).isEqualTo(4_190_821_877L % 6).isEqualTo(5);
+        assertThat(partition(KeyPartitioner.CRC32, "exec-2", 6))
+                .isEqualTo(2_395_860_323L % 6)
+                .isEqualTo(5);
+        assertThat(partition(KeyPartitioner.CRC32, "exec-3", 6))
+                .isEqualTo(4_190_821_877L % 6)
+                .isEqualTo(5);
     }
 
     @Test

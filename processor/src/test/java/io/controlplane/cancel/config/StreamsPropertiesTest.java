@@ -24,7 +24,8 @@ class StreamsPropertiesTest {
         Properties props = StreamsProperties.from(Map.of(CancelProcessorConfig.DLQ_TOPIC, "my.dlq"));
         assertThat(props)
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "my.dlq")
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageDeserializationHandler.class.getName());
     }
 
@@ -32,11 +33,14 @@ class StreamsPropertiesTest {
     void aSchemaRegistryOutageIsHandledAtEveryStepThatAsksTheRegistry() {
         Properties props = StreamsProperties.from(Map.of());
         assertThat(props)
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageDeserializationHandler.class.getName())
-                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageProcessingHandler.class.getName())
-                .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         RegistryOutageProductionHandler.class.getName());
     }
 
@@ -54,8 +58,10 @@ class StreamsPropertiesTest {
     @Test
     void userSettingsOverrideTheDefaults() {
         Properties props = StreamsProperties.from(Map.of(
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
-                StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu"));
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                "cancel-eu"));
         assertThat(props)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu");

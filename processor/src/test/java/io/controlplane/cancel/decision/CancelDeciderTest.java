@@ -6,8 +6,8 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunState;
-import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,12 +38,18 @@ class CancelDeciderTest {
     };
 
     private static Decision decide(CancelCommand command, RunState run, OperatorGrant grant, boolean mayWait) {
-        return DECIDER.decide(input("run-1", command, run, null, grant, NOTHING_SEEN,
-                mayWait ? Moment.ARRIVED : Moment.GRACE_EXPIRED));
+        return DECIDER.decide(input(
+                "run-1", command, run, null, grant, NOTHING_SEEN, mayWait ? Moment.ARRIVED : Moment.GRACE_EXPIRED));
     }
 
-    private static DecisionInput input(String key, CancelCommand command, RunState run, RunStateChange own,
-            OperatorGrant grant, SeenCommands seen, Moment moment) {
+    private static DecisionInput input(
+            String key,
+            CancelCommand command,
+            RunState run,
+            RunStateChange own,
+            OperatorGrant grant,
+            SeenCommands seen,
+            Moment moment) {
         return new DecisionInput(key, command, run, own, grant, seen, moment, NOW);
     }
 
@@ -87,8 +93,8 @@ class CancelDeciderTest {
         assertThat(DECIDER.decide(input("run-1", command(), RUNNING, null, ADMIN, waitingC1, Moment.ARRIVED)))
                 .isInstanceOf(Decision.Duplicate.class);
         // judged again when its run state arrives, the waiting command is not its own duplicate
-        assertThat(DECIDER.decide(input("run-1", command(), RUNNING, null, ADMIN, waitingC1,
-                Moment.RUN_STATE_CHANGED))).isInstanceOf(Decision.Cancel.class);
+        assertThat(DECIDER.decide(input("run-1", command(), RUNNING, null, ADMIN, waitingC1, Moment.RUN_STATE_CHANGED)))
+                .isInstanceOf(Decision.Cancel.class);
     }
 
     @Test
@@ -112,11 +118,21 @@ class CancelDeciderTest {
 
     @Test
     void ownCancellationWinsOverWhateverUpstreamSays() {
-        RunStateChange own = RunStateChange.newBuilder().setExecutionId("run-1").setTenantId("t1")
-                .setStatus(RunStatus.CANCELLED).setPreviousStatus(RunStatus.RUNNING).setCancelledAt(NOW)
-                .setCancelledBy("bob").setReason(null).setCommandId("c0").setVersion(4L).setTraceId(null).build();
+        RunStateChange own = RunStateChange.newBuilder()
+                .setExecutionId("run-1")
+                .setTenantId("t1")
+                .setStatus(RunStatus.CANCELLED)
+                .setPreviousStatus(RunStatus.RUNNING)
+                .setCancelledAt(NOW)
+                .setCancelledBy("bob")
+                .setReason(null)
+                .setCommandId("c0")
+                .setVersion(4L)
+                .setTraceId(null)
+                .build();
         RunState recreated = new RunState("run-1", "t1", RunStatus.RUNNING, 1L, NOW);
-        Decision decision = DECIDER.decide(input("run-1", command(), recreated, own, ADMIN, NOTHING_SEEN, Moment.ARRIVED));
+        Decision decision =
+                DECIDER.decide(input("run-1", command(), recreated, own, ADMIN, NOTHING_SEEN, Moment.ARRIVED));
         assertThat(code(decision)).isEqualTo(RejectionCode.ALREADY_TERMINAL);
         assertThat(((Decision.Reject) decision).rejection().getObservedStatus()).isEqualTo(RunStatus.CANCELLED);
         assertThat(code(DECIDER.decide(input("run-1", command(), null, own, ADMIN, NOTHING_SEEN, Moment.ARRIVED))))
@@ -128,8 +144,8 @@ class CancelDeciderTest {
         CancelDecider noGrace = new CancelDecider(new CancelPolicy("admin", Duration.ZERO));
         assertThat(code(noGrace.decide(input("run-1", command(), null, null, ADMIN, NOTHING_SEEN, Moment.ARRIVED))))
                 .isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
-        assertThat(DECIDER.decide(input("run-1", command(), null, null, ADMIN, NOTHING_SEEN,
-                Moment.RUN_STATE_CHANGED))).isInstanceOf(Decision.Wait.class);
+        assertThat(DECIDER.decide(input("run-1", command(), null, null, ADMIN, NOTHING_SEEN, Moment.RUN_STATE_CHANGED)))
+                .isInstanceOf(Decision.Wait.class);
     }
 
     @Test
@@ -153,7 +169,8 @@ class CancelDeciderTest {
     @Test
     void foreignTenantComesBeforeAlreadyTerminal() {
         RunState foreignCompleted = new RunState("run-1", "t2", RunStatus.COMPLETED, 3L, NOW);
-        assertThat(code(decide(command(), foreignCompleted, ADMIN, false))).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
+        assertThat(code(decide(command(), foreignCompleted, ADMIN, false)))
+                .isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
     }
 
     @Test
@@ -176,10 +193,11 @@ class CancelDeciderTest {
             CancelCommand badActor = command();
             badActor.setCancelledBy(id);
             for (CancelCommand command : List.of(badCommandId, badExecutionId, badActor)) {
-                Decision decision = DECIDER.decide(input(null, command, RUNNING, null, ADMIN, NOTHING_SEEN,
-                        Moment.ARRIVED));
+                Decision decision =
+                        DECIDER.decide(input(null, command, RUNNING, null, ADMIN, NOTHING_SEEN, Moment.ARRIVED));
                 assertThat(code(decision)).isEqualTo(RejectionCode.INVALID_COMMAND);
-                assertThat(((Decision.Reject) decision).rejection().getMessage()).contains("control character");
+                assertThat(((Decision.Reject) decision).rejection().getMessage())
+                        .contains("control character");
             }
         }
     }
@@ -209,20 +227,24 @@ class CancelDeciderTest {
     void invalidCommandSaysWhatIsWrongWithIt() {
         CancelCommand noId = command();
         noId.setCommandId(null);
-        assertThat(message(decide(noId, RUNNING, ADMIN, true))).isEqualTo("Expected a cancel command with a commandId,"
-                + " an executionId and a cancelledBy, but its commandId is missing or blank.");
+        assertThat(message(decide(noId, RUNNING, ADMIN, true)))
+                .isEqualTo("Expected a cancel command with a commandId,"
+                        + " an executionId and a cancelledBy, but its commandId is missing or blank.");
         CancelCommand longReason = command();
         longReason.setReason("x".repeat(1025));
-        assertThat(message(decide(longReason, RUNNING, ADMIN, true))).isEqualTo("Expected a cancel command with a"
-                + " commandId, an executionId and a cancelledBy, but its reason has 1025 characters, more than the 1024"
-                + " allowed (this rejection keeps only the first 256 characters of an id and 1024 of the reason).");
-        assertThat(message(DECIDER.decide(input("run-2", command(), RUNNING, null, ADMIN, NOTHING_SEEN,
-                Moment.ARRIVED)))).isEqualTo("Expected a cancel command with a commandId, an executionId and a"
-                + " cancelledBy, but its record key 'run-2' is not its executionId 'run-1'.");
+        assertThat(message(decide(longReason, RUNNING, ADMIN, true)))
+                .isEqualTo(
+                        "Expected a cancel command with a"
+                                + " commandId, an executionId and a cancelledBy, but its reason has 1025 characters, more than the 1024"
+                                + " allowed (this rejection keeps only the first 256 characters of an id and 1024 of the reason).");
+        assertThat(message(
+                        DECIDER.decide(input("run-2", command(), RUNNING, null, ADMIN, NOTHING_SEEN, Moment.ARRIVED))))
+                .isEqualTo("Expected a cancel command with a commandId, an executionId and a"
+                        + " cancelledBy, but its record key 'run-2' is not its executionId 'run-1'.");
         CancelCommand controlled = command();
         controlled.setCancelledBy("al\u0000ice");
-        assertThat(message(decide(controlled, RUNNING, ADMIN, true))).endsWith(
-                "but its cancelledBy contains the control character U+0000 at position 2.");
+        assertThat(message(decide(controlled, RUNNING, ADMIN, true)))
+                .endsWith("but its cancelledBy contains the control character U+0000 at position 2.");
     }
 
     @Test

@@ -21,32 +21,38 @@ class RunStateValidationTest {
 
     @Test
     void runStateWithoutAKeyOrKeyedByAnotherExecutionIsNotApplied() {
-        assertThat(RunStateValidation.problem(null, run("run-1", "t1"))).hasValueSatisfying(
-                p -> assertThat(p).contains("no key"));
-        assertThat(RunStateValidation.problem("run-2", run("run-1", "t1"))).hasValue(
-                "it is keyed 'run-2' but describes execution 'run-1'");
+        assertThat(RunStateValidation.problem(null, run("run-1", "t1")))
+                .hasValueSatisfying(p -> assertThat(p).contains("no key"));
+        assertThat(RunStateValidation.problem("run-2", run("run-1", "t1")))
+                .hasValue("it is keyed 'run-2' but describes execution 'run-1'");
     }
 
     @Test
     void hugeIdsAreQuotedCutInTheProblem() {
         String huge = "k".repeat(400_000);
-        String problem = RunStateValidation.problem(huge, run("e".repeat(100), "t1")).orElseThrow();
+        String problem =
+                RunStateValidation.problem(huge, run("e".repeat(100), "t1")).orElseThrow();
         assertThat(problem).hasSizeLessThan(200).contains("400000 characters");
-        String mismatch = RunStateValidation.problem("run\u0000x", run("run-1", "t1")).orElseThrow();
+        String mismatch =
+                RunStateValidation.problem("run\u0000x", run("run-1", "t1")).orElseThrow();
         assertThat(mismatch).doesNotContain("\u0000").contains("U+0000");
     }
 
     @Test
     void idsThatAreBlankOverlongOrHoldControlCharactersAreNotApplied() {
         assertThat(RunStateValidation.problem("run-1", run("run-1", " "))).isPresent();
-        assertThat(RunStateValidation.problem("run-1", run("run-1", "t".repeat(257)))).isPresent();
+        assertThat(RunStateValidation.problem("run-1", run("run-1", "t".repeat(257))))
+                .isPresent();
         assertThat(RunStateValidation.problem("run-1", run("run-1", "t\u007f"))).isPresent();
-        assertThat(RunStateValidation.problem("run\u001f", run("run\u001f", "t1"))).isPresent();
+        assertThat(RunStateValidation.problem("run\u001f", run("run\u001f", "t1")))
+                .isPresent();
     }
 
     @Test
     void quotedIdsCannotForgeLogLines() {
         assertThat(Ids.quote("a\nb")).isEqualTo("'a\\u000ab'");
-        assertThat(Ids.quote("x".repeat(100))).startsWith("'" + "x".repeat(64) + "'").endsWith("(100 characters)");
+        assertThat(Ids.quote("x".repeat(100)))
+                .startsWith("'" + "x".repeat(64) + "'")
+                .endsWith("(100 characters)");
     }
 }

@@ -43,16 +43,18 @@ class ReadmeTopicTablesTest {
     void theTopicsTableListsEveryTopicWithItsDirectionCompactionAndValue() {
         List<List<String>> rows = rows("| `controlplane.");
         assertThat(rows.stream().map(row -> unquote(row.get(0))))
-                .containsExactlyElementsOf(CancelTopic.ALL.stream().map(CancelTopic::defaultName).toList());
+                .containsExactlyElementsOf(
+                        CancelTopic.ALL.stream().map(CancelTopic::defaultName).toList());
         for (int i = 0; i < rows.size(); i++) {
             CancelTopic<?> topic = CancelTopic.ALL.get(i);
             String direction = rows.get(i).get(1);
-            assertThat(direction).as(topic.defaultName())
-                    .startsWith(topic.direction() == Direction.IN ? "in" : "out");
-            assertThat(direction.contains("compacted")).as("%s compacted", topic.defaultName())
+            assertThat(direction).as(topic.defaultName()).startsWith(topic.direction() == Direction.IN ? "in" : "out");
+            assertThat(direction.contains("compacted"))
+                    .as("%s compacted", topic.defaultName())
                     .isEqualTo(topic.cleanupPolicy().equals(TopicConfig.CLEANUP_POLICY_COMPACT));
             if (SpecificRecord.class.isAssignableFrom(topic.valueType())) {
-                assertThat(rows.get(i).get(2)).startsWith("`" + topic.valueType().getSimpleName() + "`");
+                assertThat(rows.get(i).get(2))
+                        .startsWith("`" + topic.valueType().getSimpleName() + "`");
             }
         }
     }
@@ -61,7 +63,8 @@ class ReadmeTopicTablesTest {
     private static List<List<String>> rows(String prefix) {
         return readme.stream()
                 .filter(line -> line.startsWith(prefix))
-                .map(line -> Arrays.stream(line.substring(1, line.lastIndexOf('|')).split("\\|"))
+                .map(line -> Arrays.stream(
+                                line.substring(1, line.lastIndexOf('|')).split("\\|"))
                         .map(String::trim)
                         .toList())
                 .toList();

@@ -33,7 +33,8 @@ class DeadLettersTest {
         assertThat(header(cut, DeadLetters.ORIGINAL_KEY_BYTES)).isEqualTo("400000");
         assertThat(header(cut, DeadLetters.ORIGINAL_VALUE_BYTES)).isEqualTo("4000000");
         assertThat(header(cut, DeadLetters.ORIGINAL_VALUE_SHA256))
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
         assertThat(header(cut, ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME))
                 .hasSizeLessThanOrEqualTo(DeadLetters.MAX_ERROR_MESSAGE_BYTES);
         assertThat(header(cut, ExceptionHandlerUtils.HEADER_ERRORS_STACKTRACE_NAME))
@@ -50,7 +51,8 @@ class DeadLettersTest {
         assertThat(kept.key()).isEqualTo(key);
         assertThat(kept.value()).isEqualTo(value);
         assertThat(kept.headers().lastHeader(DeadLetters.CUT)).isNull();
-        assertThat(header(kept, ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME)).isEqualTo("bad record");
+        assertThat(header(kept, ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME))
+                .isEqualTo("bad record");
         assertThat(header(kept, "trace")).isEqualTo("t-1");
     }
 
@@ -90,8 +92,10 @@ class DeadLettersTest {
     @Test
     void cutTextNeverEndsInHalfACharacter() {
         byte[] text = "ab\u00e9\u20ac".getBytes(StandardCharsets.UTF_8); // a b é(2 bytes) €(3 bytes)
-        assertThat(new String(DeadLetters.cutUtf8(text, 3), StandardCharsets.UTF_8)).isEqualTo("ab");
-        assertThat(new String(DeadLetters.cutUtf8(text, 5), StandardCharsets.UTF_8)).isEqualTo("ab\u00e9");
+        assertThat(new String(DeadLetters.cutUtf8(text, 3), StandardCharsets.UTF_8))
+                .isEqualTo("ab");
+        assertThat(new String(DeadLetters.cutUtf8(text, 5), StandardCharsets.UTF_8))
+                .isEqualTo("ab\u00e9");
         assertThat(DeadLetters.cutUtf8(text, 7)).isEqualTo(text);
     }
 
@@ -106,7 +110,8 @@ class DeadLettersTest {
     }
 
     private static int size(ProducerRecord<byte[], byte[]> record) {
-        int size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        int size =
+                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         for (Header header : record.headers()) {
             size += header.key().length() + header.value().length;
         }

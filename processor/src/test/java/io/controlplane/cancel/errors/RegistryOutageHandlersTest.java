@@ -27,7 +27,8 @@ class RegistryOutageHandlersTest {
     private static final String TOPIC = "cancel.commands";
     private static final byte[] KEY = "exec-1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] VALUE = {0, 0, 0, 0, 7, 2};
-    private static final Map<String, String> CONFIG = Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLQ);
+    private static final Map<String, String> CONFIG =
+            Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLQ);
     private static final ConsumerRecord<byte[], byte[]> INPUT = new ConsumerRecord<>(TOPIC, 0, 41, KEY, VALUE);
     private static final Exception OUTAGE = new SchemaRegistryUnavailableException(
             "Schema registry at http://127.0.0.1:1 is unreachable: Connection refused");
@@ -52,8 +53,8 @@ class RegistryOutageHandlersTest {
 
     @Test
     void anUndecodableInputStillGoesToTheDeadLetterQueueAndProcessingContinues() {
-        DeserializationExceptionHandler.Response response = deserialization.handleError(
-                context(), INPUT, new SerializationException("Unknown schema id 7"));
+        DeserializationExceptionHandler.Response response =
+                deserialization.handleError(context(), INPUT, new SerializationException("Unknown schema id 7"));
 
         assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(this::isTheInputOnTheDeadLetterQueue);
@@ -62,7 +63,9 @@ class RegistryOutageHandlersTest {
     @Test
     void anOutputThatCannotBeEncodedForWantOfTheRegistryFailsWithoutDeadLetteringItsInput() {
         ProductionExceptionHandler.Response response = production.handleSerializationError(
-                context(), new ProducerRecord<>("cancel.rejections", "exec-1", "rejection"), OUTAGE,
+                context(),
+                new ProducerRecord<>("cancel.rejections", "exec-1", "rejection"),
+                OUTAGE,
                 SerializationExceptionOrigin.VALUE);
 
         assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
@@ -72,8 +75,10 @@ class RegistryOutageHandlersTest {
     @Test
     void anOutputThatCannotBeEncodedForAnyOtherReasonKeepsKafkaStreamsDefault() {
         ProductionExceptionHandler.Response response = production.handleSerializationError(
-                context(), new ProducerRecord<>("cancel.rejections", "exec-1", "rejection"),
-                new SerializationException("not a record"), SerializationExceptionOrigin.VALUE);
+                context(),
+                new ProducerRecord<>("cancel.rejections", "exec-1", "rejection"),
+                new SerializationException("not a record"),
+                SerializationExceptionOrigin.VALUE);
 
         assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(this::isTheInputOnTheDeadLetterQueue);
@@ -84,8 +89,8 @@ class RegistryOutageHandlersTest {
         // how a sink's failed serialization arrives at the processor that forwarded the output
         Exception fromSink = new StreamsException("Unable to serialize record", OUTAGE);
 
-        ProcessingExceptionHandler.Response response = processing.handleError(
-                context(), new Record<>("exec-1", "command", 0L), fromSink);
+        ProcessingExceptionHandler.Response response =
+                processing.handleError(context(), new Record<>("exec-1", "command", 0L), fromSink);
 
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).isEmpty();

@@ -12,9 +12,11 @@ class ThreadFailuresTest {
     private final ThreadFailures failures = new ThreadFailures(3);
 
     private static StreamsException failedOn(String topic, int partition, long offset) {
-        return new StreamsException("Exception caught in process. taskId=0_" + partition
-                + ", processor=cancel-commands, topic=" + topic + ", partition=" + partition + ", offset=" + offset
-                + ", stacktrace=java.lang.IllegalStateException: broken\n\tat Somewhere",
+        return new StreamsException(
+                "Exception caught in process. taskId=0_" + partition
+                        + ", processor=cancel-commands, topic=" + topic + ", partition=" + partition + ", offset="
+                        + offset
+                        + ", stacktrace=java.lang.IllegalStateException: broken\n\tat Somewhere",
                 new IllegalStateException("broken"));
     }
 
@@ -22,7 +24,8 @@ class ThreadFailuresTest {
     void threadFailingOnTheSameRecordIsReplacedUntilTheBudgetIsSpentThenTheProcessorStops() {
         assertThat(failures.handle(failedOn("commands", 1, 7))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         assertThat(failures.handle(failedOn("commands", 1, 7))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-        assertThat(failures.handle(failedOn("commands", 1, 7))).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        assertThat(failures.handle(failedOn("commands", 1, 7)))
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         assertThat(failures.replacements()).isEqualTo(2);
     }
 
@@ -36,7 +39,8 @@ class ThreadFailuresTest {
 
     @Test
     void registryOutageIsWaitedOutHoweverOftenItRecurs() {
-        StreamsException outage = new StreamsException("Deserialization exception handler is set to fail",
+        StreamsException outage = new StreamsException(
+                "Deserialization exception handler is set to fail",
                 new SchemaRegistryUnavailableException("Schema registry at http://127.0.0.1:1 is unreachable"));
         for (int i = 0; i < 20; i++) {
             assertThat(failures.handle(outage)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
@@ -56,6 +60,7 @@ class ThreadFailuresTest {
     void positionIsReadFromKafkaStreamsOwnMessage() {
         assertThat(ThreadFailures.position(new StreamsException("wrapped", failedOn("run-states", 2, 41))))
                 .hasValue("run-states-2@41");
-        assertThat(ThreadFailures.position(new IllegalStateException("no position"))).isEmpty();
+        assertThat(ThreadFailures.position(new IllegalStateException("no position")))
+                .isEmpty();
     }
 }

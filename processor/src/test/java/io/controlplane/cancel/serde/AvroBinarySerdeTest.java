@@ -14,7 +14,11 @@ class AvroBinarySerdeTest {
     @Test
     void roundTripsWithoutFraming() {
         AvroBinarySerde<OperatorGrant> serde = new AvroBinarySerde<>(OperatorGrant.class);
-        OperatorGrant grant = OperatorGrant.newBuilder().setActorId("a").setRoles(List.of("operator")).setTenants(List.of("*")).build();
+        OperatorGrant grant = OperatorGrant.newBuilder()
+                .setActorId("a")
+                .setRoles(List.of("operator"))
+                .setTenants(List.of("*"))
+                .build();
 
         byte[] bytes = serde.serializer().serialize("store-changelog", grant);
 
@@ -31,6 +35,7 @@ class AvroBinarySerdeTest {
 
         assertThatThrownBy(() -> serde.deserializer().deserialize("store-changelog", new byte[] {2}))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("Could not decode a io.controlplane.cancel.avro.CancelCommand from store-changelog");
+                .hasMessageContaining(
+                        "Could not decode a io.controlplane.cancel.avro.CancelCommand from store-changelog");
     }
 }

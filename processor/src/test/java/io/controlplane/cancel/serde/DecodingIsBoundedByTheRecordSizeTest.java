@@ -1,12 +1,11 @@
 package io.controlplane.cancel.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
-import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -92,7 +91,8 @@ class DecodingIsBoundedByTheRecordSizeTest {
 
         assertRefused(() -> deserialize(CancelCommand.class, framed(writer, lying)))
                 .hasMessageContaining("CancelCommand.labels block claims 3 bytes, its 1 items take 14");
-        assertThat(deserialize(CancelCommand.class, framed(writer, exact)).getCommandId()).isEqualTo("c-1");
+        assertThat(deserialize(CancelCommand.class, framed(writer, exact)).getCommandId())
+                .isEqualTo("c-1");
     }
 
     @Test
@@ -123,18 +123,18 @@ class DecodingIsBoundedByTheRecordSizeTest {
 
         byte[] manyNulls = framed(writer, bytes(command("c-1"), blocks, varint(0)));
 
-        assertThat(deserialize(CancelCommand.class, framed(writer, fewNulls)).getCommandId()).isEqualTo("c-1");
+        assertThat(deserialize(CancelCommand.class, framed(writer, fewNulls)).getCommandId())
+                .isEqualTo("c-1");
         assertRefused(() -> deserialize(CancelCommand.class, manyNulls))
                 .hasMessageContaining("items that take no bytes");
     }
 
     @Test
     void nestingDeeperThanTheBoundIsRefusedBeforeAvroRecursesIntoIt() {
-        Schema writer =
-                commandWithExtraField(
-                        "{\"name\": \"chain\", \"default\": null, \"type\": [\"null\", {\"type\": \"record\","
-                                + " \"name\": \"Link\", \"fields\": ["
-                                + "{\"name\": \"next\", \"type\": [\"null\", \"Link\"]}]}]}");
+        Schema writer = commandWithExtraField(
+                "{\"name\": \"chain\", \"default\": null, \"type\": [\"null\", {\"type\": \"record\","
+                        + " \"name\": \"Link\", \"fields\": ["
+                        + "{\"name\": \"next\", \"type\": [\"null\", \"Link\"]}]}]}");
         byte[] links = new byte[100_000];
         Arrays.fill(links, (byte) 2); // union branch 1: another Link, 100,000 deep
         byte[] shallow = framed(writer, bytes(command("c-1"), varint(1), varint(1), varint(0)));
@@ -160,9 +160,19 @@ class DecodingIsBoundedByTheRecordSizeTest {
     @Test
     void negativeLengthsAndOverlongVarintsAreRefused() {
         byte[] negative = bytes(varint(1), varint(-5));
-        byte[] overlong = bytes(varint(0), varint(0), varint(0), varint(0),
-                new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-                    (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0});
+        byte[] overlong = bytes(varint(0), varint(0), varint(0), varint(0), new byte[] {
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            0
+        });
 
         assertRefused(() -> deserialize(CancelCommand.class, framed(CancelCommand.getClassSchema(), negative)))
                 .hasMessageContaining("CancelCommand.commandId has a negative length -5");
@@ -233,8 +243,7 @@ class DecodingIsBoundedByTheRecordSizeTest {
     /** CancelCommand's fields plus one more at the end (a reader without it skips it), under the same name. */
     private static Schema commandWithExtraField(String field) {
         String schema = CancelCommand.getClassSchema().toString();
-        return new Schema.Parser()
-                .parse(schema.replaceFirst("]}$", "," + field + "]}"));
+        return new Schema.Parser().parse(schema.replaceFirst("]}$", "," + field + "]}"));
     }
 
     private byte[] framed(Schema writer, byte[] body) {

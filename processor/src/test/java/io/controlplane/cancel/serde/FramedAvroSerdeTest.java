@@ -65,10 +65,13 @@ class FramedAvroSerdeTest {
     void roundTripsEveryField() {
         FramedAvroSerde<CancelCommand> serde = serde(CancelCommand.class);
         CancelCommand command = command("c-1");
-        CancelCommand sparse = CancelCommand.newBuilder().setRequestedAt(REQUESTED_AT).build();
+        CancelCommand sparse =
+                CancelCommand.newBuilder().setRequestedAt(REQUESTED_AT).build();
 
-        assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, command))).isEqualTo(command);
-        assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, sparse))).isEqualTo(sparse);
+        assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, command)))
+                .isEqualTo(command);
+        assertThat(serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, sparse)))
+                .isEqualTo(sparse);
     }
 
     @Test
@@ -82,9 +85,7 @@ class FramedAvroSerdeTest {
 
     @Test
     void readsARecordWrittenWithAnOlderSchemaThatLacksAField() {
-        Schema old =
-                parse(
-                        """
+        Schema old = parse("""
                         {"type": "record", "name": "CancelCommand", "namespace": "io.controlplane.cancel.avro", "fields": [
                             {"name": "commandId", "type": ["null", "string"], "default": null},
                             {"name": "executionId", "type": ["null", "string"], "default": null},
@@ -111,7 +112,8 @@ class FramedAvroSerdeTest {
         Schema older = runStateWithStatuses("\"PENDING\", \"RUNNING\"");
         FramedAvroSerde<RunState> serde = serde(RunState.class);
 
-        RunState unknown = serde.deserializer().deserialize("run-states", framed(newer, runState(newer, "HIBERNATING")));
+        RunState unknown =
+                serde.deserializer().deserialize("run-states", framed(newer, runState(newer, "HIBERNATING")));
         RunState running = serde.deserializer().deserialize("run-states", framed(older, runState(older, "RUNNING")));
 
         assertThat(unknown.getStatus()).isEqualTo(RunStatus.UNKNOWN);
@@ -126,7 +128,8 @@ class FramedAvroSerdeTest {
 
         assertThatThrownBy(() -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, bytes))
                 .isExactlyInstanceOf(SerializationException.class)
-                .hasMessage("Record on topic cancel-commands starts with byte 0x7b, not the magic byte 0x00 of Confluent-framed Avro");
+                .hasMessage(
+                        "Record on topic cancel-commands starts with byte 0x7b, not the magic byte 0x00 of Confluent-framed Avro");
     }
 
     @Test
@@ -158,14 +161,13 @@ class FramedAvroSerdeTest {
 
     @Test
     void rejectsARecordOfAnotherTypeInsteadOfReturningIt() {
-        RunState runState =
-                RunState.newBuilder()
-                        .setExecutionId("e-1")
-                        .setTenantId("t-1")
-                        .setStatus(RunStatus.RUNNING)
-                        .setVersion(3)
-                        .setUpdatedAt(REQUESTED_AT)
-                        .build();
+        RunState runState = RunState.newBuilder()
+                .setExecutionId("e-1")
+                .setTenantId("t-1")
+                .setStatus(RunStatus.RUNNING)
+                .setVersion(3)
+                .setUpdatedAt(REQUESTED_AT)
+                .build();
         byte[] bytes = serde(RunState.class).serializer().serialize(TOPIC, runState);
 
         assertThatThrownBy(() -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, bytes))
@@ -177,11 +179,13 @@ class FramedAvroSerdeTest {
     @Test
     void rejectsARecordOfTheSameShapeUnderAnotherName() {
         // field by field this resolves; only the name tells it is not a CancelCommand
-        Schema lookalike = parse(CancelCommand.getClassSchema().toString().replace("\"CancelCommand\"", "\"Lookalike\""));
+        Schema lookalike =
+                parse(CancelCommand.getClassSchema().toString().replace("\"CancelCommand\"", "\"Lookalike\""));
         GenericRecord record = new GenericData.Record(lookalike);
         record.put("requestedAt", REQUESTED_AT.toEpochMilli());
 
-        assertThatThrownBy(() -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, framed(lookalike, record)))
+        assertThatThrownBy(
+                        () -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, framed(lookalike, record)))
                 .isExactlyInstanceOf(SerializationException.class)
                 .hasMessageContaining("cannot be read as io.controlplane.cancel.avro.CancelCommand");
     }
@@ -189,7 +193,13 @@ class FramedAvroSerdeTest {
     @Test
     void withoutAutoRegistrationAnUnregisteredSchemaIsAClearError() {
         FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
-        serde.configure(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, "mock://" + SCOPE, FramedAvroSerializer.AUTO_REGISTER_SCHEMAS, "false"), false);
+        serde.configure(
+                Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        "mock://" + SCOPE,
+                        FramedAvroSerializer.AUTO_REGISTER_SCHEMAS,
+                        "false"),
+                false);
 
         assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, command("c-1")))
                 .isExactlyInstanceOf(SerializationException.class)
@@ -203,7 +213,13 @@ class FramedAvroSerdeTest {
         registry.register("unrelated", RunState.getClassSchema());
         int id = registry.register(TOPIC + "-value", CancelCommand.getClassSchema());
         FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
-        serde.configure(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, "mock://" + SCOPE, FramedAvroSerializer.AUTO_REGISTER_SCHEMAS, false), false);
+        serde.configure(
+                Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        "mock://" + SCOPE,
+                        FramedAvroSerializer.AUTO_REGISTER_SCHEMAS,
+                        false),
+                false);
 
         byte[] bytes = serde.serializer().serialize(TOPIC, command("c-1"));
 
@@ -218,7 +234,8 @@ class FramedAvroSerdeTest {
 
         serde.serializer().serialize(TOPIC, command("c-1"));
 
-        assertThat(registry.idOf(TOPIC + "-key", CancelCommand.getClassSchema())).isEqualTo(1);
+        assertThat(registry.idOf(TOPIC + "-key", CancelCommand.getClassSchema()))
+                .isEqualTo(1);
         assertThatThrownBy(() -> registry.idOf(TOPIC + "-value", CancelCommand.getClassSchema()))
                 .isInstanceOf(SerializationException.class);
     }
@@ -237,28 +254,30 @@ class FramedAvroSerdeTest {
     @Test
     void theNoArgumentSerdeReadsIntoTheClassNamedByTheWriterSchema() {
         FramedAvroSerde<RunState> typed = serde(RunState.class);
-        RunState runState =
-                RunState.newBuilder()
-                        .setExecutionId("e-1")
-                        .setTenantId("t-1")
-                        .setStatus(RunStatus.PAUSED)
-                        .setVersion(7)
-                        .setUpdatedAt(REQUESTED_AT)
-                        .build();
+        RunState runState = RunState.newBuilder()
+                .setExecutionId("e-1")
+                .setTenantId("t-1")
+                .setStatus(RunStatus.PAUSED)
+                .setVersion(7)
+                .setUpdatedAt(REQUESTED_AT)
+                .build();
         FramedAvroSerde<RunState> byName = new FramedAvroSerde<>();
         byName.configure(config(), false);
 
-        assertThat(byName.deserializer().deserialize("run-states", typed.serializer().serialize("run-states", runState)))
+        assertThat(byName.deserializer()
+                        .deserialize("run-states", typed.serializer().serialize("run-states", runState)))
                 .isEqualTo(runState);
     }
 
     @Test
     void theNoArgumentSerdeRejectsAWriterSchemaWithoutAGeneratedClass() {
-        Schema foreign = parse("{\"type\": \"record\", \"name\": \"Foreign\", \"namespace\": \"com.example\", \"fields\": []}");
+        Schema foreign =
+                parse("{\"type\": \"record\", \"name\": \"Foreign\", \"namespace\": \"com.example\", \"fields\": []}");
         FramedAvroSerde<CancelCommand> byName = new FramedAvroSerde<>();
         byName.configure(config(), false);
 
-        assertThatThrownBy(() -> byName.deserializer().deserialize(TOPIC, framed(foreign, new GenericData.Record(foreign))))
+        assertThatThrownBy(() ->
+                        byName.deserializer().deserialize(TOPIC, framed(foreign, new GenericData.Record(foreign))))
                 .isExactlyInstanceOf(SerializationException.class)
                 .hasMessageContaining("(com.example.Foreign), for which no generated Avro class is on the classpath");
     }
@@ -266,8 +285,8 @@ class FramedAvroSerdeTest {
     @Test
     void theNoArgumentSerdeRefusesAWriterSchemaNamedAfterAnUntrustedClass() {
         // a class that exists but is outside the generated package: Avro refuses to load it
-        Schema untrusted =
-                parse("{\"type\": \"record\", \"name\": \"ProcessBuilder\", \"namespace\": \"java.lang\", \"fields\": []}");
+        Schema untrusted = parse(
+                "{\"type\": \"record\", \"name\": \"ProcessBuilder\", \"namespace\": \"java.lang\", \"fields\": []}");
         byte[] record = framed(untrusted, new GenericData.Record(untrusted));
         FramedAvroSerde<CancelCommand> byName = new FramedAvroSerde<>();
         byName.configure(config(), false);
@@ -285,18 +304,16 @@ class FramedAvroSerdeTest {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 String prefix = "t" + t + "-";
-                results.add(
-                        threads.submit(
-                                () -> {
-                                    for (int i = 0; i < 500; i++) {
-                                        CancelCommand command = command(prefix + i);
-                                        byte[] bytes = shared.serializer().serialize(TOPIC, command);
-                                        if (!command.equals(shared.deserializer().deserialize(TOPIC, bytes))) {
-                                            return false;
-                                        }
-                                    }
-                                    return true;
-                                }));
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        CancelCommand command = command(prefix + i);
+                        byte[] bytes = shared.serializer().serialize(TOPIC, command);
+                        if (!command.equals(shared.deserializer().deserialize(TOPIC, bytes))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
             }
             for (Future<Boolean> result : results) {
                 assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
@@ -315,7 +332,8 @@ class FramedAvroSerdeTest {
 
     @Test
     void anUnconfiguredSerdeSaysSo() {
-        assertThatThrownBy(() -> new FramedAvroSerde<>(CancelCommand.class).serializer().serialize(TOPIC, command("c-1")))
+        assertThatThrownBy(() ->
+                        new FramedAvroSerde<>(CancelCommand.class).serializer().serialize(TOPIC, command("c-1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not configured");
     }
@@ -368,23 +386,22 @@ class FramedAvroSerdeTest {
     }
 
     private static Schema runStateWithStatuses(String symbols) {
-        return parse(
-                """
+        return parse("""
                 {"type": "record", "name": "RunState", "namespace": "io.controlplane.cancel.avro", "fields": [
                     {"name": "executionId", "type": "string"},
                     {"name": "tenantId", "type": "string"},
                     {"name": "status", "type": {"type": "enum", "name": "RunStatus", "symbols": [%s]}},
                     {"name": "version", "type": "long"},
                     {"name": "updatedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}}
-                ]}"""
-                        .formatted(symbols));
+                ]}""".formatted(symbols));
     }
 
     private static GenericRecord runState(Schema schema, String status) {
         GenericRecord record = new GenericData.Record(schema);
         record.put("executionId", "e-1");
         record.put("tenantId", "t-1");
-        record.put("status", new GenericData.EnumSymbol(schema.getField("status").schema(), status));
+        record.put(
+                "status", new GenericData.EnumSymbol(schema.getField("status").schema(), status));
         record.put("version", 1L);
         record.put("updatedAt", REQUESTED_AT.toEpochMilli());
         return record;

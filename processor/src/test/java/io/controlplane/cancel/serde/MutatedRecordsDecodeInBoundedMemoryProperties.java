@@ -39,6 +39,7 @@ class MutatedRecordsDecodeInBoundedMemoryProperties {
      * the record's objects, or a refusal's exception and message), whatever the record claimed.
      */
     private static final long CONSTANT_ALLOWANCE = 64 * 1024;
+
     private static final long ALLOWANCE_PER_RECORD_BYTE = 16;
     /** Lengths and counts that attack decoders: 2^31-9, 2^62, the extremes, -1. */
     private static final List<Long> HOSTILE_VARINTS =
@@ -47,11 +48,10 @@ class MutatedRecordsDecodeInBoundedMemoryProperties {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final FramedAvroSerde<SpecificRecord> framed = new FramedAvroSerde<>();
-    private final Map<Class<?>, AvroBinarySerde<?>> stores =
-            Map.of(
-                    CancelCommand.class, new AvroBinarySerde<>(CancelCommand.class),
-                    RunState.class, new AvroBinarySerde<>(RunState.class),
-                    OperatorGrant.class, new AvroBinarySerde<>(OperatorGrant.class));
+    private final Map<Class<?>, AvroBinarySerde<?>> stores = Map.of(
+            CancelCommand.class, new AvroBinarySerde<>(CancelCommand.class),
+            RunState.class, new AvroBinarySerde<>(RunState.class),
+            OperatorGrant.class, new AvroBinarySerde<>(OperatorGrant.class));
 
     MutatedRecordsDecodeInBoundedMemoryProperties() {
         framed.configure(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, "mock://" + SCOPE), false);
@@ -79,8 +79,10 @@ class MutatedRecordsDecodeInBoundedMemoryProperties {
             storedBytes = mutation.apply(storedBytes, 0);
         }
 
-        decodesOrIsRefusedWithinBounds(framedBytes, bytes -> framed.deserializer().deserialize("in", bytes));
-        decodesOrIsRefusedWithinBounds(storedBytes, bytes -> store(valid).deserializer().deserialize("in", bytes));
+        decodesOrIsRefusedWithinBounds(
+                framedBytes, bytes -> framed.deserializer().deserialize("in", bytes));
+        decodesOrIsRefusedWithinBounds(
+                storedBytes, bytes -> store(valid).deserializer().deserialize("in", bytes));
     }
 
     /**
@@ -127,16 +129,14 @@ class MutatedRecordsDecodeInBoundedMemoryProperties {
     @Provide
     Arbitrary<List<Mutation>> mutations() {
         Arbitrary<Integer> positions = Arbitraries.integers().greaterOrEqual(0);
-        Arbitrary<Mutation> one =
-                Arbitraries.oneOf(
-                        Combinators.combine(positions, Arbitraries.integers().between(0, 7)).as(BitFlip::new),
-                        Combinators.combine(positions, Arbitraries.bytes()).as(Insert::new),
-                        positions.map(Delete::new),
-                        positions.map(Truncate::new),
-                        Combinators.combine(
-                                        positions,
-                                        Arbitraries.oneOf(Arbitraries.of(HOSTILE_VARINTS), Arbitraries.longs()))
-                                .as(VarintRewrite::new));
+        Arbitrary<Mutation> one = Arbitraries.oneOf(
+                Combinators.combine(positions, Arbitraries.integers().between(0, 7))
+                        .as(BitFlip::new),
+                Combinators.combine(positions, Arbitraries.bytes()).as(Insert::new),
+                positions.map(Delete::new),
+                positions.map(Truncate::new),
+                Combinators.combine(positions, Arbitraries.oneOf(Arbitraries.of(HOSTILE_VARINTS), Arbitraries.longs()))
+                        .as(VarintRewrite::new));
         return one.list().ofMinSize(1).ofMaxSize(6);
     }
 
@@ -234,6 +234,10 @@ class MutatedRecordsDecodeInBoundedMemoryProperties {
     }
 
     private static OperatorGrant grant(String actorId, List<String> roles) {
-        return OperatorGrant.newBuilder().setActorId(actorId).setRoles(roles).setTenants(List.of("*", "t-1")).build();
+        return OperatorGrant.newBuilder()
+                .setActorId(actorId)
+                .setRoles(roles)
+                .setTenants(List.of("*", "t-1"))
+                .build();
     }
 }

@@ -43,21 +43,28 @@ class RegistryCredentialsFromConfigProviderTest {
         Path secrets = dir.resolve("secrets.properties");
         Files.writeString(secrets, "registry.user.info=carol:from-a-file\n");
         CancelProcessorConfig config = new CancelProcessorConfig(Map.of(
-                "config.providers", "file",
-                "config.providers.file.class", FileConfigProvider.class.getName(),
-                SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url(),
-                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
-                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "${file:" + secrets + ":registry.user.info}",
+                "config.providers",
+                "file",
+                "config.providers.file.class",
+                FileConfigProvider.class.getName(),
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                stub.url(),
+                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE,
+                "USER_INFO",
+                SchemaRegistryClients.BASIC_AUTH_USER_INFO,
+                "${file:" + secrets + ":registry.user.info}",
                 // the stub speaks plain HTTP
-                SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true"));
+                SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                "true"));
         // as Topics configures the serdes
         FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
         serde.configure(config.originalsWithPrefix("", false), false);
 
         serde.serializer().serialize("cancel-commands", FramedAvroSerdeTest.command("c-1"));
 
-        assertThat(stub.authorizations).containsExactly(
-                "Basic " + Base64.getEncoder().encodeToString("carol:from-a-file".getBytes(StandardCharsets.UTF_8)));
+        assertThat(stub.authorizations)
+                .containsExactly("Basic "
+                        + Base64.getEncoder().encodeToString("carol:from-a-file".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -79,15 +86,24 @@ class RegistryCredentialsFromConfigProviderTest {
             }
         })) {
             CancelProcessorConfig config = new CancelProcessorConfig(Map.of(
-                    "config.providers", "file",
-                    "config.providers.file.class", FileConfigProvider.class.getName(),
-                    SchemaRegistryClients.SCHEMA_REGISTRY_URL, https.url(),
-                    SchemaRegistryClients.SSL_TRUSTSTORE_LOCATION, truststore.toString(),
-                    SchemaRegistryClients.SSL_TRUSTSTORE_TYPE, "PKCS12",
-                    SchemaRegistryClients.SSL_TRUSTSTORE_PASSWORD, "${file:" + secrets + ":truststore.password}",
-                    SchemaRegistryClients.SSL_KEYSTORE_LOCATION, keystore.toString(),
-                    SchemaRegistryClients.SSL_KEYSTORE_TYPE, "PKCS12",
-                    SchemaRegistryClients.SSL_KEYSTORE_PASSWORD, "${file:" + secrets + ":keystore.password}"));
+                    "config.providers",
+                    "file",
+                    "config.providers.file.class",
+                    FileConfigProvider.class.getName(),
+                    SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                    https.url(),
+                    SchemaRegistryClients.SSL_TRUSTSTORE_LOCATION,
+                    truststore.toString(),
+                    SchemaRegistryClients.SSL_TRUSTSTORE_TYPE,
+                    "PKCS12",
+                    SchemaRegistryClients.SSL_TRUSTSTORE_PASSWORD,
+                    "${file:" + secrets + ":truststore.password}",
+                    SchemaRegistryClients.SSL_KEYSTORE_LOCATION,
+                    keystore.toString(),
+                    SchemaRegistryClients.SSL_KEYSTORE_TYPE,
+                    "PKCS12",
+                    SchemaRegistryClients.SSL_KEYSTORE_PASSWORD,
+                    "${file:" + secrets + ":keystore.password}"));
             FramedAvroSerde<CancelCommand> serde = new FramedAvroSerde<>(CancelCommand.class);
             serde.configure(config.originalsWithPrefix("", false), false);
 

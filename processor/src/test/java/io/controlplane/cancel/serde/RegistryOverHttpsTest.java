@@ -36,6 +36,7 @@ class RegistryOverHttpsTest {
 
     @TempDir
     Path dir;
+
     private StubSchemaRegistry stub;
 
     @AfterEach
@@ -108,8 +109,11 @@ class RegistryOverHttpsTest {
         Map<String, Object> withoutKey = trusting(CA, "PKCS12");
         withoutKey.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0");
         Map<String, Object> withKey = new HashMap<>(withoutKey);
-        withKey.put(SchemaRegistryClients.SSL_KEYSTORE_LOCATION, clientCa.issue("cancel-processor")
-                .keystore(dir.resolve("client.jks"), "JKS", STORE_PASSWORD, KEY_PASSWORD).toString());
+        withKey.put(
+                SchemaRegistryClients.SSL_KEYSTORE_LOCATION,
+                clientCa.issue("cancel-processor")
+                        .keystore(dir.resolve("client.jks"), "JKS", STORE_PASSWORD, KEY_PASSWORD)
+                        .toString());
         withKey.put(SchemaRegistryClients.SSL_KEYSTORE_TYPE, "JKS");
         withKey.put(SchemaRegistryClients.SSL_KEYSTORE_PASSWORD, STORE_PASSWORD);
         withKey.put(SchemaRegistryClients.SSL_KEY_PASSWORD, KEY_PASSWORD);
@@ -142,8 +146,10 @@ class RegistryOverHttpsTest {
 
         SchemaRegistryClients.fromConfig(config).register("s-value", CancelCommand.getClassSchema());
 
-        assertThat(stub.authorizations).containsExactly("Basic "
-                + Base64.getEncoder().encodeToString(("alice:" + STORE_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(stub.authorizations)
+                .containsExactly("Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(("alice:" + STORE_PASSWORD).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Settings for the stub's URL (if started) trusting {@code ca} through a truststore of {@code type}. */

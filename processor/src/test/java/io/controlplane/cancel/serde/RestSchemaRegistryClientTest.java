@@ -85,51 +85,55 @@ class RestSchemaRegistryClientTest {
     @Test
     void serdesOfSeveralTopicsShareOneClient() {
         assertThat(SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())))
-                .isSameAs(SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())));
+                .isSameAs(SchemaRegistryClients.fromConfig(
+                        Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, stub.url())));
     }
 
     @Test
     void sendsBasicAuthFromUserInfo() {
-        FramedAvroSerde<CancelCommand> serde =
-                serde(
-                        Map.of(
-                                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
-                                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "alice:s3cret",
-                                // the stub speaks plain HTTP
-                                SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true"));
+        FramedAvroSerde<CancelCommand> serde = serde(Map.of(
+                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
+                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "alice:s3cret",
+                // the stub speaks plain HTTP
+                SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true"));
 
         serde.serializer().serialize(TOPIC, FramedAvroSerdeTest.command("c-1"));
 
         assertThat(stub.authorizations)
-                .containsExactly("Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)));
+                .containsExactly(
+                        "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void sendsBasicAuthFromTheUrlWithoutNamingItInRequests() {
         String withCredentials = stub.url().replace("http://", "http://bob:pa%40ss@");
 
-        SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, withCredentials,
-                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true"))
+        SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        withCredentials,
+                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                        "true"))
                 .register("s", CancelCommand.getClassSchema());
 
         assertThat(stub.authorizations)
-                .containsExactly("Basic " + Base64.getEncoder().encodeToString("bob:pa@ss".getBytes(StandardCharsets.UTF_8)));
+                .containsExactly(
+                        "Basic " + Base64.getEncoder().encodeToString("bob:pa@ss".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void anUnknownIdIsASerializationErrorNamingTheId() {
         assertThatThrownBy(() -> client(stub.url()).schemaById(42))
                 .isExactlyInstanceOf(SerializationException.class)
-                .hasMessage(
-                        "Unknown schema id 42: schema registry at " + stub.url()
-                                + " has no such schema (Schema 42 not found (error code 40403))");
+                .hasMessage("Unknown schema id 42: schema registry at " + stub.url()
+                        + " has no such schema (Schema 42 not found (error code 40403))");
     }
 
     @Test
     void anUnregisteredSchemaIsNotFoundWithoutRegisteringIt() {
         assertThatThrownBy(() -> client(stub.url()).idOf("s-value", CancelCommand.getClassSchema()))
                 .isExactlyInstanceOf(SerializationException.class)
-                .hasMessageStartingWith("Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
+                .hasMessageStartingWith(
+                        "Schema io.controlplane.cancel.avro.CancelCommand is not registered under subject s-value");
         assertThat(stub.requests).containsExactly("POST /apis/ccompat/v7/subjects/s-value");
     }
 
@@ -155,7 +159,8 @@ class RestSchemaRegistryClientTest {
 
         assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
                 .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                .hasMessage("Schema registry at " + stub.url() + " is unavailable: HTTP 503 stub failure (error code 50300)");
+                .hasMessage("Schema registry at " + stub.url()
+                        + " is unavailable: HTTP 503 stub failure (error code 50300)");
     }
 
     @Test
@@ -239,9 +244,8 @@ class RestSchemaRegistryClientTest {
     void refusedCredentialsAreLoggedAtErrorAtMostOnceAMinute() {
         stub.canned = Canned.json(401, "{\"error_code\":40101,\"message\":\"Unauthorized\"}");
         AtomicLong now = new AtomicLong();
-        RestSchemaRegistryClient client =
-                new RestSchemaRegistryClient(
-                        List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get, true, null);
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(
+                List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get, true, null);
 
         try (CapturedLog log = CapturedLog.of(RestSchemaRegistryClient.class)) {
             for (long second : new long[] {0, 1, 59, 61, 62}) {
@@ -251,8 +255,9 @@ class RestSchemaRegistryClientTest {
 
             assertThat(log.lines()).hasSize(2).allSatisfy(line -> {
                 assertThat(line.level()).isEqualTo("ERROR");
-                assertThat(line.message()).startsWith(
-                        "Schema registry at " + stub.url() + " refused the credentials: HTTP 401 Unauthorized");
+                assertThat(line.message())
+                        .startsWith(
+                                "Schema registry at " + stub.url() + " refused the credentials: HTTP 401 Unauthorized");
             });
         }
         assertThat(stub.requests).hasSize(5);
@@ -334,7 +339,8 @@ class RestSchemaRegistryClientTest {
             assertThatThrownBy(() -> client(stub.url()).register("s-value", CancelCommand.getClassSchema()))
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                     .hasMessage("Schema registry at " + stub.url()
-                            + " refuses schema io.controlplane.cancel.avro.CancelCommand under subject s-value: HTTP " + status + " incompatible (error code " + status + ")");
+                            + " refuses schema io.controlplane.cancel.avro.CancelCommand under subject s-value: HTTP "
+                            + status + " incompatible (error code " + status + ")");
         }
     }
 
@@ -367,7 +373,9 @@ class RestSchemaRegistryClientTest {
 
         assertThatThrownBy(() -> client(stub.url()).schemaById(1))
                 .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").hasSizeLessThan(400)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n")
+                        .hasSizeLessThan(400)
                         .contains("is unavailable: HTTP 503 line one line two"));
     }
 
@@ -375,7 +383,10 @@ class RestSchemaRegistryClientTest {
     void eachOutageIsRetriedWithinTheBudgetAndRiddenOut() {
         RestSchemaRegistryClient client = client(stub.url(), Duration.ofSeconds(5));
         try (CapturedLog quiet = CapturedLog.of(RestSchemaRegistryClient.class)) {
-            List<Canned> faults = List.of(Canned.json(401, "{}"), Canned.json(429, "{}"), Canned.html(200, "<html/>"),
+            List<Canned> faults = List.of(
+                    Canned.json(401, "{}"),
+                    Canned.json(429, "{}"),
+                    Canned.html(200, "<html/>"),
                     new Canned(302, Map.of("Location", "/elsewhere"), new byte[0]));
             for (int i = 0; i < faults.size(); i++) {
                 int requestsBefore = stub.requests.size();

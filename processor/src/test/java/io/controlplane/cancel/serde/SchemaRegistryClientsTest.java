@@ -15,7 +15,9 @@ class SchemaRegistryClientsTest {
 
     @Test
     void aBadUrlIsNamedWithoutItsPassword() {
-        for (String url : List.of("ftp://bob:" + PASSWORD + "@registry", "https://bob:" + PASSWORD + " x@registry",
+        for (String url : List.of(
+                "ftp://bob:" + PASSWORD + "@registry",
+                "https://bob:" + PASSWORD + " x@registry",
                 "https://bob:" + PASSWORD + "@reg istry")) {
             Map<String, String> config = Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, url);
             assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(config))
@@ -28,7 +30,8 @@ class SchemaRegistryClientsTest {
 
     @Test
     void aMockUrlInAListIsNamedWithoutTheOthersPasswords() {
-        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
                         "mock://scope,https://bob:" + PASSWORD + "@registry")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value mock://scope,https://registry for configuration schema.registry.url:"
@@ -37,7 +40,8 @@ class SchemaRegistryClientsTest {
 
     @Test
     void aBadlyEncodedPasswordIsNotQuoted() {
-        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
                         "https://bob:" + PASSWORD + "%zz" + PASSWORD + "@registry")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageNotContaining(PASSWORD)
@@ -56,13 +60,16 @@ class SchemaRegistryClientsTest {
 
     @Test
     void basicAuthCredentialsOverPlainHttpAreRefusedNamingTheSettingThatAllowsThem() {
-        Map<String, String> inTheUrl = Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+        Map<String, String> inTheUrl = Map.of(
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL,
                 "https://registry-a:8081,http://bob:" + PASSWORD + "@registry-b:8081/apis/ccompat/v7");
         Map<String, String> userInfo = Map.of(
                 SchemaRegistryClients.SCHEMA_REGISTRY_URL,
                 "https://registry-a:8081,http://registry-b:8081/apis/ccompat/v7",
-                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
-                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "bob:" + PASSWORD);
+                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE,
+                "USER_INFO",
+                SchemaRegistryClients.BASIC_AUTH_USER_INFO,
+                "bob:" + PASSWORD);
         for (Map<String, String> config : List.of(inTheUrl, userInfo)) {
             assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(config))
                     .isInstanceOf(ConfigException.class)
@@ -77,13 +84,17 @@ class SchemaRegistryClientsTest {
     void basicAuthCredentialsOverPlainHttpAreSentWhenExplicitlyAllowed() {
         for (Object allowed : List.of("true", Boolean.TRUE)) {
             assertThat(SchemaRegistryClients.fromConfig(Map.of(
-                            SchemaRegistryClients.SCHEMA_REGISTRY_URL, "http://bob:" + PASSWORD + "@registry:8081",
-                            SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, allowed)))
+                            SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                            "http://bob:" + PASSWORD + "@registry:8081",
+                            SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                            allowed)))
                     .isInstanceOf(RestSchemaRegistryClient.class);
         }
         assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(
-                        SchemaRegistryClients.SCHEMA_REGISTRY_URL, "http://bob:" + PASSWORD + "@registry:8081",
-                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "false")))
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        "http://bob:" + PASSWORD + "@registry:8081",
+                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                        "false")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageNotContaining(PASSWORD);
     }

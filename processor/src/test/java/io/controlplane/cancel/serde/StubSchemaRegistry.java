@@ -81,7 +81,9 @@ final class StubSchemaRegistry implements AutoCloseable {
     record Canned(int status, Map<String, String> headers, byte[] body) {
 
         static Canned json(int status, String json) {
-            return new Canned(status, Map.of("Content-Type", "application/vnd.schemaregistry.v1+json"),
+            return new Canned(
+                    status,
+                    Map.of("Content-Type", "application/vnd.schemaregistry.v1+json"),
                     json.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -115,7 +117,8 @@ final class StubSchemaRegistry implements AutoCloseable {
             return;
         }
         if (canned != null) {
-            canned.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            canned.headers.forEach(
+                    (name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(canned.status, canned.body.length == 0 ? -1 : canned.body.length);
             exchange.getResponseBody().write(canned.body);
             exchange.close();
@@ -132,11 +135,14 @@ final class StubSchemaRegistry implements AutoCloseable {
             String schema = schemaIn(exchange);
             int id = idBySchema.computeIfAbsent(schema, s -> idBySchema.size() + 1);
             schemaById.put(id, schema);
-            idBySchemaBySubject.computeIfAbsent(register.group(1), s -> new HashMap<>()).put(schema, id);
+            idBySchemaBySubject
+                    .computeIfAbsent(register.group(1), s -> new HashMap<>())
+                    .put(schema, id);
             reply(exchange, 200, Map.of("id", id));
         } else if (exchange.getRequestMethod().equals("POST") && lookup.matches()) {
             String schema = schemaIn(exchange);
-            Integer id = idBySchemaBySubject.getOrDefault(lookup.group(1), Map.of()).get(schema);
+            Integer id =
+                    idBySchemaBySubject.getOrDefault(lookup.group(1), Map.of()).get(schema);
             if (id == null) {
                 reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema not found"));
             } else {

@@ -18,8 +18,12 @@ class TrustedAvroPackagesTest {
         assertThat(trusted.isTrusted(CancelCommand.class)).isTrue();
         assertThat(trusted.isTrusted(CancelCommand.Builder.class)).isTrue();
         assertThat(trusted.isTrusted(RunStatus.class)).isTrue();
-        assertThat(trusted.isTrusted(String.class)).as("Avro's own defaults stay").isTrue();
-        assertThat(trusted.isTrusted(FramedAvroSerde.class)).as("the package next to it").isFalse();
+        assertThat(trusted.isTrusted(String.class))
+                .as("Avro's own defaults stay")
+                .isTrue();
+        assertThat(trusted.isTrusted(FramedAvroSerde.class))
+                .as("the package next to it")
+                .isFalse();
         assertThat(trusted.isTrusted(ProcessBuilder.class)).isFalse();
         assertThat(trusted.isTrusted(java.util.ArrayList.class)).isFalse();
     }

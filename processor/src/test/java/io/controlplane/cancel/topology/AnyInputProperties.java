@@ -9,9 +9,9 @@ import io.controlplane.cancel.avro.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -34,22 +34,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 class AnyInputProperties {
 
-    private enum Input { COMMAND, RUN_STATE, GRANT }
+    private enum Input {
+        COMMAND,
+        RUN_STATE,
+        GRANT
+    }
 
     /** One record: the topic, its key bytes (null = no key) and value bytes (null = tombstone). */
-    record Arrival(Input input, byte[] key, ValueRecipe value, long timestamp) {
-    }
+    record Arrival(Input input, byte[] key, ValueRecipe value, long timestamp) {}
 
     /** How a value is made: any bytes, or a valid record of some input's schema, then mutated. */
-    record ValueRecipe(int schema, byte[] noise, int mutations, long seed) {
-    }
+    record ValueRecipe(int schema, byte[] noise, int mutations, long seed) {}
 
     @Property(tries = 60)
-    void anyRecordOnAnyInputEndsAsExactlyOneThingAndNeverAsAnException(
-            @ForAll("arrivals") List<Arrival> arrivals) {
+    void anyRecordOnAnyInputEndsAsExactlyOneThingAndNeverAsAnException(@ForAll("arrivals") List<Arrival> arrivals) {
         // at least once: see DeadLetterQueueTest on why the driver needs it to show dead letters
-        try (CancelDriver cancel = new CancelDriver(
-                Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
+        try (CancelDriver cancel =
+                new CancelDriver(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
             cancel.admin("alice");
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             Map<Input, TestInputTopic<byte[], byte[]>> topics = Map.of(
@@ -63,22 +64,30 @@ class AnyInputProperties {
                 byte[] value = value(cancel, arrival.value());
                 double before = endings(cancel);
                 topics.get(arrival.input()).pipeInput(arrival.key(), value, Instant.ofEpochMilli(arrival.timestamp()));
-                int outputs = cancel.changes().size() + cancel.rejections().size()
-                        + cancel.read(cancel.topics.dlq, new ByteArrayDeserializer()).size();
+                int outputs = cancel.changes().size()
+                        + cancel.rejections().size()
+                        + cancel.read(cancel.topics.dlq, new ByteArrayDeserializer())
+                                .size();
                 double counted = endings(cancel) - before;
                 String key = arrival.key() == null ? null : new String(arrival.key(), StandardCharsets.UTF_8);
                 switch (arrival.input()) {
-                    case COMMAND -> assertThat(outputs + counted).as("command endings").isEqualTo(1);
+                    case COMMAND ->
+                        assertThat(outputs + counted).as("command endings").isEqualTo(1);
                     case RUN_STATE -> {
-                        boolean applied = outputs == 0 && counted == 0 && key != null
+                        boolean applied = outputs == 0
+                                && counted == 0
+                                && key != null
                                 // an empty value decodes as no value: a tombstone
                                 && (value == null || value.length == 0 || runStates.get(key) != null);
                         // a run state can also wake waiting commands, each of which then ends
                         assertThat(applied || outputs + counted >= 1)
-                                .as("run-state endings of key %s value %s", key, hex(value)).isTrue();
+                                .as("run-state endings of key %s value %s", key, hex(value))
+                                .isTrue();
                     }
                     case GRANT -> {
-                        assertThat(outputs + counted).as("grants produce nothing").isZero();
+                        assertThat(outputs + counted)
+                                .as("grants produce nothing")
+                                .isZero();
                         if (key != null && grants.get(key) != null && value != null) {
                             assertThat(grants.get(key)).isEqualTo(value);
                         }
@@ -91,10 +100,12 @@ class AnyInputProperties {
     /** Decisions and ignored run states that produce no record, as the processor's metrics count them. */
     private static double endings(CancelDriver cancel) {
         double sum = 0;
-        for (Map.Entry<MetricName, ? extends Metric> metric : cancel.driver.metrics().entrySet()) {
+        for (Map.Entry<MetricName, ? extends Metric> metric :
+                cancel.driver.metrics().entrySet()) {
             MetricName name = metric.getKey();
             if (name.group().equals("stream-" + DecisionMetrics.SCOPE + "-metrics")
-                    && List.of("duplicate-total", "waiting-total", "run-state-ignored-total").contains(name.name())) {
+                    && List.of("duplicate-total", "waiting-total", "run-state-ignored-total")
+                            .contains(name.name())) {
                 sum += ((Number) metric.getValue().metricValue()).doubleValue();
             }
         }
@@ -116,19 +127,21 @@ class AnyInputProperties {
                 Arbitraries.of("run-1", "run-2", "alice", "a\u0000b").map(k -> k.getBytes(StandardCharsets.UTF_8)),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(300));
         Arbitrary<ValueRecipe> recipes = Combinators.combine(
-                Arbitraries.integers().between(-1, 2),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
-                Arbitraries.integers().between(0, 4),
-                Arbitraries.longs()).as(ValueRecipe::new);
+                        Arbitraries.integers().between(-1, 2),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.longs())
+                .as(ValueRecipe::new);
         Arbitrary<Long> timestamps = Arbitraries.oneOf(
-                Arbitraries.longs().between(-1_000, 0),
-                Arbitraries.longs().between(0, 4_102_444_800_000L));
+                Arbitraries.longs().between(-1_000, 0), Arbitraries.longs().between(0, 4_102_444_800_000L));
         return Combinators.combine(Arbitraries.of(Input.class), keys, recipes.injectNull(0.05), timestamps)
                 .as(Arrival::new)
                 // The global thread has no timestamp extractor; a real broker's consumer gets a
                 // NegativeTimestampInterceptor for it, which the driver does not run (HostileInputIT).
                 .filter(arrival -> arrival.input() != Input.GRANT || arrival.timestamp() >= 0)
-                .list().ofMinSize(1).ofMaxSize(25);
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(25);
     }
 
     private static final Instant AT = Instant.parse("2026-11-24T10:00:00Z");

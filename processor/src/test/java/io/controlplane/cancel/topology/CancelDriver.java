@@ -71,21 +71,31 @@ final class CancelDriver implements AutoCloseable {
         settings.putAll(overrides);
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         topics = new Topics(config);
-        driver = new TopologyTestDriver(CancelTopology.build(config, inputPartitions),
-                StreamsProperties.from(settings), START);
-        commands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),
+        driver = new TopologyTestDriver(
+                CancelTopology.build(config, inputPartitions), StreamsProperties.from(settings), START);
+        commands = driver.createInputTopic(
+                topics.commands.name(),
+                Serdes.String().serializer(),
                 topics.commands.valueSerde().serializer());
-        rawCommands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),
-                new ByteArraySerializer());
-        runStates = driver.createInputTopic(topics.runStates.name(), Serdes.String().serializer(),
+        rawCommands = driver.createInputTopic(
+                topics.commands.name(), Serdes.String().serializer(), new ByteArraySerializer());
+        runStates = driver.createInputTopic(
+                topics.runStates.name(),
+                Serdes.String().serializer(),
                 topics.runStates.valueSerde().serializer());
-        rawGrants = driver.createInputTopic(topics.operators.name(), Serdes.String().serializer(),
-                new ByteArraySerializer());
-        operators = driver.createInputTopic(topics.operators.name(), Serdes.String().serializer(),
+        rawGrants = driver.createInputTopic(
+                topics.operators.name(), Serdes.String().serializer(), new ByteArraySerializer());
+        operators = driver.createInputTopic(
+                topics.operators.name(),
+                Serdes.String().serializer(),
                 topics.operators.valueSerde().serializer());
-        changes = driver.createOutputTopic(topics.runStateChanges.name(), Serdes.String().deserializer(),
+        changes = driver.createOutputTopic(
+                topics.runStateChanges.name(),
+                Serdes.String().deserializer(),
                 topics.runStateChanges.valueSerde().deserializer());
-        rejections = driver.createOutputTopic(topics.rejections.name(), Serdes.String().deserializer(),
+        rejections = driver.createOutputTopic(
+                topics.rejections.name(),
+                Serdes.String().deserializer(),
                 topics.rejections.valueSerde().deserializer());
     }
 
@@ -126,8 +136,8 @@ final class CancelDriver implements AutoCloseable {
     }
 
     void runState(String executionId, String tenantId, RunStatus status, long version) {
-        runStates.pipeInput(executionId, new RunState(executionId, tenantId, status, version, recordTime),
-                nextRecordTime());
+        runStates.pipeInput(
+                executionId, new RunState(executionId, tenantId, status, version, recordTime), nextRecordTime());
     }
 
     void runStateRecord(String key, RunState value) {
@@ -146,8 +156,7 @@ final class CancelDriver implements AutoCloseable {
     }
 
     CancelCommand command(String commandId, String executionId, String actorId) {
-        return new CancelCommand(commandId, executionId, actorId, "operator request", recordTime,
-                "trace-" + commandId);
+        return new CancelCommand(commandId, executionId, actorId, "operator request", recordTime, "trace-" + commandId);
     }
 
     void send(String key, CancelCommand command) {
@@ -197,7 +206,8 @@ final class CancelDriver implements AutoCloseable {
     }
 
     <V> List<TestRecord<String, V>> read(String topic, Deserializer<V> valueDeserializer) {
-        return driver.createOutputTopic(topic, Serdes.String().deserializer(), valueDeserializer).readRecordsToList();
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), valueDeserializer)
+                .readRecordsToList();
     }
 
     @Override

@@ -33,8 +33,7 @@ class CancelInterleavingProperties {
     private static final List<String> EXECUTIONS = List.of("e0", "e1", "e2");
     private static final List<String> ACTORS = List.of("alice", "bob", "mallory");
 
-    sealed interface Step {
-    }
+    sealed interface Step {}
 
     /** Command i is always the same command, so sending it twice is a true repeat. */
     record Send(int commandIndex, boolean keyed) implements Step {
@@ -51,14 +50,11 @@ class CancelInterleavingProperties {
         }
     }
 
-    record Update(String executionId, String tenantId, RunStatus status, long version) implements Step {
-    }
+    record Update(String executionId, String tenantId, RunStatus status, long version) implements Step {}
 
-    record Delete(String executionId) implements Step {
-    }
+    record Delete(String executionId) implements Step {}
 
-    record Tick(int seconds) implements Step {
-    }
+    record Tick(int seconds) implements Step {}
 
     private CancelDriver cancel;
 
@@ -109,16 +105,17 @@ class CancelInterleavingProperties {
         Arbitrary<String> execution = Arbitraries.of(EXECUTIONS);
         Arbitrary<Step> send = Combinators.combine(Arbitraries.integers().between(0, 11), Arbitraries.of(true, false))
                 .as(Send::new);
-        Arbitrary<Step> update = Combinators.combine(execution, Arbitraries.of("tenant-a", "tenant-b"),
-                        Arbitraries.of(RunStatus.class), Arbitraries.longs().between(1, 6))
+        Arbitrary<Step> update = Combinators.combine(
+                        execution,
+                        Arbitraries.of("tenant-a", "tenant-b"),
+                        Arbitraries.of(RunStatus.class),
+                        Arbitraries.longs().between(1, 6))
                 .as(Update::new);
         Arbitrary<Step> delete = execution.map(Delete::new);
         Arbitrary<Step> tick = Arbitraries.integers().between(1, 12).map(Tick::new);
-        return Arbitraries.frequencyOf(
-                        Tuple.of(5, send),
-                        Tuple.of(4, update),
-                        Tuple.of(1, delete),
-                        Tuple.of(2, tick))
-                .list().ofMinSize(1).ofMaxSize(40);
+        return Arbitraries.frequencyOf(Tuple.of(5, send), Tuple.of(4, update), Tuple.of(1, delete), Tuple.of(2, tick))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(40);
     }
 }

@@ -143,7 +143,8 @@ class CancelTopologyTest {
             cancel.admin("alice");
             cancel.send("a\u0000b", cancel.command("c", "a\u0000b", "alice"));
             cancel.send("a", cancel.command("b\u0000c", "a", "alice"));
-            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.INVALID_COMMAND, RejectionCode.INVALID_COMMAND);
             assertThat(cancel.changes()).isEmpty();
         }
@@ -200,9 +201,12 @@ class CancelTopologyTest {
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             cancel.cancel("run-1", "alice");
             cancel.cancel("run-1", "olga");
-            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.UNAUTHORIZED);
-            assertThat(cancel.changes()).extracting(r -> r.value().getCancelledBy()).containsExactly("olga");
+            assertThat(cancel.changes())
+                    .extracting(r -> r.value().getCancelledBy())
+                    .containsExactly("olga");
         }
     }
 
@@ -290,7 +294,9 @@ class CancelTopologyTest {
     class Rule5AlreadyTerminal {
 
         @ParameterizedTest
-        @EnumSource(value = RunStatus.class, names = {"COMPLETED", "FAILED", "CANCELLED", "ABORTED"})
+        @EnumSource(
+                value = RunStatus.class,
+                names = {"COMPLETED", "FAILED", "CANCELLED", "ABORTED"})
         void terminalRunIsRejectedWithTheObservedStatus(RunStatus terminal) {
             cancel.admin("alice");
             cancel.runState("run-1", terminal, 4);
@@ -317,7 +323,8 @@ class CancelTopologyTest {
     class Rule6Cancelled {
 
         @ParameterizedTest
-        @EnumSource(value = RunStatus.class,
+        @EnumSource(
+                value = RunStatus.class,
                 names = {"PENDING", "QUEUED", "RUNNING", "WAITING", "AWAITING_APPROVAL", "PAUSED"})
         void cancellableRunGetsExactlyOneTerminalRecord(RunStatus status) {
             cancel.admin("alice");
@@ -366,7 +373,8 @@ class CancelTopologyTest {
             cancel.runState("run-1", RunStatus.RUNNING, 2); // upstream has not seen the cancellation yet
             cancel.cancel("run-1", "alice");
             assertThat(cancel.changes()).hasSize(1);
-            assertThat(cancel.rejections()).extracting(r -> r.value().getObservedStatus())
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getObservedStatus())
                     .containsExactly(RunStatus.CANCELLED);
         }
 
@@ -379,7 +387,8 @@ class CancelTopologyTest {
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             cancel.cancel("run-1", "alice");
             assertThat(cancel.changes()).hasSize(1);
-            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.ALREADY_TERMINAL);
         }
 
@@ -391,7 +400,8 @@ class CancelTopologyTest {
             cancel.cancel("run-1", "alice");
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             assertThat(cancel.changes()).hasSize(1);
-            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.ALREADY_TERMINAL, RejectionCode.ALREADY_TERMINAL);
         }
     }
@@ -428,7 +438,9 @@ class CancelTopologyTest {
         @Test
         void commandIdIsForgottenAfterTheRetention() {
             cancel.close();
-            cancel = new CancelDriver(Map.of(CancelProcessorConfig.DEDUP_RETENTION_MS, Duration.ofHours(1).toMillis()));
+            cancel = new CancelDriver(Map.of(
+                    CancelProcessorConfig.DEDUP_RETENTION_MS,
+                    Duration.ofHours(1).toMillis()));
             cancel.admin("alice");
             cancel.runState("run-1", RunStatus.RUNNING, 1);
             CancelCommand command = cancel.cancel("run-1", "alice");
@@ -449,8 +461,11 @@ class CancelTopologyTest {
             // a far-future timestamp must not age the decision out of the dedup store
             cancel.send("run-1", command, Instant.parse("2100-01-01T00:00:00Z"));
             onlyCancellation();
-            for (Instant timestamp : List.of(Instant.ofEpochMilli(-1), Instant.EPOCH,
-                    Instant.parse("1971-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"))) {
+            for (Instant timestamp : List.of(
+                    Instant.ofEpochMilli(-1),
+                    Instant.EPOCH,
+                    Instant.parse("1971-01-01T00:00:00Z"),
+                    Instant.parse("2100-01-01T00:00:00Z"))) {
                 cancel.send("run-1", command, timestamp);
                 assertNoOutput();
             }
@@ -515,8 +530,11 @@ class CancelTopologyTest {
             cancel.cancel("run-1", "alice");
             cancel.revoke("alice");
             cancel.cancel("run-2", "alice");
-            assertThat(cancel.changes()).extracting(r -> r.value().getExecutionId()).containsExactly("run-1");
-            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+            assertThat(cancel.changes())
+                    .extracting(r -> r.value().getExecutionId())
+                    .containsExactly("run-1");
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.UNAUTHORIZED);
         }
 
@@ -538,7 +556,8 @@ class CancelTopologyTest {
             cancel.cancel("run-1", "alice");
             cancel.cancel("run-2", "mallory");
             assertThat(cancel.changes()).isEmpty();
-            assertThat(cancel.rejections()).extracting(r -> r.value().getCode())
+            assertThat(cancel.rejections())
+                    .extracting(r -> r.value().getCode())
                     .containsExactly(RejectionCode.UNAUTHORIZED, RejectionCode.UNAUTHORIZED);
         }
 

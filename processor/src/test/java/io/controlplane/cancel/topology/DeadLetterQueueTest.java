@@ -24,8 +24,8 @@ class DeadLetterQueueTest {
      * under exactly_once_v2 (it is sent while the record is enqueued, outside the transactions the
      * driver commits). The real-broker tests check the dead-letter queue under exactly_once_v2.
      */
-    private final CancelDriver cancel = new CancelDriver(
-            Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+    private final CancelDriver cancel =
+            new CancelDriver(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
 
     @AfterEach
     void close() {
@@ -46,7 +46,8 @@ class DeadLetterQueueTest {
         cancel.admin("alice");
         cancel.runState("run-1", RunStatus.RUNNING, 1);
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
-        byte[] unknownSchemaId = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array();
+        byte[] unknownSchemaId =
+                ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array();
 
         cancel.sendRaw("run-1", garbage);
         cancel.sendRaw("run-1", unknownSchemaId);

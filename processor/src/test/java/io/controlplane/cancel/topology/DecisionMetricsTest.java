@@ -22,8 +22,8 @@ class DecisionMetricsTest {
         return cancel.driver.metrics().entrySet().stream()
                 .filter(e -> e.getKey().group().equals("stream-" + DecisionMetrics.SCOPE + "-metrics"))
                 .filter(e -> e.getKey().name().endsWith("-total"))
-                .collect(Collectors.toMap(e -> e.getKey().name(), e -> (Double) e.getValue().metricValue(),
-                        Double::sum));
+                .collect(Collectors.toMap(
+                        e -> e.getKey().name(), e -> (Double) e.getValue().metricValue(), Double::sum));
     }
 
     @Test
@@ -39,14 +39,15 @@ class DecisionMetricsTest {
         cancel.cancel("run-9", "alice");
         cancel.advanceWallClock(Duration.ofSeconds(11));
 
-        assertThat(totals()).containsAllEntriesOf(Map.of(
-                "cancelled-total", 1.0,
-                "duplicate-total", 1.0,
-                "rejected-already-terminal-total", 1.0,
-                "rejected-unauthorized-total", 1.0,
-                "rejected-invalid-command-total", 1.0,
-                "waiting-total", 1.0,
-                "rejected-execution-not-found-total", 1.0,
-                "run-state-ignored-total", 1.0));
+        assertThat(totals())
+                .containsAllEntriesOf(Map.of(
+                        "cancelled-total", 1.0,
+                        "duplicate-total", 1.0,
+                        "rejected-already-terminal-total", 1.0,
+                        "rejected-unauthorized-total", 1.0,
+                        "rejected-invalid-command-total", 1.0,
+                        "waiting-total", 1.0,
+                        "rejected-execution-not-found-total", 1.0,
+                        "run-state-ignored-total", 1.0));
     }
 }

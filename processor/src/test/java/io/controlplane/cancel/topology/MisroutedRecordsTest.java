@@ -25,11 +25,11 @@ class MisroutedRecordsTest {
 
     private static final int PARTITIONS = 6;
     /** On partition 0 for Kafka's Java client, elsewhere for librdkafka's default. */
-    private static final String JAVA_PLACED = key(k -> on(KeyPartitioner.MURMUR2, k) == 0
-            && on(KeyPartitioner.CRC32, k) != 0);
+    private static final String JAVA_PLACED =
+            key(k -> on(KeyPartitioner.MURMUR2, k) == 0 && on(KeyPartitioner.CRC32, k) != 0);
     /** On partition 0 for librdkafka's default, elsewhere for Kafka's Java client. */
-    private static final String LIBRDKAFKA_PLACED = key(k -> on(KeyPartitioner.CRC32, k) == 0
-            && on(KeyPartitioner.MURMUR2, k) != 0);
+    private static final String LIBRDKAFKA_PLACED =
+            key(k -> on(KeyPartitioner.CRC32, k) == 0 && on(KeyPartitioner.MURMUR2, k) != 0);
 
     private final CapturedLog log = new CapturedLog(MisroutingCheck.class);
     private CancelDriver cancel;
@@ -45,7 +45,11 @@ class MisroutedRecordsTest {
     }
 
     private static String key(Predicate<String> wanted) {
-        return IntStream.range(0, 1_000).mapToObj(i -> "run-" + i).filter(wanted).findFirst().orElseThrow();
+        return IntStream.range(0, 1_000)
+                .mapToObj(i -> "run-" + i)
+                .filter(wanted)
+                .findFirst()
+                .orElseThrow();
     }
 
     private void start(String partitioner, OptionalInt partitions) {
@@ -100,7 +104,9 @@ class MisroutedRecordsTest {
         assertThat(misrouted()).isZero();
         cancel.runState(JAVA_PLACED, RunStatus.RUNNING, 1);
         assertThat(misrouted()).isEqualTo(1.0);
-        assertThat(log.lines()).singleElement().asString()
+        assertThat(log.lines())
+                .singleElement()
+                .asString()
                 .contains("set cancel.partitioner=murmur2, or produce with partitioner=consistent_random");
     }
 
@@ -114,17 +120,22 @@ class MisroutedRecordsTest {
 
         assertThat(misrouted()).isEqualTo(4.0);
         int expected = on(KeyPartitioner.MURMUR2, LIBRDKAFKA_PLACED);
-        assertThat(log.lines()).containsExactly(
-                "WARN Records on " + cancel.topics.runStates.name() + " are not where cancel.partitioner=murmur2 "
-                        + "puts their keys: one on partition 0 belongs on partition " + expected + ", so unkeyed "
-                        + "commands may miss their run's state; set cancel.partitioner=crc32, or produce with "
-                        + "partitioner=murmur2_random (task 0_0; counted in misrouted-records-total, logged once "
-                        + "per task and topic)",
-                "WARN Records on " + cancel.topics.commands.name() + " are not where cancel.partitioner=murmur2 "
-                        + "puts their keys: one on partition 0 belongs on partition " + expected + ", so unkeyed "
-                        + "commands may miss their run's state; set cancel.partitioner=crc32, or produce with "
-                        + "partitioner=murmur2_random (task 0_0; counted in misrouted-records-total, logged once "
-                        + "per task and topic)");
+        assertThat(log.lines())
+                .containsExactly(
+                        "WARN Records on " + cancel.topics.runStates.name()
+                                + " are not where cancel.partitioner=murmur2 "
+                                + "puts their keys: one on partition 0 belongs on partition " + expected
+                                + ", so unkeyed "
+                                + "commands may miss their run's state; set cancel.partitioner=crc32, or produce with "
+                                + "partitioner=murmur2_random (task 0_0; counted in misrouted-records-total, logged once "
+                                + "per task and topic)",
+                        "WARN Records on " + cancel.topics.commands.name()
+                                + " are not where cancel.partitioner=murmur2 "
+                                + "puts their keys: one on partition 0 belongs on partition " + expected
+                                + ", so unkeyed "
+                                + "commands may miss their run's state; set cancel.partitioner=crc32, or produce with "
+                                + "partitioner=murmur2_random (task 0_0; counted in misrouted-records-total, logged once "
+                                + "per task and topic)");
     }
 
     @Test

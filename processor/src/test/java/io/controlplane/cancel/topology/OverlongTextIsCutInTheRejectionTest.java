@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class OverlongTextIsCutInTheRejectionTest {
 
-    private static final String CUT = " (this rejection keeps only the first 256 characters of an id and 1024 of"
-            + " the reason).";
+    private static final String CUT =
+            " (this rejection keeps only the first 256 characters of an id and 1024 of" + " the reason).";
 
     private final CancelDriver cancel = new CancelDriver();
 
@@ -45,11 +45,17 @@ class OverlongTextIsCutInTheRejectionTest {
 
         CancelRejection rejection = cancel.onlyRejection();
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
-        assertThat(rejection.getMessage()).isEqualTo("Expected a cancel command with a commandId, an executionId and"
-                + " a cancelledBy, but its reason has 1000000 characters, more than the 1024 allowed" + CUT);
+        assertThat(rejection.getMessage())
+                .isEqualTo("Expected a cancel command with a commandId, an executionId and"
+                        + " a cancelledBy, but its reason has 1000000 characters, more than the 1024 allowed" + CUT);
         assertThat(rejection.getCommand())
-                .isEqualTo(CancelCommand.newBuilder(command).setReason("x".repeat(1024)).build());
-        byte[] onTheWire = cancel.topics.rejections.valueSerde().serializer()
+                .isEqualTo(CancelCommand.newBuilder(command)
+                        .setReason("x".repeat(1024))
+                        .build());
+        byte[] onTheWire = cancel.topics
+                .rejections
+                .valueSerde()
+                .serializer()
                 .serialize(cancel.topics.rejections.name(), rejection);
         assertThat(onTheWire.length).isLessThan(4 * 1024);
     }
@@ -92,8 +98,13 @@ class OverlongTextIsCutInTheRejectionTest {
         assertThat(rejection.getMessage()).contains("its traceId has 600000 characters, more than the 256 allowed");
         assertThat(rejection.getTraceId()).hasSize(256);
         assertThat(rejection.getCommand().getTraceId()).hasSize(256);
-        assertThat(cancel.topics.rejections.valueSerde().serializer()
-                .serialize(cancel.topics.rejections.name(), rejection).length).isLessThan(4 * 1024);
+        assertThat(cancel.topics
+                        .rejections
+                        .valueSerde()
+                        .serializer()
+                        .serialize(cancel.topics.rejections.name(), rejection)
+                        .length)
+                .isLessThan(4 * 1024);
     }
 
     @Test

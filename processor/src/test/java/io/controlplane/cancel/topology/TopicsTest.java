@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 class TopicsTest {
 
     /** Stands in for a serde a user plugs in by class name, such as Confluent's SpecificAvroSerde. */
-    public static final class PluggedSerde<T extends SpecificRecord> extends FramedAvroSerde<T> {
-    }
+    public static final class PluggedSerde<T extends SpecificRecord> extends FramedAvroSerde<T> {}
 
     @AfterEach
     void dropRegistry() {
@@ -26,8 +25,10 @@ class TopicsTest {
     @Test
     void valueSerdeIsTheConfiguredClassConfiguredWithTheProcessorSettings() {
         Topics topics = new Topics(new CancelProcessorConfig(Map.of(
-                "schema.registry.url", "mock://topics-test",
-                CancelProcessorConfig.VALUE_SERDE, PluggedSerde.class.getName())));
+                "schema.registry.url",
+                "mock://topics-test",
+                CancelProcessorConfig.VALUE_SERDE,
+                PluggedSerde.class.getName())));
         assertThat(topics.commands.valueSerde()).isInstanceOf(PluggedSerde.class);
 
         CancelCommand command = new CancelCommand("c1", "run-1", "alice", null, Instant.EPOCH, null);

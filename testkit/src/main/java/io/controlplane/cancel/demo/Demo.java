@@ -66,8 +66,10 @@ public final class Demo {
                 List<String[]> rows = collectOutcomes(settings, topics, expected.size());
                 printTable(rows);
                 boolean complete = rows.size() == expected.size();
-                out.println(complete ? "All " + rows.size() + " expected outcomes arrived."
-                        : "Only " + rows.size() + " of " + expected.size() + " expected outcomes arrived.");
+                out.println(
+                        complete
+                                ? "All " + rows.size() + " expected outcomes arrived."
+                                : "Only " + rows.size() + " of " + expected.size() + " expected outcomes arrived.");
                 return complete;
             }
         }
@@ -77,7 +79,9 @@ public final class Demo {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-processor-demo");
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("cancel-demo-state").toString());
+        settings.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory("cancel-demo-state").toString());
         settings.put("schema.registry.url", "mock://cancel-demo");
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, GRACE.toMillis());
         return settings;
@@ -87,10 +91,14 @@ public final class Demo {
     private List<String> produceScenario(Map<String, Object> settings, Topics topics) throws Exception {
         Instant now = Instant.now();
         List<String> expected = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             send(producer, topics.operators, "alice", new OperatorGrant("alice", List.of("admin"), List.of("acme")));
             send(producer, topics.operators, "bob", new OperatorGrant("bob", List.of("viewer"), List.of("acme")));
             send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now));
@@ -106,8 +114,8 @@ public final class Demo {
             sendCommand(producer, topics, expected, command("cmd-6", "run-1", null, "who is asking?", now));
             // A repeat of an accepted command: produces nothing at all.
             send(producer, topics.commands, "run-1", accepted);
-            producer.send(new ProducerRecord<>(topics.commands.name(), "run-1",
-                    "not avro".getBytes(StandardCharsets.UTF_8)));
+            producer.send(
+                    new ProducerRecord<>(topics.commands.name(), "run-1", "not avro".getBytes(StandardCharsets.UTF_8)));
             expected.add("dead letter");
         }
         out.println("Produced 2 grants, 3 run states, 7 cancel commands (one a repeat) and 1 undecodable record.");
@@ -118,14 +126,14 @@ public final class Demo {
         return new CancelCommand(id, executionId, actor, reason, now, "trace-" + id);
     }
 
-    private static void sendCommand(KafkaProducer<String, byte[]> producer, Topics topics, List<String> expected,
-                                    CancelCommand command) {
+    private static void sendCommand(
+            KafkaProducer<String, byte[]> producer, Topics topics, List<String> expected, CancelCommand command) {
         send(producer, topics.commands, command.getExecutionId(), command);
         expected.add(command.getCommandId());
     }
 
-    private static <V extends SpecificRecord> void send(KafkaProducer<String, byte[]> producer,
-                                                        Topics.Topic<V> topic, String key, V value) {
+    private static <V extends SpecificRecord> void send(
+            KafkaProducer<String, byte[]> producer, Topics.Topic<V> topic, String key, V value) {
         Serde<V> serde = topic.valueSerde();
         producer.send(new ProducerRecord<>(topic.name(), key, serde.serializer().serialize(topic.name(), value)));
     }
@@ -138,15 +146,18 @@ public final class Demo {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
             // the consumer is polled on this thread only: it must not be used from two
-            await().pollInSameThread().pollInterval(Duration.ofMillis(1)).atMost(DEADLINE).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    rows.add(row(topics, record));
-                }
-                return rows.size() >= expected;
-            });
+            await().pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
+                    .atMost(DEADLINE)
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            rows.add(row(topics, record));
+                        }
+                        return rows.size() >= expected;
+                    });
         } catch (ConditionTimeoutException late) {
             // the table shows what did arrive, and run() says how many are missing
         }
@@ -155,20 +166,29 @@ public final class Demo {
 
     private static String[] row(Topics topics, ConsumerRecord<String, byte[]> record) {
         if (record.topic().equals(topics.runStateChanges.name())) {
-            RunStateChange change = topics.runStateChanges.valueSerde().deserializer()
-                    .deserialize(record.topic(), record.value());
-            return new String[] {change.getCommandId(), change.getExecutionId(), change.getCancelledBy(),
-                "CANCELLED", change.getPreviousStatus() + " -> CANCELLED, version " + change.getVersion()};
+            RunStateChange change =
+                    topics.runStateChanges.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            return new String[] {
+                change.getCommandId(),
+                change.getExecutionId(),
+                change.getCancelledBy(),
+                "CANCELLED",
+                change.getPreviousStatus() + " -> CANCELLED, version " + change.getVersion()
+            };
         }
         if (record.topic().equals(topics.rejections.name())) {
-            CancelRejection rejection = topics.rejections.valueSerde().deserializer()
-                    .deserialize(record.topic(), record.value());
-            return new String[] {rejection.getCommandId(), rejection.getExecutionId(),
-                Objects.requireNonNullElse(rejection.getCancelledBy(), "-"), rejection.getCode().name(),
-                rejection.getMessage()};
+            CancelRejection rejection =
+                    topics.rejections.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            return new String[] {
+                rejection.getCommandId(),
+                rejection.getExecutionId(),
+                Objects.requireNonNullElse(rejection.getCancelledBy(), "-"),
+                rejection.getCode().name(),
+                rejection.getMessage()
+            };
         }
-        String error = new String(record.headers().lastHeader("__streams.errors.message").value(),
-                StandardCharsets.UTF_8);
+        String error = new String(
+                record.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8);
         return new String[] {"-", record.key(), "-", "DEAD LETTER", error};
     }
 

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
  * {@code ./cancel-processor demo}: a first look at the processor. It lives in the test kit, not in the
  * product, because it needs a whole Kafka broker in its JVM.
  */
-@Command(name = "cancel-processor demo", mixinStandardHelpOptions = true, version = "cancel-processor 0.1.0",
+@Command(
+        name = "cancel-processor demo",
+        mixinStandardHelpOptions = true,
+        version = "cancel-processor 0.1.0",
         description = "Start a real Kafka broker in this JVM, an in-memory schema registry and the processor; "
                 + "play a short scenario; print what came out; exit.")
 public final class DemoCommand implements Callable<Integer> {

@@ -66,7 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(NODE_ID)),
-                Map.entry("listeners",
+                Map.entry(
+                        "listeners",
                         "PLAINTEXT://" + LOOPBACK + ":" + port + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + port),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
@@ -169,7 +170,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * until then a processor started at once would find it missing.
      */
     private static void awaitListed(Admin admin, List<String> topics) {
-        await("topics listed: " + topics).atMost(MAX_STARTUP).pollInterval(Duration.ofMillis(20))
+        await("topics listed: " + topics)
+                .atMost(MAX_STARTUP)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> admin.listTopics().names().get().containsAll(topics));
     }
 

@@ -48,7 +48,9 @@ class DockerComposeFileTest {
 
     @BeforeAll
     static void read() throws IOException {
-        services = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE_FILE.toFile()).path("services");
+        services = new ObjectMapper(new YAMLFactory())
+                .readTree(COMPOSE_FILE.toFile())
+                .path("services");
         dockerfile = Instruction.parse(Files.readAllLines(ROOT.resolve("Dockerfile")));
     }
 
@@ -63,13 +65,21 @@ class DockerComposeFileTest {
             }
             abort(why);
         }
-        Process compose = new ProcessBuilder(tool.get().toString(), "--file", COMPOSE_FILE.toString(),
-                "--project-directory", ROOT.toString(), "config", "--quiet")
+        Process compose = new ProcessBuilder(
+                        tool.get().toString(),
+                        "--file",
+                        COMPOSE_FILE.toString(),
+                        "--project-directory",
+                        ROOT.toString(),
+                        "config",
+                        "--quiet")
                 .redirectErrorStream(true)
                 .start();
         compose.getOutputStream().close();
         String output = new String(compose.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(compose.waitFor(60, TimeUnit.SECONDS)).as("docker-compose config finished").isTrue();
+        assertThat(compose.waitFor(60, TimeUnit.SECONDS))
+                .as("docker-compose config finished")
+                .isTrue();
         assertThat(compose.exitValue()).as("docker-compose config: %s", output).isZero();
     }
 
@@ -85,28 +95,37 @@ class DockerComposeFileTest {
                 .doesNotContainKeys("bootstrap.servers", "schema.registry.url");
 
         assertThat(services.has(added.get(BOOTSTRAP_SERVERS).split(":")[0]))
-                .as("bootstrap servers name a service of this file").isTrue();
+                .as("bootstrap servers name a service of this file")
+                .isTrue();
         assertThat(services.has(URI.create(added.get(REGISTRY_URL)).getHost()))
-                .as("the registry URL names a service of this file").isTrue();
+                .as("the registry URL names a service of this file")
+                .isTrue();
     }
 
     @Test
     void processorStartsOnlyOnceBrokerTopicsAndRegistryAreReady() {
-        assertThat(conditions(service("processor"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "kafka", "service_healthy",
-                "topics", "service_completed_successfully",
-                "schema-registry", "service_healthy"));
+        assertThat(conditions(service("processor")))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "kafka", "service_healthy",
+                        "topics", "service_completed_successfully",
+                        "schema-registry", "service_healthy"));
         assertThat(conditions(service("topics"))).containsExactlyEntriesOf(Map.of("kafka", "service_healthy"));
         assertThat(conditions(service("schema-registry"))).containsExactlyEntriesOf(Map.of("kafka", "service_healthy"));
-        assertThat(service("kafka").path("healthcheck").path("test").isMissingNode()).isFalse();
-        assertThat(service("schema-registry").path("healthcheck").path("test").isMissingNode()).isFalse();
+        assertThat(service("kafka").path("healthcheck").path("test").isMissingNode())
+                .isFalse();
+        assertThat(service("schema-registry").path("healthcheck").path("test").isMissingNode())
+                .isFalse();
     }
 
     @Test
     void processorCanBeScaled() {
         JsonNode processor = service("processor");
-        assertThat(processor.has("container_name")).as("a fixed container name allows one instance only").isFalse();
-        assertThat(processor.has("ports")).as("a published host port allows one instance only").isFalse();
+        assertThat(processor.has("container_name"))
+                .as("a fixed container name allows one instance only")
+                .isFalse();
+        assertThat(processor.has("ports"))
+                .as("a published host port allows one instance only")
+                .isFalse();
     }
 
     /** So that the topics are created as the code declares them: compose holds no copy of the layout. */
@@ -120,18 +139,20 @@ class DockerComposeFileTest {
 
         List<String> command = new ArrayList<>(strings(topics.path("entrypoint")));
         command.addAll(strings(topics.path("command")));
-        List<String> imageEntrypoint = execForm(Instruction.arguments(
-                Instruction.stages(dockerfile).get(1), "ENTRYPOINT").get(0));
+        List<String> imageEntrypoint =
+                execForm(Instruction.arguments(Instruction.stages(dockerfile).get(1), "ENTRYPOINT")
+                        .get(0));
         List<String> jar = imageEntrypoint.subList(0, imageEntrypoint.indexOf("run"));
         assertThat(command).as("the image's jar").startsWith(jar.toArray(String[]::new));
         List<String> arguments = command.subList(jar.size(), command.size());
         assertThat(arguments).startsWith("create-topics");
-        CommandLine.ParseResult parsed = new CommandLine(new CancelProcessorCli()).parseArgs(
-                arguments.toArray(String[]::new));
+        CommandLine.ParseResult parsed =
+                new CommandLine(new CancelProcessorCli()).parseArgs(arguments.toArray(String[]::new));
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("create-topics");
 
         assertThat(topics.path("healthcheck").path("disable").asBoolean(false))
-                .as("the image's health check watches a processing processor; this one exits").isTrue();
+                .as("the image's health check watches a processing processor; this one exits")
+                .isTrue();
         assertThat(topics.path("restart").asText()).isEqualTo("no");
     }
 
@@ -140,14 +161,17 @@ class DockerComposeFileTest {
         Map<String, String> broker = environment(service("kafka").path("environment"));
         assertThat(broker.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
         // exactly_once_v2 cannot start without the transaction state log, which by default wants 3 replicas.
-        assertThat(broker).containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
+        assertThat(broker)
+                .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");
     }
 
     @Test
     void dockerfileBuildsWithMavenAndRunsTheJarAsNonRootWithAHealthCheck() throws Exception {
-        assertThat(dockerfile).isNotEmpty().allSatisfy(i -> assertThat(Instruction.KNOWN).contains(i.keyword()));
+        assertThat(dockerfile)
+                .isNotEmpty()
+                .allSatisfy(i -> assertThat(Instruction.KNOWN).contains(i.keyword()));
         assertThat(dockerfile.get(0).keyword()).isEqualTo("FROM");
         List<List<Instruction>> stages = Instruction.stages(dockerfile);
         assertThat(stages).hasSize(2);
@@ -158,32 +182,41 @@ class DockerComposeFileTest {
             assertThat(i.keyword()).isEqualTo("RUN");
             assertThat(i.arguments()).contains("mvn -B -DskipTests package");
         });
-        assertThat(build).as("the product is built alone: the test kit carries a whole broker")
+        assertThat(build)
+                .as("the product is built alone: the test kit carries a whole broker")
                 .filteredOn(i -> i.keyword().equals("COPY") || i.keyword().equals("RUN"))
                 .noneSatisfy(i -> assertThat(i.arguments()).contains("testkit"));
         assertThat(build).anySatisfy(i -> assertThat(i.arguments()).contains("--file processor/pom.xml"));
 
         List<Instruction> runtime = stages.get(1);
-        assertThat(runtime).anySatisfy(i ->
-                assertThat(i.arguments()).startsWith("--from=build").endsWith("cancel-processor.jar ./"));
-        assertThat(runtime).anySatisfy(i ->
-                assertThat(i.arguments()).startsWith("--from=build").contains("/target/lib/"));
+        assertThat(runtime)
+                .anySatisfy(i ->
+                        assertThat(i.arguments()).startsWith("--from=build").endsWith("cancel-processor.jar ./"));
+        assertThat(runtime)
+                .anySatisfy(i ->
+                        assertThat(i.arguments()).startsWith("--from=build").contains("/target/lib/"));
         List<String> users = Instruction.arguments(runtime, "USER");
         assertThat(users).as("USER in the runtime stage").isNotEmpty();
         assertThat(users.get(users.size() - 1).split(":")[0]).isNotIn("root", "0");
 
-        assertThat(Instruction.arguments(runtime, "ENTRYPOINT")).singleElement().satisfies(entrypoint ->
-                assertThat(execForm(entrypoint)).containsExactly("java", "-jar", "/app/cancel-processor.jar", "run"));
-        assertThat(Instruction.arguments(runtime, "HEALTHCHECK")).singleElement().satisfies(check -> {
-            String command = check.substring(check.indexOf("CMD ") + "CMD ".length());
-            assertThat(execForm(command)).startsWith("java")
-                    .containsSubsequence("-jar", "/app/cancel-processor.jar", "health");
-        });
+        assertThat(Instruction.arguments(runtime, "ENTRYPOINT"))
+                .singleElement()
+                .satisfies(entrypoint -> assertThat(execForm(entrypoint))
+                        .containsExactly("java", "-jar", "/app/cancel-processor.jar", "run"));
+        assertThat(Instruction.arguments(runtime, "HEALTHCHECK"))
+                .singleElement()
+                .satisfies(check -> {
+                    String command = check.substring(check.indexOf("CMD ") + "CMD ".length());
+                    assertThat(execForm(command))
+                            .startsWith("java")
+                            .containsSubsequence("-jar", "/app/cancel-processor.jar", "health");
+                });
         assertThat(Instruction.arguments(runtime, "ENV"))
                 .as("the health file is configured, or `health` always fails")
                 .anySatisfy(env -> assertThat(env)
                         .startsWith(Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE) + "="));
-        assertThat(service("processor").path("healthcheck").path("disable").asBoolean(false)).isFalse();
+        assertThat(service("processor").path("healthcheck").path("disable").asBoolean(false))
+                .isFalse();
     }
 
     @Test
@@ -197,7 +230,9 @@ class DockerComposeFileTest {
                 String[] paths = copy.arguments().split("\\s+");
                 for (String source : Arrays.asList(paths).subList(0, paths.length - 1)) {
                     assertThat(ROOT.resolve(source)).exists();
-                    assertThat(included).as(".dockerignore lets %s through", source).contains(strip(source));
+                    assertThat(included)
+                            .as(".dockerignore lets %s through", source)
+                            .contains(strip(source));
                 }
             }
         }
@@ -205,14 +240,18 @@ class DockerComposeFileTest {
 
     private static JsonNode service(String name) {
         JsonNode service = services.path(name);
-        assertThat(service.isObject()).as("service %s in docker-compose.yml", name).isTrue();
+        assertThat(service.isObject())
+                .as("service %s in docker-compose.yml", name)
+                .isTrue();
         return service;
     }
 
     private static Map<String, String> conditions(JsonNode service) {
         Map<String, String> conditions = new LinkedHashMap<>();
-        service.path("depends_on").fields().forEachRemaining(e ->
-                conditions.put(e.getKey(), e.getValue().path("condition").asText()));
+        service.path("depends_on")
+                .fields()
+                .forEachRemaining(e -> conditions.put(
+                        e.getKey(), e.getValue().path("condition").asText()));
         return conditions;
     }
 
@@ -220,12 +259,14 @@ class DockerComposeFileTest {
     private static Map<String, String> environment(JsonNode node) {
         Map<String, String> environment = new LinkedHashMap<>();
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+            node.fields()
+                    .forEachRemaining(
+                            e -> environment.put(e.getKey(), e.getValue().asText()));
         } else {
             for (String entry : strings(node)) {
                 int equals = entry.indexOf('=');
-                environment.put(equals < 0 ? entry : entry.substring(0, equals),
-                        equals < 0 ? "" : entry.substring(equals + 1));
+                environment.put(
+                        equals < 0 ? entry : entry.substring(0, equals), equals < 0 ? "" : entry.substring(equals + 1));
             }
         }
         return environment;
@@ -261,8 +302,24 @@ class DockerComposeFileTest {
     /** One Dockerfile instruction, continuation lines joined; comments and parser directives dropped. */
     private record Instruction(String keyword, String arguments) {
 
-        static final Set<String> KNOWN = Set.of("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY",
-                "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL");
+        static final Set<String> KNOWN = Set.of(
+                "FROM",
+                "RUN",
+                "CMD",
+                "LABEL",
+                "EXPOSE",
+                "ENV",
+                "ADD",
+                "COPY",
+                "ENTRYPOINT",
+                "VOLUME",
+                "USER",
+                "WORKDIR",
+                "ARG",
+                "ONBUILD",
+                "STOPSIGNAL",
+                "HEALTHCHECK",
+                "SHELL");
 
         static List<Instruction> parse(List<String> lines) {
             List<Instruction> instructions = new ArrayList<>();
@@ -273,14 +330,21 @@ class DockerComposeFileTest {
                     continue;
                 }
                 boolean continued = trimmed.endsWith("\\");
-                pending.append(continued ? trimmed.substring(0, trimmed.length() - 1).trim() : trimmed).append(' ');
+                pending.append(
+                                continued
+                                        ? trimmed.substring(0, trimmed.length() - 1)
+                                                .trim()
+                                        : trimmed)
+                        .append(' ');
                 if (!continued) {
                     String[] parts = pending.toString().trim().split("\\s+", 2);
                     instructions.add(new Instruction(parts[0].toUpperCase(), parts.length > 1 ? parts[1] : ""));
                     pending.setLength(0);
                 }
             }
-            assertThat(pending.toString()).as("the Dockerfile ends inside a continued line").isEmpty();
+            assertThat(pending.toString())
+                    .as("the Dockerfile ends inside a continued line")
+                    .isEmpty();
             return instructions;
         }
 
@@ -296,7 +360,10 @@ class DockerComposeFileTest {
         }
 
         static List<String> arguments(List<Instruction> instructions, String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .map(Instruction::arguments)
+                    .toList();
         }
     }
 }

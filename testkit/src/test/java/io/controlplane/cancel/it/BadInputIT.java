@@ -81,8 +81,8 @@ class BadInputIT {
         broker.kafka().createTopics(config, 3);
         traffic = new CancelTraffic(broker.bootstrapServers(), topics);
         traffic.grant("alice", List.of("admin"), List.of(TENANT));
-        for (String run : List.of("run-garbage", "run-unknown-id", "run-wrong-schema", "run-big-value",
-                "run-big-reason")) {
+        for (String run :
+                List.of("run-garbage", "run-unknown-id", "run-wrong-schema", "run-big-value", "run-big-reason")) {
             traffic.runState(run, TENANT, RunStatus.RUNNING, 1);
         }
         traffic.flush();
@@ -130,7 +130,11 @@ class BadInputIT {
 
     @Test
     void unknownSchemaIdIsDeadLettered() throws Exception {
-        byte[] unknownId = ByteBuffer.allocate(13).put((byte) 0).putInt(987_654).putLong(42L).array();
+        byte[] unknownId = ByteBuffer.allocate(13)
+                .put((byte) 0)
+                .putInt(987_654)
+                .putLong(42L)
+                .array();
 
         ConsumerRecord<String, byte[]> dead = deadLetterOf(sendRaw("run-unknown-id", unknownId));
         assertThat(header(dead, "__streams.errors.message")).contains("Unknown schema id 987654");
@@ -141,12 +145,18 @@ class BadInputIT {
     @Test
     void recordOfAnotherSchemaIsNotTakenForACommand() throws Exception {
         // What a producer wiring the wrong serde writes: a valid, registered Avro record, but a RunState.
-        byte[] runState = topics.runStates.valueSerde().serializer().serialize(topics.commands.name(),
-                new RunState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now()));
+        byte[] runState = topics.runStates
+                .valueSerde()
+                .serializer()
+                .serialize(
+                        topics.commands.name(),
+                        new RunState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now()));
 
         ConsumerRecord<String, byte[]> dead = deadLetterOf(sendRaw("run-wrong-schema", runState));
         assertThat(header(dead, "__streams.errors.message"))
-                .contains("io.controlplane.cancel.avro.RunState", "cannot be read as io.controlplane.cancel.avro.CancelCommand");
+                .contains(
+                        "io.controlplane.cancel.avro.RunState",
+                        "cannot be read as io.controlplane.cancel.avro.CancelCommand");
         assertThat(dead.value()).isEqualTo(runState);
         assertThat(outcomes.rejections).noneMatch(r -> "run-wrong-schema".equals(r.getExecutionId()));
         validCommandBehindItIsDecided("run-wrong-schema");
@@ -165,13 +175,20 @@ class BadInputIT {
 
     @Test
     void oneMegabyteReasonIsRejectedWithTheReasonCutInTheCopyOfTheCommand() throws Exception {
-        CancelCommand command = new CancelCommand("bad-big-reason", "run-big-reason", "alice",
-                "r".repeat(ONE_MEGABYTE - 100), Instant.now(), "trace-bad-big-reason");
+        CancelCommand command = new CancelCommand(
+                "bad-big-reason",
+                "run-big-reason",
+                "alice",
+                "r".repeat(ONE_MEGABYTE - 100),
+                Instant.now(),
+                "trace-bad-big-reason");
         byte[] value = topics.commands.valueSerde().serializer().serialize(topics.commands.name(), command);
         assertThat(value.length).isBetween(ONE_MEGABYTE - 100, ONE_MEGABYTE);
         sendRaw("run-big-reason", value);
 
-        assertThat(outcomes.awaitUntil(() -> !outcomes.rejectionsOf("bad-big-reason").isEmpty(), TIMEOUT)).isTrue();
+        assertThat(outcomes.awaitUntil(
+                        () -> !outcomes.rejectionsOf("bad-big-reason").isEmpty(), TIMEOUT))
+                .isTrue();
         CancelRejection rejection = outcomes.rejectionsOf("bad-big-reason").get(0);
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
         assertThat(rejection.getMessage()).contains("its reason has " + (ONE_MEGABYTE - 100) + " characters");
@@ -183,7 +200,8 @@ class BadInputIT {
     @Test
     void garbageRunStateIsDeadLetteredAndTheRunsNextStateIsUsed() throws Exception {
         byte[] garbage = "{\"status\":\"RUNNING\"}".getBytes(StandardCharsets.UTF_8);
-        RecordMetadata sent = traffic.raw(topics.runStates.name(), "run-garbage-state", garbage).get();
+        RecordMetadata sent = traffic.raw(topics.runStates.name(), "run-garbage-state", garbage)
+                .get();
 
         ConsumerRecord<String, byte[]> dead = deadLetterOf(sent);
         assertThat(header(dead, "__streams.errors.topic")).isEqualTo(topics.runStates.name());
@@ -201,8 +219,10 @@ class BadInputIT {
     /** The one dead letter for the record sent, carrying its key and where it was read from. */
     private static ConsumerRecord<String, byte[]> deadLetterOf(RecordMetadata sent) {
         assertThat(outcomes.awaitUntil(() -> outcomes.deadLetters.stream().anyMatch(d -> isFrom(d, sent)), TIMEOUT))
-                .as("dead letter for %s", sent).isTrue();
-        List<ConsumerRecord<String, byte[]>> dead = outcomes.deadLetters.stream().filter(d -> isFrom(d, sent)).toList();
+                .as("dead letter for %s", sent)
+                .isTrue();
+        List<ConsumerRecord<String, byte[]>> dead =
+                outcomes.deadLetters.stream().filter(d -> isFrom(d, sent)).toList();
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), "__streams.errors.topic")).isEqualTo(sent.topic());
         return dead.get(0);
@@ -219,8 +239,10 @@ class BadInputIT {
         String commandId = "after-" + executionId;
         traffic.cancel(commandId, executionId, "alice");
         traffic.flush();
-        assertThat(outcomes.awaitUntil(() -> !outcomes.cancellationsOf(commandId).isEmpty(), TIMEOUT))
-                .as("cancellation by %s", commandId).isTrue();
+        assertThat(outcomes.awaitUntil(
+                        () -> !outcomes.cancellationsOf(commandId).isEmpty(), TIMEOUT))
+                .as("cancellation by %s", commandId)
+                .isTrue();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -31,7 +31,9 @@ class BrokerRestartIT {
             broker.kafka().restart();
 
             bench.assertEachCommandDecidedOnce();
-            assertThat(processor.isAlive()).as("processor JVM alive after the broker restart").isTrue();
+            assertThat(processor.isAlive())
+                    .as("processor JVM alive after the broker restart")
+                    .isTrue();
         }
     }
 }

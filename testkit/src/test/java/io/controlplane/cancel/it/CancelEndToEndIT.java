@@ -89,20 +89,28 @@ class CancelEndToEndIT {
 
     private static CancelCommand command(String commandId, String executionId, String actorId) {
         // millisecond precision, as the wire keeps it, so the copy in a rejection compares equal
-        return new CancelCommand(commandId, executionId, actorId, "operator request",
-                Instant.now().truncatedTo(ChronoUnit.MILLIS), "trace-" + commandId);
+        return new CancelCommand(
+                commandId,
+                executionId,
+                actorId,
+                "operator request",
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                "trace-" + commandId);
     }
 
     private static RunStateChange awaitCancellation(String commandId) {
-        assertThat(outcomes.awaitUntil(() -> !outcomes.cancellationsOf(commandId).isEmpty(), TIMEOUT))
-                .as("cancellation of %s", commandId).isTrue();
+        assertThat(outcomes.awaitUntil(
+                        () -> !outcomes.cancellationsOf(commandId).isEmpty(), TIMEOUT))
+                .as("cancellation of %s", commandId)
+                .isTrue();
         assertThat(outcomes.rejectionsOf(commandId)).isEmpty();
         return outcomes.cancellationsOf(commandId).get(0);
     }
 
     private static CancelRejection awaitRejection(String commandId) {
         assertThat(outcomes.awaitUntil(() -> !outcomes.rejectionsOf(commandId).isEmpty(), TIMEOUT))
-                .as("rejection of %s", commandId).isTrue();
+                .as("rejection of %s", commandId)
+                .isTrue();
         assertThat(outcomes.cancellationsOf(commandId)).isEmpty();
         return outcomes.rejectionsOf(commandId).get(0);
     }
@@ -136,8 +144,9 @@ class CancelEndToEndIT {
 
         CancelRejection missingActor = awaitRejection("e2e-invalid-actor");
         assertThat(missingActor.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
-        assertThat(missingActor.getMessage()).isEqualTo("Expected a cancel command with a commandId, an executionId"
-                + " and a cancelledBy, but its cancelledBy is missing or blank.");
+        assertThat(missingActor.getMessage())
+                .isEqualTo("Expected a cancel command with a commandId, an executionId"
+                        + " and a cancelledBy, but its cancelledBy is missing or blank.");
         assertThat(missingActor.getExecutionId()).isEqualTo("run-accept");
         assertThat(missingActor.getCancelledBy()).isNull();
         assertThat(missingActor.getObservedStatus()).isNull();
@@ -146,8 +155,8 @@ class CancelEndToEndIT {
 
         CancelRejection mismatchedKey = awaitRejection("e2e-invalid-key");
         assertThat(mismatchedKey.getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
-        assertThat(mismatchedKey.getMessage()).endsWith(
-                "but its record key 'run-other' is not its executionId 'run-accept'.");
+        assertThat(mismatchedKey.getMessage())
+                .endsWith("but its record key 'run-other' is not its executionId 'run-accept'.");
         assertThat(mismatchedKey.getCommand()).isEqualTo(wrongKey);
     }
 
@@ -159,16 +168,16 @@ class CancelEndToEndIT {
 
         CancelRejection viewer = awaitRejection("e2e-unauthorized-viewer");
         assertThat(viewer.getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
-        assertThat(viewer.getMessage()).isEqualTo(
-                "Expected actor 'bob' to hold the 'admin' role to cancel executions, but it does not.");
+        assertThat(viewer.getMessage())
+                .isEqualTo("Expected actor 'bob' to hold the 'admin' role to cancel executions, but it does not.");
         assertThat(viewer.getCancelledBy()).isEqualTo("bob");
         assertThat(viewer.getObservedStatus()).isNull();
         assertThat(viewer.getTraceId()).isEqualTo("trace-e2e-unauthorized-viewer");
 
         CancelRejection nobody = awaitRejection("e2e-unauthorized-nobody");
         assertThat(nobody.getCode()).isEqualTo(RejectionCode.UNAUTHORIZED);
-        assertThat(nobody.getMessage()).isEqualTo(
-                "Expected actor 'mallory' to hold the 'admin' role to cancel executions, but it does not.");
+        assertThat(nobody.getMessage())
+                .isEqualTo("Expected actor 'mallory' to hold the 'admin' role to cancel executions, but it does not.");
     }
 
     @Test
@@ -183,14 +192,15 @@ class CancelEndToEndIT {
         for (CancelRejection rejection : List.of(missing, elsewhere)) {
             assertThat(rejection.getCode()).isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
             assertThat(rejection.getObservedStatus()).isNull();
-            assertThat(rejection.getRejectedAt()).isAfterOrEqualTo(sent.plus(GRACE).truncatedTo(ChronoUnit.MILLIS));
+            assertThat(rejection.getRejectedAt())
+                    .isAfterOrEqualTo(sent.plus(GRACE).truncatedTo(ChronoUnit.MILLIS));
             assertThat(rejection.getTraceId()).isEqualTo("trace-" + rejection.getCommandId());
         }
         // The other tenant's run is invisible, not forbidden: word for word what an absent run gets.
-        assertThat(missing.getMessage()).isEqualTo(
-                "Expected to cancel execution 'run-missing', but no such execution exists.");
-        assertThat(elsewhere.getMessage()).isEqualTo(
-                "Expected to cancel execution 'run-elsewhere', but no such execution exists.");
+        assertThat(missing.getMessage())
+                .isEqualTo("Expected to cancel execution 'run-missing', but no such execution exists.");
+        assertThat(elsewhere.getMessage())
+                .isEqualTo("Expected to cancel execution 'run-elsewhere', but no such execution exists.");
     }
 
     @Test
@@ -201,8 +211,8 @@ class CancelEndToEndIT {
         CancelRejection rejection = awaitRejection("e2e-terminal");
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.ALREADY_TERMINAL);
         assertThat(rejection.getObservedStatus()).isEqualTo(RunStatus.COMPLETED);
-        assertThat(rejection.getMessage()).isEqualTo(
-                "Expected to cancel execution 'run-completed', but it is already COMPLETED.");
+        assertThat(rejection.getMessage())
+                .isEqualTo("Expected to cancel execution 'run-completed', but it is already COMPLETED.");
         assertThat(rejection.getTraceId()).isEqualTo("trace-e2e-terminal");
     }
 

@@ -56,8 +56,8 @@ class ConfluentPythonInteropIT {
 
     @Test
     void commandsFromConfluentsProducerAreDecidedAndItsDeserializerReadsTheOutcomes() throws Exception {
-        Map<String, Object> settings =
-                TestSettings.processor(broker.bootstrapServers(), broker.registry().ccompatUrl());
+        Map<String, Object> settings = TestSettings.processor(
+                broker.bootstrapServers(), broker.registry().ccompatUrl());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         broker.kafka().createTopics(config, 1);
         Topics topics = new Topics(config);
@@ -75,33 +75,49 @@ class ConfluentPythonInteropIT {
             exitCode = runScript(config);
         }
 
-        assertThat(exitCode).as("confluent_interop.py exit code; its output:%n%s", Files.readString(SCRIPT_LOG))
+        assertThat(exitCode)
+                .as("confluent_interop.py exit code; its output:%n%s", Files.readString(SCRIPT_LOG))
                 .isZero();
-        List<ConsumerRecord<String, byte[]>> written = RawRecords.read(broker.bootstrapServers(),
-                List.of(topics.commands.name()), 3, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> written =
+                RawRecords.read(broker.bootstrapServers(), List.of(topics.commands.name()), 3, Duration.ofSeconds(30));
         assertThat(written).hasSize(3);
         int pythonSchemaId = broker.registry().latestId(topics.commands.name() + "-value");
         for (ConsumerRecord<String, byte[]> record : written) {
             assertThat(RawRecords.schemaId(record.value())).isEqualTo(pythonSchemaId);
-            CancelCommand command = topics.commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            CancelCommand command =
+                    topics.commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
             assertThat(command.getTraceId()).isEqualTo("trace-" + command.getCommandId());
             assertThat(command.getReason()).isEqualTo("written by Confluent's Python client");
             // Python's datetime went through timestamp-millis: within a second of when the script ran
             assertThat(command.getRequestedAt()).isBetween(beforeScript.minusSeconds(1), Instant.now());
         }
-        assertThat(written).extracting(r -> topics.commands.valueSerde().deserializer().deserialize(r.topic(), r.value())
-                .getCommandId()).containsExactly("cmd-py-cancel", "cmd-py-done", "cmd-py-intruder");
+        assertThat(written)
+                .extracting(r -> topics.commands
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(r.topic(), r.value())
+                        .getCommandId())
+                .containsExactly("cmd-py-cancel", "cmd-py-done", "cmd-py-intruder");
     }
 
     private int runScript(CancelProcessorConfig config) throws IOException, InterruptedException {
-        Process script = new ProcessBuilder(List.of(PYTHON, SCRIPT.toString(),
-                "--bootstrap-servers", broker.bootstrapServers(),
-                "--schema-registry-url", broker.registry().ccompatUrl(),
-                "--command-schema", COMMAND_SCHEMA.toString(),
-                "--commands-topic", config.commandsTopic(),
-                "--run-state-changes-topic", config.runStateChangesTopic(),
-                "--rejections-topic", config.rejectionsTopic(),
-                "--timeout", "60"))
+        Process script = new ProcessBuilder(List.of(
+                        PYTHON,
+                        SCRIPT.toString(),
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--schema-registry-url",
+                        broker.registry().ccompatUrl(),
+                        "--command-schema",
+                        COMMAND_SCHEMA.toString(),
+                        "--commands-topic",
+                        config.commandsTopic(),
+                        "--run-state-changes-topic",
+                        config.runStateChangesTopic(),
+                        "--rejections-topic",
+                        config.rejectionsTopic(),
+                        "--timeout",
+                        "60"))
                 .redirectErrorStream(true)
                 .redirectOutput(SCRIPT_LOG.toFile())
                 .start();

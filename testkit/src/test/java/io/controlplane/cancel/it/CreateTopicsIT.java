@@ -39,8 +39,7 @@ class CreateTopicsIT {
     Path dir;
 
     /** The exit code and what was printed. */
-    private record Run(int exitCode, List<String> out, List<String> err) {
-    }
+    private record Run(int exitCode, List<String> out, List<String> err) {}
 
     /** Topics of its own for each test, so that the tests do not depend on the order they run in. */
     private static Map<String, Object> settings(String bootstrap, String prefix) {
@@ -54,8 +53,11 @@ class CreateTopicsIT {
 
     private Run createTopics(Map<String, Object> settings, String... options) throws Exception {
         Path config = Files.createTempFile(dir, "cancel", ".properties");
-        Files.writeString(config, settings.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+        Files.writeString(
+                config,
+                settings.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("\n")));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new CancelProcessorCli())
@@ -67,7 +69,10 @@ class CreateTopicsIT {
         args[2] = config.toString();
         System.arraycopy(options, 0, args, 3, options.length);
         int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString().lines().toList(), err.toString().lines().toList());
+        return new Run(
+                exitCode,
+                out.toString().lines().toList(),
+                err.toString().lines().toList());
     }
 
     private static List<String> names(CancelProcessorConfig config) {
@@ -82,27 +87,36 @@ class CreateTopicsIT {
         Run first = createTopics(settings);
         assertThat(first.exitCode()).as("%s", first).isZero();
         assertThat(first.err()).isEmpty();
-        assertThat(first.out()).hasSize(CancelTopic.ALL.size())
+        assertThat(first.out())
+                .hasSize(CancelTopic.ALL.size())
                 .allSatisfy(line -> assertThat(line).startsWith("Created "));
 
         try (Admin admin = broker.kafka().admin()) {
             await().atMost(TIMEOUT).until(() -> admin.listTopics().names().get().containsAll(names(config)));
-            Map<String, TopicDescription> described = admin.describeTopics(names(config)).allTopicNames().get();
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(names(config)).allTopicNames().get();
             for (CancelTopic<?> topic : CancelTopic.ALL) {
                 String name = topic.name(config);
-                assertThat(described.get(name).partitions()).as("%s, by default", name).hasSize(6);
+                assertThat(described.get(name).partitions())
+                        .as("%s, by default", name)
+                        .hasSize(6);
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-                var configs = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-                topic.topicConfigs(config).forEach((key, value) ->
-                        assertThat(configs.get(key).value()).as("%s of %s", key, name).isEqualTo(value));
+                var configs =
+                        admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                topic.topicConfigs(config)
+                        .forEach((key, value) -> assertThat(configs.get(key).value())
+                                .as("%s of %s", key, name)
+                                .isEqualTo(value));
             }
         }
 
         Run second = createTopics(settings);
         assertThat(second.exitCode()).as("%s", second).isZero();
         assertThat(second.err()).isEmpty();
-        assertThat(second.out()).containsExactlyElementsOf(names(config).stream()
-                .map(name -> "Exists  " + name + " (checked, not changed)").toList());
+        assertThat(second.out())
+                .containsExactlyElementsOf(names(config).stream()
+                        .map(name -> "Exists  " + name + " (checked, not changed)")
+                        .toList());
     }
 
     @Test
@@ -114,27 +128,38 @@ class CreateTopicsIT {
         String dlq = config.dlqTopic();
         try (Admin admin = broker.kafka().admin()) {
             admin.createTopics(List.of(
-                    new NewTopic(runStates, 2, (short) 1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)),
-                    new NewTopic(dlq, 3, (short) 1)
-                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000000")))).all().get();
+                            new NewTopic(runStates, 2, (short) 1)
+                                    .configs(Map.of(
+                                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)),
+                            new NewTopic(dlq, 3, (short) 1)
+                                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000000"))))
+                    .all()
+                    .get();
             await().atMost(TIMEOUT).until(() -> admin.listTopics().names().get().containsAll(List.of(runStates, dlq)));
         }
 
         Run run = createTopics(settings, "--partitions", "3", "--replication-factor", "1");
 
         assertThat(run.exitCode()).as("%s", run).isEqualTo(1);
-        assertThat(run.err()).containsExactlyInAnyOrder(
-                "Topic " + runStates + " has 2 partitions, not 3",
-                "Topic " + runStates + " has cleanup.policy=delete, not compact",
-                "Topic " + dlq + " has max.message.bytes=1000000, less than the producer's max.request.size=2097152, "
-                        + "so a dead letter of the largest input would be refused",
-                "Topics " + commands + " (3 partitions) and " + runStates + " (2 partitions) must have the same "
-                        + "partition count, or commands miss their run's state");
+        assertThat(run.err())
+                .containsExactlyInAnyOrder(
+                        "Topic " + runStates + " has 2 partitions, not 3",
+                        "Topic " + runStates + " has cleanup.policy=delete, not compact",
+                        "Topic " + dlq
+                                + " has max.message.bytes=1000000, less than the producer's max.request.size=2097152, "
+                                + "so a dead letter of the largest input would be refused",
+                        "Topics " + commands + " (3 partitions) and " + runStates
+                                + " (2 partitions) must have the same "
+                                + "partition count, or commands miss their run's state");
         assertThat(run.out()).contains("Exists  " + runStates + " (checked, not changed)");
         try (Admin admin = broker.kafka().admin()) {
-            assertThat(admin.describeTopics(List.of(runStates)).allTopicNames().get().get(runStates).partitions())
-                    .as("not changed").hasSize(2);
+            assertThat(admin.describeTopics(List.of(runStates))
+                            .allTopicNames()
+                            .get()
+                            .get(runStates)
+                            .partitions())
+                    .as("not changed")
+                    .hasSize(2);
         }
     }
 

@@ -18,8 +18,15 @@ class DemoIT {
         String table = printed.toString(StandardCharsets.UTF_8);
 
         assertThat(complete).as(table).isTrue();
-        assertThat(table).contains("CANCELLED", "INVALID_COMMAND", "UNAUTHORIZED", "EXECUTION_NOT_FOUND",
-                "ALREADY_TERMINAL", "DEAD LETTER", "All 7 expected outcomes arrived.");
+        assertThat(table)
+                .contains(
+                        "CANCELLED",
+                        "INVALID_COMMAND",
+                        "UNAUTHORIZED",
+                        "EXECUTION_NOT_FOUND",
+                        "ALREADY_TERMINAL",
+                        "DEAD LETTER",
+                        "All 7 expected outcomes arrived.");
         assertThat(table.lines().filter(line -> line.startsWith("cmd-1 "))).hasSize(1);
     }
 }

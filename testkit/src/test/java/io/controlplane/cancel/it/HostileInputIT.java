@@ -40,8 +40,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +67,7 @@ class HostileInputIT {
 
     /** A small container's heap: the bounds must hold well below it. */
     private static final String HEAP = "256m";
+
     private static final long SEED = Long.getLong("hostile.fuzz.seed", 20_261_125L);
     private static final int FUZZ_RECORDS = 5_000;
     private static final int FUZZ_RUNS = 20;
@@ -112,8 +113,10 @@ class HostileInputIT {
     void nullValueCommandsAreDeadLettered() throws Exception {
         List<RecordMetadata> sent = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            sent.add(bench.raw.send(new ProducerRecord<>(bench.topics.commands.name(), partition,
-                    utf8(keyOn("null-value", partition)), null)).get());
+            sent.add(bench.raw
+                    .send(new ProducerRecord<>(
+                            bench.topics.commands.name(), partition, utf8(keyOn("null-value", partition)), null))
+                    .get());
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("null-value");
@@ -125,9 +128,16 @@ class HostileInputIT {
     @Order(2)
     void unkeyedCommandsWithA600KilobyteExecutionIdAreRejectedWithoutRepartitioning() throws Exception {
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            CancelCommand command = new CancelCommand("huge-execution-" + partition, "e".repeat(600 * 1024), ADMIN,
-                    "hostile", Instant.now(), "huge-execution-" + partition);
-            bench.raw.send(new ProducerRecord<>(bench.topics.commands.name(), partition, null, encode(command))).get();
+            CancelCommand command = new CancelCommand(
+                    "huge-execution-" + partition,
+                    "e".repeat(600 * 1024),
+                    ADMIN,
+                    "hostile",
+                    Instant.now(),
+                    "huge-execution-" + partition);
+            bench.raw
+                    .send(new ProducerRecord<>(bench.topics.commands.name(), partition, null, encode(command)))
+                    .get();
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("huge-execution-id");
@@ -135,7 +145,9 @@ class HostileInputIT {
             assertThat(bench.rejectionTraced("huge-execution-" + partition).getCode())
                     .isEqualTo(RejectionCode.INVALID_COMMAND);
         }
-        assertThat(bench.repartitionedRecords()).as("records written to a repartition topic").isZero();
+        assertThat(bench.repartitionedRecords())
+                .as("records written to a repartition topic")
+                .isZero();
         passed();
     }
 
@@ -145,10 +157,12 @@ class HostileInputIT {
         List<RecordMetadata> sent = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             RunState state = new RunState("x".repeat(400 * 1024), TENANT, RunStatus.RUNNING, 1L, Instant.now());
-            byte[] value = bench.topics.runStates.valueSerde().serializer()
-                    .serialize(bench.topics.runStates.name(), state);
-            sent.add(bench.raw.send(new ProducerRecord<>(bench.topics.runStates.name(), partition,
-                    utf8("k".repeat(400 * 1024)), value)).get());
+            byte[] value =
+                    bench.topics.runStates.valueSerde().serializer().serialize(bench.topics.runStates.name(), state);
+            sent.add(bench.raw
+                    .send(new ProducerRecord<>(
+                            bench.topics.runStates.name(), partition, utf8("k".repeat(400 * 1024)), value))
+                    .get());
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("huge-run-state");
@@ -171,12 +185,16 @@ class HostileInputIT {
         Map<String, RecordMetadata> sent = new LinkedHashMap<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             String key = keyOn("four-megabytes", partition);
-            sent.put(key, bench.raw.send(
-                    new ProducerRecord<>(bench.topics.commands.name(), partition, utf8(key), value)).get());
+            sent.put(
+                    key,
+                    bench.raw
+                            .send(new ProducerRecord<>(bench.topics.commands.name(), partition, utf8(key), value))
+                            .get());
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("four-megabytes");
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
         sent.forEach((key, record) -> {
             ConsumerRecord<String, byte[]> dead = bench.deadLetterOf(record);
             assertThat(HostileBench.sizeOf(dead)).isLessThanOrEqualTo(MAX_DEAD_LETTER_BYTES);
@@ -184,7 +202,9 @@ class HostileInputIT {
             assertThat(header(dead, "cancel.dlq.original.key.bytes")).isEqualTo(String.valueOf(utf8(key).length));
             assertThat(header(dead, "cancel.dlq.original.value.bytes")).isEqualTo(String.valueOf(value.length));
             assertThat(header(dead, "cancel.dlq.original.value.sha256")).isEqualToIgnoringCase(sha256);
-            assertThat(dead.value()).as("the first part of the value").isNotEmpty()
+            assertThat(dead.value())
+                    .as("the first part of the value")
+                    .isNotEmpty()
                     .isEqualTo(Arrays.copyOf(value, dead.value().length));
         });
         passed();
@@ -193,8 +213,12 @@ class HostileInputIT {
     @Test
     @Order(5)
     void negativeZeroFarPastAndFarFutureRecordTimestampsDecideNothing() throws Exception {
-        long year1971 = ZonedDateTime.of(1971, 6, 1, 0, 0, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
-        long year2100 = ZonedDateTime.of(2100, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
+        long year1971 = ZonedDateTime.of(1971, 6, 1, 0, 0, 0, 0, ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
+        long year2100 = ZonedDateTime.of(2100, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
         Map<String, Long> timestamps = new LinkedHashMap<>();
         timestamps.put("negative", -1L);
         timestamps.put("zero", 0L);
@@ -202,7 +226,9 @@ class HostileInputIT {
         timestamps.put("year-2100", year2100);
         // The broker's default takes create times up to a year ahead only; a broker set to take more must
         // not let the producer's clock decide anything either.
-        bench.alterTopicConfig(bench.topics.commands.name(), TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG,
+        bench.alterTopicConfig(
+                bench.topics.commands.name(),
+                TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG,
                 String.valueOf(Long.MAX_VALUE));
         List<String> commandIds = new ArrayList<>();
         for (Map.Entry<String, Long> timestamp : timestamps.entrySet()) {
@@ -211,22 +237,31 @@ class HostileInputIT {
                 String commandId = "timestamp-" + timestamp.getKey() + "-" + partition;
                 bench.traffic.runState(executionId, TENANT, RunStatus.RUNNING, 1);
                 bench.traffic.flush();
-                byte[] command = encode(new CancelCommand(commandId, executionId, ADMIN, "timestamps",
-                        Instant.now(), commandId));
+                byte[] command = encode(
+                        new CancelCommand(commandId, executionId, ADMIN, "timestamps", Instant.now(), commandId));
                 Future<RecordMetadata> sent = timestamp.getValue() < 0
-                        ? bench.raw.sendWithNegativeTimestamp(bench.topics.commands.name(), partition,
-                                utf8(executionId), command)
-                        : bench.raw.send(new ProducerRecord<>(bench.topics.commands.name(), partition,
-                                timestamp.getValue(), utf8(executionId), command));
-                assertThat(sent.get().timestamp()).as("timestamp the broker took").isEqualTo(timestamp.getValue());
+                        ? bench.raw.sendWithNegativeTimestamp(
+                                bench.topics.commands.name(), partition, utf8(executionId), command)
+                        : bench.raw.send(new ProducerRecord<>(
+                                bench.topics.commands.name(),
+                                partition,
+                                timestamp.getValue(),
+                                utf8(executionId),
+                                command));
+                assertThat(sent.get().timestamp())
+                        .as("timestamp the broker took")
+                        .isEqualTo(timestamp.getValue());
                 commandIds.add(commandId);
             }
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("timestamps");
-        bench.outcomes.awaitUntil(() -> commandIds.stream()
-                .allMatch(id -> !bench.outcomes.cancellationsOf(id).isEmpty()), DECIDED_WITHIN);
-        assertThat(commandIds).as("commands CANCELLED whatever their record timestamp")
+        bench.outcomes.awaitUntil(
+                () -> commandIds.stream()
+                        .allMatch(id -> !bench.outcomes.cancellationsOf(id).isEmpty()),
+                DECIDED_WITHIN);
+        assertThat(commandIds)
+                .as("commands CANCELLED whatever their record timestamp")
                 .allMatch(id -> !bench.outcomes.cancellationsOf(id).isEmpty());
         passed();
     }
@@ -238,8 +273,10 @@ class HostileInputIT {
         assertThat(value).hasSize(11);
         List<RecordMetadata> sent = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            sent.add(bench.raw.send(new ProducerRecord<>(bench.topics.commands.name(), partition,
-                    utf8(keyOn("claims-2-gib", partition)), value)).get());
+            sent.add(bench.raw
+                    .send(new ProducerRecord<>(
+                            bench.topics.commands.name(), partition, utf8(keyOn("claims-2-gib", partition)), value))
+                    .get());
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("claims-2-gib");
@@ -252,19 +289,28 @@ class HostileInputIT {
     void aGrantWhoseRolesClaim2GibItemsRevokesThatActorsGrant() throws Exception {
         String mallory = keyOn("mallory", 0);
         bench.traffic.grant(mallory, List.of("admin"), List.of("*"));
-        await("mallory's admin grant in force").atMost(DECIDED_WITHIN)
+        await("mallory's admin grant in force")
+                .atMost(DECIDED_WITHIN)
                 .until(() -> bench.decisionOnACancelBy(mallory).equals("CANCELLED"));
 
-        bench.raw.send(new ProducerRecord<>(bench.topics.operators.name(), 0, utf8(mallory),
-                FramedRecords.grantClaimingHugeRoles(bench.grantSchemaId, mallory))).get();
+        bench.raw
+                .send(new ProducerRecord<>(
+                        bench.topics.operators.name(),
+                        0,
+                        utf8(mallory),
+                        FramedRecords.grantClaimingHugeRoles(bench.grantSchemaId, mallory)))
+                .get();
         // Grants of one partition are read in order: once a later grant there is in force, so is the bad one.
         String marker = keyOn("marker", 0);
         bench.traffic.grant(marker, List.of("admin"), List.of("*"));
-        await("a later grant on the same partition in force").atMost(DECIDED_WITHIN)
+        await("a later grant on the same partition in force")
+                .atMost(DECIDED_WITHIN)
                 .until(() -> bench.decisionOnACancelBy(marker).equals("CANCELLED"));
 
         assertThat(bench.decisionOnACancelBy(mallory)).isEqualTo(RejectionCode.UNAUTHORIZED.name());
-        assertThat(deadLettersFrom(bench.topics.operators.name())).as("grants dead-lettered").isEmpty();
+        assertThat(deadLettersFrom(bench.topics.operators.name()))
+                .as("grants dead-lettered")
+                .isEmpty();
         bench.validCancelsOnEveryPartitionAreDecided("claims-2-gib-roles");
         passed();
     }
@@ -278,12 +324,30 @@ class HostileInputIT {
             String runOfOthers = keyOn("control-" + hex + "-run", control % PARTITIONS);
             bench.traffic.runState(runOfOthers, TENANT, RunStatus.RUNNING, 1);
             Map<String, CancelCommand> commands = Map.of(
-                    "commandId", new CancelCommand("control-" + control + "-command", runOfOthers, ADMIN,
-                            "control characters", Instant.now(), "control-commandId-" + hex),
-                    "executionId", new CancelCommand("control-execution-" + hex, "control-" + control + "-run",
-                            ADMIN, "control characters", Instant.now(), "control-executionId-" + hex),
-                    "cancelledBy", new CancelCommand("control-by-" + hex, runOfOthers, ADMIN + control,
-                            "control characters", Instant.now(), "control-cancelledBy-" + hex));
+                    "commandId",
+                            new CancelCommand(
+                                    "control-" + control + "-command",
+                                    runOfOthers,
+                                    ADMIN,
+                                    "control characters",
+                                    Instant.now(),
+                                    "control-commandId-" + hex),
+                    "executionId",
+                            new CancelCommand(
+                                    "control-execution-" + hex,
+                                    "control-" + control + "-run",
+                                    ADMIN,
+                                    "control characters",
+                                    Instant.now(),
+                                    "control-executionId-" + hex),
+                    "cancelledBy",
+                            new CancelCommand(
+                                    "control-by-" + hex,
+                                    runOfOthers,
+                                    ADMIN + control,
+                                    "control characters",
+                                    Instant.now(),
+                                    "control-cancelledBy-" + hex));
             bench.traffic.flush();
             commands.values().forEach(command -> bench.traffic.command(command.getExecutionId(), command));
             commands.values().forEach(command -> traceIds.add(command.getTraceId()));
@@ -302,10 +366,10 @@ class HostileInputIT {
     void idsThatWouldCollideUnderANulSeparatorAreBothRejectedAndDisturbNothing() throws Exception {
         bench.traffic.runState("collide-a", TENANT, RunStatus.RUNNING, 1);
         bench.traffic.flush();
-        CancelCommand first = new CancelCommand("collide-c", "collide-a\u0000b", ADMIN, "collision", Instant.now(),
-                "collide-first");
-        CancelCommand second = new CancelCommand("b\u0000collide-c", "collide-a", ADMIN, "collision", Instant.now(),
-                "collide-second");
+        CancelCommand first =
+                new CancelCommand("collide-c", "collide-a\u0000b", ADMIN, "collision", Instant.now(), "collide-first");
+        CancelCommand second =
+                new CancelCommand("b\u0000collide-c", "collide-a", ADMIN, "collision", Instant.now(), "collide-second");
         bench.traffic.command(first.getExecutionId(), first);
         bench.traffic.command(second.getExecutionId(), second);
         bench.traffic.cancel("collide-after", "collide-a", ADMIN);
@@ -314,8 +378,11 @@ class HostileInputIT {
         bench.validCancelsOnEveryPartitionAreDecided("collision");
         assertThat(bench.rejectionTraced("collide-first").getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
         assertThat(bench.rejectionTraced("collide-second").getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
-        bench.outcomes.awaitUntil(() -> !bench.outcomes.cancellationsOf("collide-after").isEmpty(), DECIDED_WITHIN);
-        assertThat(bench.outcomes.cancellationsOf("collide-after")).as("the valid cancel of run collide-a").hasSize(1);
+        bench.outcomes.awaitUntil(
+                () -> !bench.outcomes.cancellationsOf("collide-after").isEmpty(), DECIDED_WITHIN);
+        assertThat(bench.outcomes.cancellationsOf("collide-after"))
+                .as("the valid cancel of run collide-a")
+                .hasSize(1);
         passed();
     }
 
@@ -324,22 +391,34 @@ class HostileInputIT {
     void anAuthorizationHeaderNeverReachesADeadLetterARejectionOrTheLog() throws Exception {
         List<RecordMetadata> sent = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            List<Header> headers = List.of(new RecordHeader("authorization", utf8("Bearer " + SECRET)),
+            List<Header> headers = List.of(
+                    new RecordHeader("authorization", utf8("Bearer " + SECRET)),
                     new RecordHeader("x-request-id", utf8("request-" + partition)));
-            sent.add(bench.raw.send(new ProducerRecord<>(bench.topics.commands.name(), partition, null,
-                    utf8(keyOn("credentials", partition)), utf8("not avro"), headers)).get());
+            sent.add(bench.raw
+                    .send(new ProducerRecord<>(
+                            bench.topics.commands.name(),
+                            partition,
+                            null,
+                            utf8(keyOn("credentials", partition)),
+                            utf8("not avro"),
+                            headers))
+                    .get());
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("credentials");
         for (RecordMetadata record : sent) {
-            assertThat(bench.deadLetterOf(record).headers()).extracting(Header::key)
+            assertThat(bench.deadLetterOf(record).headers())
+                    .extracting(Header::key)
                     .noneMatch(key -> key.equalsIgnoreCase("authorization"));
         }
         bench.outcomes.drain(Duration.ofSeconds(1));
         assertThat(bench.outcomes.deadLetters).as("dead letters").noneMatch(HostileInputIT::carriesTheSecret);
-        assertThat(bench.outcomes.rejections).as("rejections")
+        assertThat(bench.outcomes.rejections)
+                .as("rejections")
                 .noneMatch(rejection -> rejection.toString().contains(SECRET));
-        assertThat(bench.logContains(SECRET)).as("processor log contains the secret").isFalse();
+        assertThat(bench.logContains(SECRET))
+                .as("processor log contains the secret")
+                .isFalse();
         passed();
     }
 
@@ -360,15 +439,22 @@ class HostileInputIT {
         List<Future<RecordMetadata>> sending = new ArrayList<>();
         for (int i = 0; i < FUZZ_RECORDS; i++) {
             String executionId = "fuzz-run-" + i % FUZZ_RUNS;
-            byte[] value = mutator.mutate(FramedRecords.command(bench.commandSchemaId, "fuzz-" + mutator.randomId(),
-                    executionId, ADMIN, "fuzz", Instant.now().toEpochMilli(), "fuzz-" + i));
-            sending.add(bench.raw.send(new ProducerRecord<>(bench.topics.commands.name(),
-                    fuzzedKey(mutator, executionId), value)));
+            byte[] value = mutator.mutate(FramedRecords.command(
+                    bench.commandSchemaId,
+                    "fuzz-" + mutator.randomId(),
+                    executionId,
+                    ADMIN,
+                    "fuzz",
+                    Instant.now().toEpochMilli(),
+                    "fuzz-" + i));
+            sending.add(bench.raw.send(
+                    new ProducerRecord<>(bench.topics.commands.name(), fuzzedKey(mutator, executionId), value)));
         }
         Set<String> fuzzed = offsets(sending);
 
         bench.validCancelsOnEveryPartitionAreDecided("fuzzed-commands");
-        await("each fuzzed command dead-lettered or decided").atMost(FUZZ_ACCOUNTED_WITHIN)
+        await("each fuzzed command dead-lettered or decided")
+                .atMost(FUZZ_ACCOUNTED_WITHIN)
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     bench.outcomes.drain(Duration.ofMillis(200));
@@ -376,9 +462,11 @@ class HostileInputIT {
                 });
         bench.outcomes.drain(Duration.ofSeconds(3));
         long deadLetters = deadLettersOf(fuzzed).count();
-        System.out.printf("HostileInputIT: %d fuzzed commands: %d dead letters, %d decided%n", FUZZ_RECORDS,
-                deadLetters, accountedCommands(fuzzed, decidedBefore) - deadLetters);
-        assertThat(deadLettersOf(fuzzed).distinct().count()).as("records with more than one dead letter")
+        System.out.printf(
+                "HostileInputIT: %d fuzzed commands: %d dead letters, %d decided%n",
+                FUZZ_RECORDS, deadLetters, accountedCommands(fuzzed, decidedBefore) - deadLetters);
+        assertThat(deadLettersOf(fuzzed).distinct().count())
+                .as("records with more than one dead letter")
                 .isEqualTo(deadLetters);
         assertThat(accountedCommands(fuzzed, decidedBefore)).isEqualTo(FUZZ_RECORDS);
         passed();
@@ -395,27 +483,38 @@ class HostileInputIT {
         Map<Future<RecordMetadata>, Boolean> sending = new LinkedHashMap<>();
         for (int i = 0; i < FUZZ_RECORDS; i++) {
             String executionId = "fuzz-state-" + i % FUZZ_RUNS;
-            byte[] value = mutator.mutate(FramedRecords.runState(bench.runStateSchemaId, executionId, TENANT,
-                    RunStatus.RUNNING, i, Instant.now().toEpochMilli()));
+            byte[] value = mutator.mutate(FramedRecords.runState(
+                    bench.runStateSchemaId,
+                    executionId,
+                    TENANT,
+                    RunStatus.RUNNING,
+                    i,
+                    Instant.now().toEpochMilli()));
             byte[] key = mutator.oneIn(20) ? mutator.randomBytes(32) : utf8(executionId);
-            sending.put(bench.raw.send(new ProducerRecord<>(bench.topics.runStates.name(), key, value)),
+            sending.put(
+                    bench.raw.send(new ProducerRecord<>(bench.topics.runStates.name(), key, value)),
                     decodesAsARunState(value, bench.runStateSchemaId));
         }
-        Set<String> undecodable = offsets(sending.entrySet().stream().filter(sent -> !sent.getValue())
-                .map(Map.Entry::getKey).toList());
+        Set<String> undecodable = offsets(sending.entrySet().stream()
+                .filter(sent -> !sent.getValue())
+                .map(Map.Entry::getKey)
+                .toList());
         Set<String> fuzzed = offsets(List.copyOf(sending.keySet()));
 
         bench.validCancelsOnEveryPartitionAreDecided("fuzzed-run-states");
-        await("each undecodable run state dead-lettered").atMost(FUZZ_ACCOUNTED_WITHIN)
+        await("each undecodable run state dead-lettered")
+                .atMost(FUZZ_ACCOUNTED_WITHIN)
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     bench.outcomes.drain(Duration.ofMillis(200));
                     return deadLettersOf(undecodable).distinct().count() == undecodable.size();
                 });
         bench.outcomes.drain(Duration.ofSeconds(3));
-        System.out.printf("HostileInputIT: %d fuzzed run states: %d undecodable, %d dead letters%n", FUZZ_RECORDS,
-                undecodable.size(), deadLettersOf(fuzzed).count());
-        assertThat(deadLettersOf(fuzzed).count()).as("dead letters of fuzzed run states, one each at most")
+        System.out.printf(
+                "HostileInputIT: %d fuzzed run states: %d undecodable, %d dead letters%n",
+                FUZZ_RECORDS, undecodable.size(), deadLettersOf(fuzzed).count());
+        assertThat(deadLettersOf(fuzzed).count())
+                .as("dead letters of fuzzed run states, one each at most")
                 .isEqualTo(deadLettersOf(fuzzed).distinct().count());
         passed();
     }
@@ -428,8 +527,8 @@ class HostileInputIT {
         List<Future<RecordMetadata>> sending = new ArrayList<>();
         for (int i = 0; i < FUZZ_RECORDS; i++) {
             String actorId = "fuzz-actor-" + i % FUZZ_RUNS;
-            byte[] value = mutator.mutate(FramedRecords.grant(bench.grantSchemaId, actorId, List.of("viewer"),
-                    List.of(TENANT)));
+            byte[] value = mutator.mutate(
+                    FramedRecords.grant(bench.grantSchemaId, actorId, List.of("viewer"), List.of(TENANT)));
             sending.add(bench.raw.send(new ProducerRecord<>(bench.topics.operators.name(), utf8(actorId), value)));
         }
         offsets(sending);
@@ -437,11 +536,14 @@ class HostileInputIT {
         for (int partition = 0; partition < PARTITIONS; partition++) {
             String lateAdmin = keyOn("late-admin", partition);
             bench.traffic.grant(lateAdmin, List.of("admin"), List.of("*"));
-            await("a grant written after the fuzzed ones in force").atMost(DECIDED_WITHIN)
+            await("a grant written after the fuzzed ones in force")
+                    .atMost(DECIDED_WITHIN)
                     .until(() -> bench.decisionOnACancelBy(lateAdmin).equals("CANCELLED"));
         }
         bench.validCancelsOnEveryPartitionAreDecided("fuzzed-grants");
-        assertThat(deadLettersFrom(bench.topics.operators.name())).as("grants dead-lettered").isEmpty();
+        assertThat(deadLettersFrom(bench.topics.operators.name()))
+                .as("grants dead-lettered")
+                .isEmpty();
         passed();
     }
 
@@ -468,9 +570,12 @@ class HostileInputIT {
 
     private static long decidedByOthersThanValidCancels() {
         return bench.outcomes.cancellations.stream()
-                .filter(change -> !String.valueOf(change.getCommandId()).startsWith("valid-")).count()
+                        .filter(change -> !String.valueOf(change.getCommandId()).startsWith("valid-"))
+                        .count()
                 + bench.outcomes.rejections.stream()
-                .filter(rejection -> !String.valueOf(rejection.getCommandId()).startsWith("valid-")).count();
+                        .filter(rejection ->
+                                !String.valueOf(rejection.getCommandId()).startsWith("valid-"))
+                        .count();
     }
 
     /** "topic-partition@offset" of each dead letter whose source is among {@code sources}. */
@@ -480,7 +585,8 @@ class HostileInputIT {
 
     private static List<ConsumerRecord<String, byte[]>> deadLettersFrom(String topic) {
         return bench.outcomes.deadLetters.stream()
-                .filter(dead -> topic.equals(header(dead, "__streams.errors.topic"))).toList();
+                .filter(dead -> topic.equals(header(dead, "__streams.errors.topic")))
+                .toList();
     }
 
     private static String source(ConsumerRecord<String, byte[]> deadLetter) {
@@ -516,8 +622,11 @@ class HostileInputIT {
             at[0] += length.intValue();
         }
         Long status = readVarint(value, at);
-        return status != null && status >= 0 && status < RunStatus.values().length
-                && readVarint(value, at) != null && readVarint(value, at) != null;
+        return status != null
+                && status >= 0
+                && status < RunStatus.values().length
+                && readVarint(value, at) != null
+                && readVarint(value, at) != null;
     }
 
     /** A zigzag varint at {@code at[0]}, advancing it; null if it runs past the end or past 64 bits. */
@@ -538,7 +647,8 @@ class HostileInputIT {
 
     private static boolean carriesTheSecret(ConsumerRecord<String, byte[]> deadLetter) {
         byte[] secret = utf8(SECRET);
-        return contains(utf8(String.valueOf(deadLetter.key())), secret) || contains(deadLetter.value(), secret)
+        return contains(utf8(String.valueOf(deadLetter.key())), secret)
+                || contains(deadLetter.value(), secret)
                 || Arrays.stream(deadLetter.headers().toArray())
                         .anyMatch(header -> contains(utf8(header.key()), secret) || contains(header.value(), secret));
     }

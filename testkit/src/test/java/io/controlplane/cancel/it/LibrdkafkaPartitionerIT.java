@@ -60,13 +60,14 @@ class LibrdkafkaPartitionerIT {
         Map<String, Object> settings = settings("crc32");
         Topics topics = createTopicsAndGrant(settings);
         try (CapturedLog log = new CapturedLog(MISROUTING_LOGGER);
-             CancelProcessorApp app = CancelProcessorApp.start(settings);
-             Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
+                CancelProcessorApp app = CancelProcessorApp.start(settings);
+                Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
             writeWithLibrdkafka(settings, "crc32");
 
             assertThat(outcomes.awaitAtLeast(EXECUTIONS, TIMEOUT)).isEqualTo(EXECUTIONS);
             assertThat(outcomes.rejections).isEmpty();
-            assertThat(outcomes.cancellations).extracting(RunStateChange::getExecutionId)
+            assertThat(outcomes.cancellations)
+                    .extracting(RunStateChange::getExecutionId)
                     .containsExactlyInAnyOrderElementsOf(executionIds("crc32"));
             assertThat(ProcessorMetrics.of(settings).total(MISROUTED)).isZero();
             assertThat(log.lines()).isEmpty();
@@ -83,39 +84,48 @@ class LibrdkafkaPartitionerIT {
                 .collect(Collectors.toSet());
         assertThat(misplaced).as("keys the two partitioners place differently").isNotEmpty();
         try (CapturedLog log = new CapturedLog(MISROUTING_LOGGER);
-             CancelProcessorApp app = CancelProcessorApp.start(settings);
-             Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
+                CancelProcessorApp app = CancelProcessorApp.start(settings);
+                Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
             writeWithLibrdkafka(settings, "murmur2");
 
             ProcessorMetrics metrics = ProcessorMetrics.of(settings);
             await().atMost(TIMEOUT).until(() -> metrics.total(MISROUTED) == misplaced.size());
             List<String> warnings = log.lines();
-            assertThat(warnings).isNotEmpty().allSatisfy(line -> assertThat(line)
-                    .startsWith("WARN Records on " + topics.runStates.name()
-                            + " are not where cancel.partitioner=murmur2 puts their keys: one on partition ")
-                    .contains("set cancel.partitioner=crc32, or produce with partitioner=murmur2_random")
-                    .doesNotContain("\n"));
+            assertThat(warnings)
+                    .isNotEmpty()
+                    .allSatisfy(line -> assertThat(line)
+                            .startsWith("WARN Records on " + topics.runStates.name()
+                                    + " are not where cancel.partitioner=murmur2 puts their keys: one on partition ")
+                            .contains("set cancel.partitioner=crc32, or produce with partitioner=murmur2_random")
+                            .doesNotContain("\n"));
             assertThat(warnings.stream().map(line -> line.replaceAll(".*\\(task (\\S+);.*", "$1")))
-                    .as("one warning per task").doesNotHaveDuplicates();
+                    .as("one warning per task")
+                    .doesNotHaveDuplicates();
 
             // What the warning is about: the commands re-keyed with murmur2 miss those runs' states.
             assertThat(outcomes.awaitAtLeast(EXECUTIONS, TIMEOUT)).isEqualTo(EXECUTIONS);
-            assertThat(outcomes.rejections).extracting(CancelRejection::getCode)
+            assertThat(outcomes.rejections)
+                    .extracting(CancelRejection::getCode)
                     .containsOnly(RejectionCode.EXECUTION_NOT_FOUND);
-            assertThat(outcomes.rejections).extracting(r -> r.getCommand().getExecutionId())
+            assertThat(outcomes.rejections)
+                    .extracting(r -> r.getCommand().getExecutionId())
                     .containsExactlyInAnyOrderElementsOf(misplaced);
         }
     }
 
     private static Map<String, Object> settings(String name) {
-        Map<String, Object> settings =
-                TestSettings.processor(broker.bootstrapServers(), broker.registry().ccompatUrl());
+        Map<String, Object> settings = TestSettings.processor(
+                broker.bootstrapServers(), broker.registry().ccompatUrl());
         settings.put("application.id", "librdkafka-partitioner-" + name);
         settings.put(CancelProcessorConfig.PARTITIONER, name);
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, 5_000);
-        for (String topicKey : List.of(CancelProcessorConfig.COMMANDS_TOPIC, CancelProcessorConfig.RUN_STATES_TOPIC,
-                CancelProcessorConfig.OPERATORS_TOPIC, CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
-                CancelProcessorConfig.REJECTIONS_TOPIC, CancelProcessorConfig.DLQ_TOPIC)) {
+        for (String topicKey : List.of(
+                CancelProcessorConfig.COMMANDS_TOPIC,
+                CancelProcessorConfig.RUN_STATES_TOPIC,
+                CancelProcessorConfig.OPERATORS_TOPIC,
+                CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
+                CancelProcessorConfig.REJECTIONS_TOPIC,
+                CancelProcessorConfig.DLQ_TOPIC)) {
             settings.put(topicKey, name + "." + topicKey);
         }
         return settings;
@@ -137,29 +147,41 @@ class LibrdkafkaPartitionerIT {
     private static void writeWithLibrdkafka(Map<String, Object> settings, String prefix) throws Exception {
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         Path scriptLog = Path.of("target", "librdkafka-partitioner-" + prefix + ".log");
-        int exitCode = ConfluentPython.run("librdkafka_partitioner.py", List.of(
-                "--bootstrap-servers", broker.bootstrapServers(),
-                "--schema-registry-url", broker.registry().ccompatUrl(),
-                "--run-state-schema", Path.of("..", "schemas", "RunState.avsc").toString(),
-                "--run-status-schema", Path.of("..", "schemas", "RunStatus.avsc").toString(),
-                "--command-schema", Path.of("..", "schemas", "CancelCommand.avsc").toString(),
-                "--run-states-topic", config.runStatesTopic(),
-                "--commands-topic", config.commandsTopic(),
-                "--prefix", prefix,
-                "--count", String.valueOf(EXECUTIONS),
-                "--actor", ACTOR), scriptLog, TIMEOUT);
-        assertThat(exitCode).as("librdkafka_partitioner.py exit code; its output:%n%s", Files.readString(scriptLog))
+        int exitCode = ConfluentPython.run(
+                "librdkafka_partitioner.py",
+                List.of(
+                        "--bootstrap-servers", broker.bootstrapServers(),
+                        "--schema-registry-url", broker.registry().ccompatUrl(),
+                        "--run-state-schema",
+                                Path.of("..", "schemas", "RunState.avsc").toString(),
+                        "--run-status-schema",
+                                Path.of("..", "schemas", "RunStatus.avsc").toString(),
+                        "--command-schema",
+                                Path.of("..", "schemas", "CancelCommand.avsc").toString(),
+                        "--run-states-topic", config.runStatesTopic(),
+                        "--commands-topic", config.commandsTopic(),
+                        "--prefix", prefix,
+                        "--count", String.valueOf(EXECUTIONS),
+                        "--actor", ACTOR),
+                scriptLog,
+                TIMEOUT);
+        assertThat(exitCode)
+                .as("librdkafka_partitioner.py exit code; its output:%n%s", Files.readString(scriptLog))
                 .isZero();
 
-        List<ConsumerRecord<String, byte[]>> runStates = RawRecords.read(broker.bootstrapServers(),
-                List.of(config.runStatesTopic()), EXECUTIONS, TIMEOUT);
-        assertThat(runStates).hasSize(EXECUTIONS).allSatisfy(record -> assertThat(record.partition())
-                .as("librdkafka's partition of %s", record.key())
-                .isEqualTo(partition(KeyPartitioner.CRC32, record.key())));
+        List<ConsumerRecord<String, byte[]>> runStates =
+                RawRecords.read(broker.bootstrapServers(), List.of(config.runStatesTopic()), EXECUTIONS, TIMEOUT);
+        assertThat(runStates)
+                .hasSize(EXECUTIONS)
+                .allSatisfy(record -> assertThat(record.partition())
+                        .as("librdkafka's partition of %s", record.key())
+                        .isEqualTo(partition(KeyPartitioner.CRC32, record.key())));
     }
 
     private static List<String> executionIds(String prefix) {
-        return IntStream.rangeClosed(1, EXECUTIONS).mapToObj(i -> prefix + "-" + i).toList();
+        return IntStream.rangeClosed(1, EXECUTIONS)
+                .mapToObj(i -> prefix + "-" + i)
+                .toList();
     }
 
     private static int partition(KeyPartitioner partitioner, String key) {

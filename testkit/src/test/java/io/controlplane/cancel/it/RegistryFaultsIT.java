@@ -72,8 +72,8 @@ class RegistryFaultsIT {
 
     @Test
     void commandsWaitOutEveryRegistryFaultAndAreDecidedOnceItAnswers() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(),
-                "http://cancel:" + PASSWORD + "@127.0.0.1:" + proxy.port() + PREFIX);
+        Map<String, Object> settings = TestSettings.processor(
+                broker.bootstrapServers(), "http://cancel:" + PASSWORD + "@127.0.0.1:" + proxy.port() + PREFIX);
         // Long enough for the client to ride out a short fault inside the call; refused credentials
         // are held past it below, so that the failed-thread path has to carry them too.
         settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "3000");
@@ -83,7 +83,8 @@ class RegistryFaultsIT {
         broker.kafka().createTopics(config, 1);
         // Upstream producers reach the registry directly: only the processor sees the faults.
         Map<String, Object> producerSettings = new HashMap<>(settings);
-        producerSettings.put(SchemaRegistryClients.SCHEMA_REGISTRY_URL, broker.registry().ccompatUrl());
+        producerSettings.put(
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL, broker.registry().ccompatUrl());
         Topics topics = new Topics(new CancelProcessorConfig(producerSettings));
         String subject = topics.commands.name() + "-value";
 
@@ -111,32 +112,54 @@ class RegistryFaultsIT {
                     String path = PREFIX + "/schemas/ids/" + schemaId;
                     double failedBefore = metrics.failedStreamThreads();
                     proxy.fail(fault);
-                    traffic.raw(topics.commands.name(), execution(fault),
+                    traffic.raw(
+                            topics.commands.name(),
+                            execution(fault),
                             command(fault, schemaId, "cmd-" + fault, execution(fault)));
                     traffic.flush();
-                    await().dontCatchUncaughtExceptions().atMost(DEADLINE).until(() -> proxy.faultyAnswersTo(path) >= REFUSALS);
+                    await().dontCatchUncaughtExceptions()
+                            .atMost(DEADLINE)
+                            .until(() -> proxy.faultyAnswersTo(path) >= REFUSALS);
                     if (fault == Fault.UNAUTHORIZED || fault == Fault.FORBIDDEN) {
-                        await().dontCatchUncaughtExceptions().atMost(DEADLINE).until(() -> metrics.failedStreamThreads() > failedBefore);
+                        await().dontCatchUncaughtExceptions()
+                                .atMost(DEADLINE)
+                                .until(() -> metrics.failedStreamThreads() > failedBefore);
                     }
 
                     outcomes.drain(Duration.ofMillis(300));
-                    assertThat(outcomes.cancellationsOf("cmd-" + fault)).as("decided during %s", fault).isEmpty();
-                    assertThat(outcomes.rejectionsOf("cmd-" + fault)).as("rejected during %s", fault).isEmpty();
-                    assertThat(outcomes.deadLetters).as("dead letters during %s", fault).isEmpty();
+                    assertThat(outcomes.cancellationsOf("cmd-" + fault))
+                            .as("decided during %s", fault)
+                            .isEmpty();
+                    assertThat(outcomes.rejectionsOf("cmd-" + fault))
+                            .as("rejected during %s", fault)
+                            .isEmpty();
+                    assertThat(outcomes.deadLetters)
+                            .as("dead letters during %s", fault)
+                            .isEmpty();
 
                     proxy.heal();
-                    assertThat(outcomes.awaitUntil(() -> !outcomes.cancellationsOf("cmd-" + fault).isEmpty(), DEADLINE))
-                            .as("decided after %s", fault).isTrue();
+                    assertThat(outcomes.awaitUntil(
+                                    () -> !outcomes.cancellationsOf("cmd-" + fault)
+                                            .isEmpty(),
+                                    DEADLINE))
+                            .as("decided after %s", fault)
+                            .isTrue();
                 }
 
                 // The registry's own "no such schema" still dead-letters the record.
-                byte[] unknownId = ByteBuffer.allocate(13).put((byte) 0).putInt(987_654).putLong(42L).array();
+                byte[] unknownId = ByteBuffer.allocate(13)
+                        .put((byte) 0)
+                        .putInt(987_654)
+                        .putLong(42L)
+                        .array();
                 traffic.raw(topics.commands.name(), "exec-unknown-id", unknownId);
                 traffic.flush();
-                assertThat(outcomes.awaitUntil(() -> !outcomes.deadLetters.isEmpty(), DEADLINE)).isTrue();
+                assertThat(outcomes.awaitUntil(() -> !outcomes.deadLetters.isEmpty(), DEADLINE))
+                        .isTrue();
 
                 outcomes.drain(Duration.ofMillis(500));
-                assertThat(outcomes.cancellations).extracting(RunStateChange::getCommandId)
+                assertThat(outcomes.cancellations)
+                        .extracting(RunStateChange::getCommandId)
                         .containsExactlyInAnyOrder(expectedDecided());
                 assertThat(outcomes.rejections).isEmpty();
                 assertThat(outcomes.deadLetters).extracting(ConsumerRecord::key).containsExactly("exec-unknown-id");
@@ -169,9 +192,11 @@ class RegistryFaultsIT {
         Schema current = CancelCommand.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
         current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(new Schema.Field(fieldName(fault),
+        fields.add(new Schema.Field(
+                fieldName(fault),
                 Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                "added by a newer producer", Schema.Field.NULL_DEFAULT_VALUE));
+                "added by a newer producer",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 

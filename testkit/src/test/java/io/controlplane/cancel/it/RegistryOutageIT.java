@@ -68,8 +68,8 @@ class RegistryOutageIT {
 
     @Test
     void recordsNeedingTheRegistryWaitOutTheOutageAndAreDecidedOnceItIsBack() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(),
-                "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
+        Map<String, Object> settings = TestSettings.processor(
+                broker.bootstrapServers(), "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
         // Shorter than each outage below, so that the outage outlasts the client's own retries and
         // the failed-thread path has to carry it.
         settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
@@ -107,7 +107,9 @@ class RegistryOutageIT {
                         broker.registry().register(topics.commands.name() + "-value", commandSchemaWithPriority());
                 outage(metrics, () -> {
                     for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
-                        traffic.raw(topics.commands.name(), execution,
+                        traffic.raw(
+                                topics.commands.name(),
+                                execution,
                                 commandWithPriority(newCommandSchemaId, "cmd-" + execution, execution));
                     }
                     traffic.flush();
@@ -115,9 +117,11 @@ class RegistryOutageIT {
                 assertThat(outcomes.awaitAtLeast(5, DEADLINE)).isEqualTo(5);
 
                 outcomes.drain(Duration.ofSeconds(1));
-                assertThat(outcomes.cancellations).extracting(RunStateChange::getExecutionId)
+                assertThat(outcomes.cancellations)
+                        .extracting(RunStateChange::getExecutionId)
                         .containsExactlyInAnyOrder("exec-0", "exec-1", "exec-2", "exec-3");
-                assertThat(outcomes.rejections).extracting(CancelRejection::getExecutionId, CancelRejection::getCode)
+                assertThat(outcomes.rejections)
+                        .extracting(CancelRejection::getExecutionId, CancelRejection::getCode)
                         .containsExactly(Tuple.tuple("exec-done", RejectionCode.ALREADY_TERMINAL));
                 assertThat(outcomes.deadLetters).isEmpty();
                 assertThat(app.isRunning()).isTrue();
@@ -137,7 +141,8 @@ class RegistryOutageIT {
             // The thread failure awaited here is passed on to the JVM's default handler once Kafka Streams
             // has replaced the thread; Awaitility would otherwise take it for the test's own (as in
             // RegistryFaultsIT).
-            await().dontCatchUncaughtExceptions().atMost(DEADLINE)
+            await().dontCatchUncaughtExceptions()
+                    .atMost(DEADLINE)
                     .until(() -> metrics.failedStreamThreads() > failedBefore);
         } finally {
             proxy.restore();
@@ -149,9 +154,11 @@ class RegistryOutageIT {
         Schema current = CancelCommand.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
         current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(new Schema.Field("priority",
+        fields.add(new Schema.Field(
+                "priority",
                 Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                "added by a newer producer", Schema.Field.NULL_DEFAULT_VALUE));
+                "added by a newer producer",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 

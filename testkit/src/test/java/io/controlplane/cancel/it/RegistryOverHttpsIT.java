@@ -12,9 +12,9 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.HttpsRegistryFront;
-import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.NewerProducerCommands;
 import io.controlplane.cancel.it.support.Outcomes;
+import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.Topics;
@@ -54,10 +54,10 @@ class RegistryOverHttpsIT {
     @BeforeAll
     static void startBrokerRegistryAndHttpsFront() throws Exception {
         TestCertificates ca = TestCertificates.authority("registry-it-ca");
-        front = new HttpsRegistryFront(broker.registry().port(), ca.issue("registry", "127.0.0.1").serverContext(null),
-                USER, PASSWORD);
-        truststore = ca.truststore(Files.createTempDirectory("registry-it-tls").resolve("truststore.p12"),
-                "PKCS12", TRUSTSTORE_PASSWORD);
+        front = new HttpsRegistryFront(
+                broker.registry().port(), ca.issue("registry", "127.0.0.1").serverContext(null), USER, PASSWORD);
+        truststore = ca.truststore(
+                Files.createTempDirectory("registry-it-tls").resolve("truststore.p12"), "PKCS12", TRUSTSTORE_PASSWORD);
     }
 
     @AfterAll
@@ -88,7 +88,9 @@ class RegistryOverHttpsIT {
             // A stream thread failing on refused credentials is expected here; Awaitility would
             // otherwise take its uncaught exception (passed on after Kafka Streams replaces it) for the test's.
             try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-                assertThat(outcomes.awaitUntil(() -> !outcomes.cancellationsOf("cmd-1").isEmpty(), DEADLINE)).isTrue();
+                assertThat(outcomes.awaitUntil(
+                                () -> !outcomes.cancellationsOf("cmd-1").isEmpty(), DEADLINE))
+                        .isTrue();
                 int relayedBefore = front.relayedRequests();
                 assertThat(relayedBefore).isPositive();
 
@@ -97,7 +99,9 @@ class RegistryOverHttpsIT {
                 front.acceptPassword("rotated-" + PASSWORD);
                 Schema newer = NewerProducerCommands.schemaWith("note");
                 int schemaId = broker.registry().register(subject, newer);
-                traffic.raw(topics.commands.name(), "exec-2",
+                traffic.raw(
+                        topics.commands.name(),
+                        "exec-2",
                         NewerProducerCommands.framed(newer, schemaId, "cmd-2", "exec-2", "ops-1"));
                 traffic.flush();
                 String path = "/apis/ccompat/v7/schemas/ids/" + schemaId;
@@ -109,7 +113,9 @@ class RegistryOverHttpsIT {
                 assertThat(outcomes.deadLetters).isEmpty();
 
                 front.acceptPassword(PASSWORD);
-                assertThat(outcomes.awaitUntil(() -> !outcomes.cancellationsOf("cmd-2").isEmpty(), DEADLINE)).isTrue();
+                assertThat(outcomes.awaitUntil(
+                                () -> !outcomes.cancellationsOf("cmd-2").isEmpty(), DEADLINE))
+                        .isTrue();
                 outcomes.drain(Duration.ofMillis(300));
                 assertThat(outcomes.deadLetters).isEmpty();
                 assertThat(outcomes.rejections).isEmpty();
@@ -118,8 +124,8 @@ class RegistryOverHttpsIT {
             }
             assertThat(log.lines()).anySatisfy(line -> {
                 assertThat(line.level()).isEqualTo("ERROR");
-                assertThat(line.message()).contains("Schema registry at " + front.ccompatUrl()
-                        + " refused the credentials: HTTP 401");
+                assertThat(line.message())
+                        .contains("Schema registry at " + front.ccompatUrl() + " refused the credentials: HTTP 401");
             });
             assertThat(log.text()).doesNotContain(PASSWORD).doesNotContain(TRUSTSTORE_PASSWORD);
         }

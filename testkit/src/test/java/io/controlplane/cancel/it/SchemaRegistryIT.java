@@ -31,8 +31,8 @@ class SchemaRegistryIT {
 
     @Test
     void commandsWrittenThroughApicurioAreDecidedAndTheOutputsCarryApicurioIds() throws Exception {
-        Map<String, Object> settings =
-                TestSettings.processor(broker.bootstrapServers(), broker.registry().ccompatUrl());
+        Map<String, Object> settings = TestSettings.processor(
+                broker.bootstrapServers(), broker.registry().ccompatUrl());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         broker.kafka().createTopics(config, 1);
         // The same registry spelt with a trailing slash: the test's serdes get a client and cache of
@@ -52,28 +52,34 @@ class SchemaRegistryIT {
 
         List<ConsumerRecord<String, byte[]>> outputs;
         try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-            outputs = RawRecords.read(broker.bootstrapServers(),
-                    List.of(topics.runStateChanges.name(), topics.rejections.name()), 2, DEADLINE);
+            outputs = RawRecords.read(
+                    broker.bootstrapServers(),
+                    List.of(topics.runStateChanges.name(), topics.rejections.name()),
+                    2,
+                    DEADLINE);
         }
 
         assertThat(outputs).hasSize(2);
         ConsumerRecord<String, byte[]> cancelled = only(outputs, topics.runStateChanges.name());
         ConsumerRecord<String, byte[]> rejected = only(outputs, topics.rejections.name());
-        RunStateChange change = topics.runStateChanges.valueSerde().deserializer()
-                .deserialize(cancelled.topic(), cancelled.value());
+        RunStateChange change =
+                topics.runStateChanges.valueSerde().deserializer().deserialize(cancelled.topic(), cancelled.value());
         assertThat(change.getExecutionId()).isEqualTo("exec-running");
         assertThat(change.getStatus()).isEqualTo(RunStatus.CANCELLED);
         assertThat(change.getPreviousStatus()).isEqualTo(RunStatus.RUNNING);
         assertThat(change.getVersion()).isEqualTo(4);
-        CancelRejection rejection = topics.rejections.valueSerde().deserializer()
-                .deserialize(rejected.topic(), rejected.value());
+        CancelRejection rejection =
+                topics.rejections.valueSerde().deserializer().deserialize(rejected.topic(), rejected.value());
         assertThat(rejection.getCode()).isEqualTo(RejectionCode.ALREADY_TERMINAL);
         assertThat(rejection.getObservedStatus()).isEqualTo(RunStatus.COMPLETED);
 
-        assertThat(broker.registry().subjects()).contains(
-                topics.commands.name() + "-value", topics.runStates.name() + "-value",
-                topics.operators.name() + "-value", topics.runStateChanges.name() + "-value",
-                topics.rejections.name() + "-value");
+        assertThat(broker.registry().subjects())
+                .contains(
+                        topics.commands.name() + "-value",
+                        topics.runStates.name() + "-value",
+                        topics.operators.name() + "-value",
+                        topics.runStateChanges.name() + "-value",
+                        topics.rejections.name() + "-value");
         assertThat(RawRecords.schemaId(cancelled.value()))
                 .isEqualTo(broker.registry().latestId(topics.runStateChanges.name() + "-value"));
         assertThat(RawRecords.schemaId(rejected.value()))
@@ -81,7 +87,8 @@ class SchemaRegistryIT {
     }
 
     private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {
-        List<ConsumerRecord<String, byte[]>> onTopic = records.stream().filter(r -> r.topic().equals(topic)).toList();
+        List<ConsumerRecord<String, byte[]>> onTopic =
+                records.stream().filter(r -> r.topic().equals(topic)).toList();
         assertThat(onTopic).as("records on %s", topic).hasSize(1);
         return onTopic.get(0);
     }

@@ -44,8 +44,11 @@ class StartupChecksIT {
     void unreachableBrokerIsOneClearLineAndExitCodeOne(@TempDir Path dir) throws Exception {
         String bootstrap = "127.0.0.1:" + closedPort();
         Path config = dir.resolve("cancel.properties");
-        Files.writeString(config, settings(bootstrap, "mock://startup-it").entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+        Files.writeString(
+                config,
+                settings(bootstrap, "mock://startup-it").entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("\n")));
 
         assertThat(new CommandLine(new CancelProcessorCli()).execute("run", "--config", config.toString()))
                 .isEqualTo(1);
@@ -65,9 +68,13 @@ class StartupChecksIT {
 
     /** Topics of its own for one test, so that the missing-topics test is not affected by the order tests run in. */
     private static void ownTopics(Map<String, Object> settings, String prefix) {
-        for (String topicKey : List.of(CancelProcessorConfig.COMMANDS_TOPIC, CancelProcessorConfig.RUN_STATES_TOPIC,
-                CancelProcessorConfig.OPERATORS_TOPIC, CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
-                CancelProcessorConfig.REJECTIONS_TOPIC, CancelProcessorConfig.DLQ_TOPIC)) {
+        for (String topicKey : List.of(
+                CancelProcessorConfig.COMMANDS_TOPIC,
+                CancelProcessorConfig.RUN_STATES_TOPIC,
+                CancelProcessorConfig.OPERATORS_TOPIC,
+                CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
+                CancelProcessorConfig.REJECTIONS_TOPIC,
+                CancelProcessorConfig.DLQ_TOPIC)) {
             settings.put(topicKey, prefix + topicKey);
         }
     }
@@ -78,7 +85,9 @@ class StartupChecksIT {
         ownTopics(settings, "partition-check.");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         try (Admin admin = broker.kafka().admin()) {
-            admin.createTopics(List.of(new NewTopic(config.runStatesTopic(), 3, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(config.runStatesTopic(), 3, (short) 1)))
+                    .all()
+                    .get();
         }
         broker.kafka().createTopics(config, 6);
 

@@ -40,13 +40,14 @@ class WaitingCommandsRestartIT {
     void waitingCommandIsRestoredFromItsChangelogOnAFreshInstance() throws Exception {
         Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(), "mock://" + REGISTRY);
         // Long enough that only a restored command can still be waiting when its run state arrives.
-        settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, Duration.ofMinutes(2).toMillis());
+        settings.put(
+                CancelProcessorConfig.NOT_FOUND_GRACE_MS, Duration.ofMinutes(2).toMillis());
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         Topics topics = new Topics(config);
         broker.kafka().createTopics(config, 3);
 
         try (CancelTraffic traffic = new CancelTraffic(broker.bootstrapServers(), topics);
-             Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
+                Outcomes outcomes = new Outcomes(broker.bootstrapServers(), topics)) {
             traffic.grant("alice", List.of("admin"), List.of("acme"));
             traffic.flush();
             try (CancelProcessorApp first = CancelProcessorApp.start(settings)) {
@@ -57,7 +58,9 @@ class WaitingCommandsRestartIT {
             }
 
             // A fresh state directory: the second instance has only the changelogs to go by.
-            settings.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("cancel-it-restarted").toString());
+            settings.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("cancel-it-restarted").toString());
             try (CancelProcessorApp second = CancelProcessorApp.start(settings)) {
                 traffic.runState("run-1", "acme", RunStatus.RUNNING, 1);
                 traffic.flush();

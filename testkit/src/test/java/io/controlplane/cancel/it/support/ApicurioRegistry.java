@@ -31,7 +31,8 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     static final Path DISTRIBUTION = Path.of("target", "apicurio-registry");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -48,12 +49,15 @@ public final class ApicurioRegistry implements AutoCloseable {
         int port = freePort();
         Path log = Path.of("target", "apicurio-registry-" + port + ".log");
         Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // small and quick to start: the tests register a handful of schemas
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1",
-                "-jar", runnerJar().toString()))
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // small and quick to start: the tests register a handful of schemas
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.http.host=127.0.0.1",
+                        "-jar",
+                        runnerJar().toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -92,8 +96,10 @@ public final class ApicurioRegistry implements AutoCloseable {
     public int register(String subject, Schema schema) throws IOException, InterruptedException {
         String body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
         return call(HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects/" + subject + "/versions"))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))).get("id").asInt();
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)))
+                .get("id")
+                .asInt();
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
@@ -120,17 +126,21 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     private void awaitReady() {
         HttpRequest subjects = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
-                .timeout(Duration.ofSeconds(2)).build();
-        await("Apicurio Registry answering (its log: " + log + ")").atMost(STARTUP_TIMEOUT)
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        await("Apicurio Registry answering (its log: " + log + ")")
+                .atMost(STARTUP_TIMEOUT)
                 .pollInterval(Duration.ofMillis(100))
                 // it binds its port only once it is fully started
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue()
-                                + "; see " + log);
+                        throw new IllegalStateException(
+                                "Apicurio Registry exited with " + process.exitValue() + "; see " + log);
                     }
-                    return HTTP.send(subjects, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    return HTTP.send(subjects, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
                 });
     }
 
@@ -140,8 +150,10 @@ public final class ApicurioRegistry implements AutoCloseable {
                     + ": Maven unpacks it in the pre-integration-test phase, so run the ITs with mvn verify");
         }
         try (Stream<Path> files = Files.list(DISTRIBUTION)) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-runner.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No *-runner.jar in " + DISTRIBUTION.toAbsolutePath()));
+            return files.filter(f -> f.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("No *-runner.jar in " + DISTRIBUTION.toAbsolutePath()));
         }
     }
 

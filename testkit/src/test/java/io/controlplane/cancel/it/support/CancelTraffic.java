@@ -25,11 +25,16 @@ public final class CancelTraffic implements AutoCloseable {
 
     public CancelTraffic(String bootstrapServers, Topics topics) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     public void grant(String actorId, List<String> roles, List<String> tenants) {
@@ -41,8 +46,8 @@ public final class CancelTraffic implements AutoCloseable {
     }
 
     public CancelCommand cancel(String commandId, String executionId, String actorId) {
-        CancelCommand command = new CancelCommand(commandId, executionId, actorId, "integration test",
-                Instant.now(), "trace-" + commandId);
+        CancelCommand command = new CancelCommand(
+                commandId, executionId, actorId, "integration test", Instant.now(), "trace-" + commandId);
         send(topics.commands, executionId, command);
         return command;
     }
@@ -57,7 +62,9 @@ public final class CancelTraffic implements AutoCloseable {
     }
 
     public <V extends SpecificRecord> void send(Topics.Topic<V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key,
+        producer.send(new ProducerRecord<>(
+                topic.name(),
+                key,
                 value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value)));
     }
 

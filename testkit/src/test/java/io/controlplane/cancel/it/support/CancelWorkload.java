@@ -43,8 +43,13 @@ public final class CancelWorkload {
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < executions; i++) {
                 String actor = round < i % ROUNDS ? VIEWER : ADMIN;
-                CancelCommand command = new CancelCommand(commandId(i, round), executionId(i), actor,
-                        "resilience test", now, "trace-" + commandId(i, round));
+                CancelCommand command = new CancelCommand(
+                        commandId(i, round),
+                        executionId(i),
+                        actor,
+                        "resilience test",
+                        now,
+                        "trace-" + commandId(i, round));
                 sends.add(command);
                 commandsById.put(command.getCommandId(), command);
                 expectedOutcome.put(command.getCommandId(), expectedOutcome(i, round, actor));
@@ -89,7 +94,11 @@ public final class CancelWorkload {
                 traffic.command(command.getExecutionId(), command);
                 if (sent % batch == batch - 1) {
                     // pacing, not synchronisation: hold the rate down to perSecond
-                    long due = start + Duration.ofSeconds(1).multipliedBy(sent + 1).dividedBy(perSecond).toNanos();
+                    long due = start
+                            + Duration.ofSeconds(1)
+                                    .multipliedBy(sent + 1)
+                                    .dividedBy(perSecond)
+                                    .toNanos();
                     LockSupport.parkNanos(due - System.nanoTime());
                 }
             }
@@ -105,11 +114,14 @@ public final class CancelWorkload {
         Map<String, List<String>> outcomesByCommand = new HashMap<>();
         Map<String, Integer> cancellationsByExecution = new TreeMap<>();
         for (RunStateChange cancelled : outcomes.cancellations) {
-            outcomesByCommand.computeIfAbsent(cancelled.getCommandId(), id -> new ArrayList<>()).add(CANCELLED);
+            outcomesByCommand
+                    .computeIfAbsent(cancelled.getCommandId(), id -> new ArrayList<>())
+                    .add(CANCELLED);
             cancellationsByExecution.merge(cancelled.getExecutionId(), 1, Integer::sum);
         }
         for (CancelRejection rejection : outcomes.rejections) {
-            outcomesByCommand.computeIfAbsent(String.valueOf(rejection.getCommandId()), id -> new ArrayList<>())
+            outcomesByCommand
+                    .computeIfAbsent(String.valueOf(rejection.getCommandId()), id -> new ArrayList<>())
                     .add(rejection.getCode().name());
         }
         List<String> missing = new ArrayList<>();
@@ -129,11 +141,23 @@ public final class CancelWorkload {
         fault(faults, "commands without an outcome", missing);
         fault(faults, "commands with more than one outcome", repeated);
         fault(faults, "commands with the wrong outcome", wrong);
-        fault(faults, "outcomes for commands never sent", outcomesByCommand.keySet().stream()
-                .filter(id -> !expectedOutcome.containsKey(id)).toList());
-        fault(faults, "executions cancelled more than once", cancellationsByExecution.entrySet().stream()
-                .filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).toList());
-        fault(faults, "dead letters", outcomes.deadLetters.stream().map(r -> String.valueOf(r.key())).toList());
+        fault(
+                faults,
+                "outcomes for commands never sent",
+                outcomesByCommand.keySet().stream()
+                        .filter(id -> !expectedOutcome.containsKey(id))
+                        .toList());
+        fault(
+                faults,
+                "executions cancelled more than once",
+                cancellationsByExecution.entrySet().stream()
+                        .filter(e -> e.getValue() > 1)
+                        .map(e -> e.getKey() + " x" + e.getValue())
+                        .toList());
+        fault(
+                faults,
+                "dead letters",
+                outcomes.deadLetters.stream().map(r -> String.valueOf(r.key())).toList());
         return faults;
     }
 

@@ -18,8 +18,7 @@ public final class ConfluentPython {
     private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
             + " apt-get install -y python3-confluent-kafka python3-avro python3-requests (.ci/run does)";
 
-    private ConfluentPython() {
-    }
+    private ConfluentPython() {}
 
     /** Fails under CI=true when the client is missing; elsewhere the test is skipped. */
     public static void require() throws InterruptedException {
@@ -34,7 +33,8 @@ public final class ConfluentPython {
     /** Runs {@code interop/<script>} with {@code args}, its output to {@code log}; returns its exit code. */
     public static int run(String script, List<String> args, Path log, Duration timeout)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON, Path.of("..", "interop", script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of(PYTHON, Path.of("..", "interop", script).toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

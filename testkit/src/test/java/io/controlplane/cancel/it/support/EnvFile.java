@@ -13,8 +13,7 @@ import java.util.TreeMap;
  */
 public final class EnvFile {
 
-    private EnvFile() {
-    }
+    private EnvFile() {}
 
     /** The settings the processor takes from the file's CANCEL_PROCESSOR_* variables. */
     public static Map<String, String> settings(Path file) throws IOException {
@@ -23,7 +22,9 @@ public final class EnvFile {
             String trimmed = line.trim();
             int equals = trimmed.indexOf('=');
             if (!trimmed.isEmpty() && !trimmed.startsWith("#") && equals > 0) {
-                variables.put(trimmed.substring(0, equals).trim(), trimmed.substring(equals + 1).trim());
+                variables.put(
+                        trimmed.substring(0, equals).trim(),
+                        trimmed.substring(equals + 1).trim());
             }
         }
         return Settings.fromEnvironment(variables);

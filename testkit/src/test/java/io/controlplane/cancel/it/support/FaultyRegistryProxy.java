@@ -50,7 +50,8 @@ public final class FaultyRegistryProxy implements AutoCloseable {
 
     private final String target;
     private final HttpServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, AtomicInteger> faultyAnswersByPath = new ConcurrentHashMap<>();
     private volatile Fault fault;
 
@@ -97,7 +98,8 @@ public final class FaultyRegistryProxy implements AutoCloseable {
             Fault current = fault;
             if (current != null) {
                 answerWith(current, exchange);
-                faultyAnswersByPath.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger())
+                faultyAnswersByPath
+                        .computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger())
                         .incrementAndGet();
             } else {
                 relay(exchange);
@@ -123,9 +125,11 @@ public final class FaultyRegistryProxy implements AutoCloseable {
         byte[] requestBody = exchange.getRequestBody().readAllBytes();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                 .timeout(Duration.ofSeconds(5))
-                .method(exchange.getRequestMethod(), requestBody.length == 0
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+                .method(
+                        exchange.getRequestMethod(),
+                        requestBody.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(requestBody));
         RELAYED_HEADERS.forEach(name -> {
             String value = exchange.getRequestHeaders().getFirst(name);
             if (value != null) {
@@ -133,7 +137,8 @@ public final class FaultyRegistryProxy implements AutoCloseable {
             }
         });
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        response.headers().firstValue("Content-Type")
+        response.headers()
+                .firstValue("Content-Type")
                 .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
         byte[] body = response.body();
         exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);

@@ -17,8 +17,7 @@ import org.apache.avro.io.EncoderFactory;
 public final class FramedRecords {
 
     /** A framed record and the offsets of the length varints in it. */
-    public record Framed(byte[] bytes, List<Integer> lengthOffsets) {
-    }
+    public record Framed(byte[] bytes, List<Integer> lengthOffsets) {}
 
     /** Integer.MAX_VALUE - 8: the largest array the JVM allocates, and Avro's default limit. */
     public static final long HUGE_LENGTH = (1L << 31) - 9;
@@ -33,19 +32,33 @@ public final class FramedRecords {
     }
 
     /** A CancelCommand (all optional strings present), as CancelCommand.avsc orders its fields. */
-    public static Framed command(int schemaId, String commandId, String executionId, String cancelledBy,
-            String reason, long requestedAt, String traceId) {
+    public static Framed command(
+            int schemaId,
+            String commandId,
+            String executionId,
+            String cancelledBy,
+            String reason,
+            long requestedAt,
+            String traceId) {
         FramedRecords record = new FramedRecords(schemaId);
-        record.optionalString(commandId).optionalString(executionId).optionalString(cancelledBy)
-                .optionalString(reason).longValue(requestedAt).optionalString(traceId);
+        record.optionalString(commandId)
+                .optionalString(executionId)
+                .optionalString(cancelledBy)
+                .optionalString(reason)
+                .longValue(requestedAt)
+                .optionalString(traceId);
         return record.framed();
     }
 
     /** A RunState, as RunState.avsc orders its fields. */
-    public static Framed runState(int schemaId, String executionId, String tenantId, RunStatus status,
-            long version, long updatedAt) {
+    public static Framed runState(
+            int schemaId, String executionId, String tenantId, RunStatus status, long version, long updatedAt) {
         FramedRecords record = new FramedRecords(schemaId);
-        record.string(executionId).string(tenantId).intValue(status.ordinal()).longValue(version).longValue(updatedAt);
+        record.string(executionId)
+                .string(tenantId)
+                .intValue(status.ordinal())
+                .longValue(version)
+                .longValue(updatedAt);
         return record.framed();
     }
 

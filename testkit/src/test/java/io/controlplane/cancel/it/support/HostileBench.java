@@ -48,6 +48,7 @@ public final class HostileBench implements AutoCloseable {
     public static final String TENANT = "acme";
     /** Holds the required role for every tenant from the start. */
     public static final String ADMIN = "alice";
+
     public static final int PARTITIONS = 3;
     /** The most a dead letter may take (key, value and headers): the processor's max.request.size. */
     public static final int MAX_DEAD_LETTER_BYTES = StreamsProperties.MAX_PRODUCED_RECORD_BYTES;
@@ -57,6 +58,7 @@ public final class HostileBench implements AutoCloseable {
     static final String THREAD_REPLACED = "Stream thread failed";
     /** A hostile record may cost a few failed attempts before it is dead-lettered, never a loop. */
     static final int MAX_REPLACEMENTS_PER_CASE = 3;
+
     private static final Duration QUIET = Duration.ofSeconds(2);
 
     public final Topics topics;
@@ -73,8 +75,14 @@ public final class HostileBench implements AutoCloseable {
     private long replacementsSettled;
     private int probes;
 
-    private HostileBench(Topics topics, CancelTraffic traffic, RawProducer raw, Outcomes outcomes,
-            ProcessorJvm processor, Admin admin, String applicationId) {
+    private HostileBench(
+            Topics topics,
+            CancelTraffic traffic,
+            RawProducer raw,
+            Outcomes outcomes,
+            ProcessorJvm processor,
+            Admin admin,
+            String applicationId) {
         this.topics = topics;
         this.traffic = traffic;
         this.raw = raw;
@@ -83,23 +91,28 @@ public final class HostileBench implements AutoCloseable {
         this.admin = admin;
         this.group = new ProcessorGroup(admin, applicationId);
         this.applicationId = applicationId;
-        this.commandSchemaId = RawRecords.schemaId(topics.commands.valueSerde().serializer().serialize(
-                topics.commands.name(), new CancelCommand("x", "x", ADMIN, null, Instant.now(), null)));
-        this.runStateSchemaId = RawRecords.schemaId(topics.runStates.valueSerde().serializer().serialize(
-                topics.runStates.name(), new RunState("x", TENANT, RunStatus.RUNNING, 1L, Instant.now())));
-        this.grantSchemaId = RawRecords.schemaId(topics.operators.valueSerde().serializer().serialize(
-                topics.operators.name(), new OperatorGrant(ADMIN, List.of("admin"), List.of("*"))));
+        this.commandSchemaId = RawRecords.schemaId(topics.commands
+                .valueSerde()
+                .serializer()
+                .serialize(topics.commands.name(), new CancelCommand("x", "x", ADMIN, null, Instant.now(), null)));
+        this.runStateSchemaId = RawRecords.schemaId(topics.runStates
+                .valueSerde()
+                .serializer()
+                .serialize(topics.runStates.name(), new RunState("x", TENANT, RunStatus.RUNNING, 1L, Instant.now())));
+        this.grantSchemaId = RawRecords.schemaId(topics.operators
+                .valueSerde()
+                .serializer()
+                .serialize(topics.operators.name(), new OperatorGrant(ADMIN, List.of("admin"), List.of("*"))));
     }
 
     /**
      * Topics and application.id named after {@code generation}, so that a later generation starts
      * clean if an earlier one was left stuck; commands for unknown runs are rejected after 2 s.
      */
-    public static HostileBench start(RealBroker broker, int generation, String heap, Path logDir)
-            throws Exception {
+    public static HostileBench start(RealBroker broker, int generation, String heap, Path logDir) throws Exception {
         String prefix = "hostile-" + generation;
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(),
-                broker.registry().ccompatUrl());
+        Map<String, Object> settings = TestSettings.processor(
+                broker.bootstrapServers(), broker.registry().ccompatUrl());
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix);
         settings.put(CancelProcessorConfig.COMMANDS_TOPIC, prefix + ".commands");
         settings.put(CancelProcessorConfig.RUN_STATES_TOPIC, prefix + ".run-states");
@@ -118,8 +131,14 @@ public final class HostileBench implements AutoCloseable {
         traffic.flush();
         ProcessorJvm processor = ProcessorJvm.launch(prefix, settings, logDir.resolve(prefix), heap);
         Admin admin = broker.kafka().admin();
-        return new HostileBench(topics, traffic, new RawProducer(broker.bootstrapServers()),
-                new Outcomes(broker.bootstrapServers(), topics), processor, admin, prefix);
+        return new HostileBench(
+                topics,
+                traffic,
+                new RawProducer(broker.bootstrapServers()),
+                new Outcomes(broker.bootstrapServers(), topics),
+                processor,
+                admin,
+                prefix);
     }
 
     /** A key that Kafka's Java client (murmur2) puts on {@code partition}. */
@@ -134,17 +153,23 @@ public final class HostileBench implements AutoCloseable {
 
     /** A valid cancel by {@link #ADMIN} of a running run on each partition: each is CANCELLED. */
     public void validCancelsOnEveryPartitionAreDecided(String label) {
-        List<String> commandIds = IntStream.range(0, PARTITIONS).mapToObj(partition -> {
-            String executionId = keyOn("valid-" + label + "-run", partition);
-            traffic.runState(executionId, TENANT, RunStatus.RUNNING, 1);
-            String commandId = "valid-" + label + "-" + partition;
-            traffic.cancel(commandId, executionId, ADMIN);
-            return commandId;
-        }).toList();
+        List<String> commandIds = IntStream.range(0, PARTITIONS)
+                .mapToObj(partition -> {
+                    String executionId = keyOn("valid-" + label + "-run", partition);
+                    traffic.runState(executionId, TENANT, RunStatus.RUNNING, 1);
+                    String commandId = "valid-" + label + "-" + partition;
+                    traffic.cancel(commandId, executionId, ADMIN);
+                    return commandId;
+                })
+                .toList();
         traffic.flush();
-        outcomes.awaitUntil(() -> commandIds.stream().allMatch(id -> !outcomes.cancellationsOf(id).isEmpty()),
+        outcomes.awaitUntil(
+                () -> commandIds.stream()
+                        .allMatch(id -> !outcomes.cancellationsOf(id).isEmpty()),
                 DECIDED_WITHIN);
-        assertThat(commandIds).as("valid cancels after %s not CANCELLED within %s (processor log: %s)",
+        assertThat(commandIds)
+                .as(
+                        "valid cancels after %s not CANCELLED within %s (processor log: %s)",
                         label, DECIDED_WITHIN, processor.log().toAbsolutePath())
                 .allMatch(id -> !outcomes.cancellationsOf(id).isEmpty());
     }
@@ -159,12 +184,15 @@ public final class HostileBench implements AutoCloseable {
         traffic.runState(executionId, TENANT, RunStatus.RUNNING, 1);
         traffic.cancel(commandId, executionId, actorId);
         traffic.flush();
-        outcomes.awaitUntil(() -> !outcomes.cancellationsOf(commandId).isEmpty()
-                || !outcomes.rejectionsOf(commandId).isEmpty(), DECIDED_WITHIN);
+        outcomes.awaitUntil(
+                () -> !outcomes.cancellationsOf(commandId).isEmpty()
+                        || !outcomes.rejectionsOf(commandId).isEmpty(),
+                DECIDED_WITHIN);
         if (!outcomes.cancellationsOf(commandId).isEmpty()) {
             return "CANCELLED";
         }
-        return outcomes.rejectionsOf(commandId).stream().findFirst()
+        return outcomes.rejectionsOf(commandId).stream()
+                .findFirst()
                 .map(rejection -> rejection.getCode().name())
                 .orElse("undecided after " + DECIDED_WITHIN);
     }
@@ -172,8 +200,10 @@ public final class HostileBench implements AutoCloseable {
     /** Sets one config of {@code topic}, as an operator would with kafka-configs.sh. */
     public void alterTopicConfig(String topic, String key, String value) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        admin.incrementalAlterConfigs(Map.of(resource,
-                List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET)))).all().get();
+        admin.incrementalAlterConfigs(Map.of(
+                        resource, List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET))))
+                .all()
+                .get();
     }
 
     /** Records the processor re-keyed: the end offsets of its repartition topics, summed. */
@@ -181,19 +211,24 @@ public final class HostileBench implements AutoCloseable {
         List<String> repartition = admin.listTopics().names().get().stream()
                 .filter(name -> name.startsWith(applicationId + "-") && name.endsWith("-repartition"))
                 .toList();
-        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(repartition).allTopicNames().get().values()
-                .stream()
-                .flatMap(topic -> topic.partitions().stream()
-                        .map(partition -> new TopicPartition(topic.name(), partition.partition())))
-                .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+        Map<TopicPartition, OffsetSpec> latest =
+                admin.describeTopics(repartition).allTopicNames().get().values().stream()
+                        .flatMap(topic -> topic.partitions().stream()
+                                .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+                        .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().values().stream()
+                .mapToLong(ListOffsetsResultInfo::offset)
+                .sum();
     }
 
     /** The one dead letter of the record {@code sent}, found by the error headers naming where it was read. */
     public ConsumerRecord<String, byte[]> deadLetterOf(RecordMetadata sent) {
         outcomes.awaitUntil(() -> !deadLettersOf(sent).isEmpty(), DECIDED_WITHIN);
         List<ConsumerRecord<String, byte[]>> dead = deadLettersOf(sent);
-        assertThat(dead).as("dead letters of %s (processor log: %s)", sent, processor.log().toAbsolutePath())
+        assertThat(dead)
+                .as(
+                        "dead letters of %s (processor log: %s)",
+                        sent, processor.log().toAbsolutePath())
                 .hasSize(1);
         return dead.get(0);
     }
@@ -210,8 +245,11 @@ public final class HostileBench implements AutoCloseable {
     public CancelRejection rejectionTraced(String traceId) {
         outcomes.awaitUntil(() -> rejectionsTraced(traceId).findAny().isPresent(), DECIDED_WITHIN);
         List<CancelRejection> rejections = rejectionsTraced(traceId).toList();
-        assertThat(rejections).as("rejections traced %s (processor log: %s)", traceId,
-                processor.log().toAbsolutePath()).hasSize(1);
+        assertThat(rejections)
+                .as(
+                        "rejections traced %s (processor log: %s)",
+                        traceId, processor.log().toAbsolutePath())
+                .hasSize(1);
         return rejections.get(0);
     }
 
@@ -224,21 +262,30 @@ public final class HostileBench implements AutoCloseable {
      * failed no more than a few times on the way and not at all while idle, and every dead letter fits.
      */
     public void settled() throws Exception {
-        assertThat(processor.isAlive()).as("processor JVM alive (log: %s)", processor.log().toAbsolutePath())
+        assertThat(processor.isAlive())
+                .as("processor JVM alive (log: %s)", processor.log().toAbsolutePath())
                 .isTrue();
-        await("lag 0 on the commands and run-states topics").atMost(DECIDED_WITHIN)
+        await("lag 0 on the commands and run-states topics")
+                .atMost(DECIDED_WITHIN)
                 .until(() -> group.hasConsumedAll(List.of(topics.commands.name(), topics.runStates.name())));
         long replacements = threadReplacements();
-        await("no stream thread replaced while idle").during(QUIET).atMost(QUIET.multipliedBy(3))
+        await("no stream thread replaced while idle")
+                .during(QUIET)
+                .atMost(QUIET.multipliedBy(3))
                 .until(() -> threadReplacements() == replacements);
-        assertThat(replacements - replacementsSettled).as("stream threads replaced (log: %s)",
-                processor.log().toAbsolutePath()).isLessThanOrEqualTo(MAX_REPLACEMENTS_PER_CASE);
+        assertThat(replacements - replacementsSettled)
+                .as("stream threads replaced (log: %s)", processor.log().toAbsolutePath())
+                .isLessThanOrEqualTo(MAX_REPLACEMENTS_PER_CASE);
         replacementsSettled = replacements;
         outcomes.drain(Duration.ofMillis(500));
-        assertThat(outcomes.deadLetters).allSatisfy(dead -> assertThat(sizeOf(dead))
-                .as("dead letter of %s-%s@%s", header(dead, "__streams.errors.topic"),
-                        header(dead, "__streams.errors.partition"), header(dead, "__streams.errors.offset"))
-                .isLessThanOrEqualTo(MAX_DEAD_LETTER_BYTES));
+        assertThat(outcomes.deadLetters)
+                .allSatisfy(dead -> assertThat(sizeOf(dead))
+                        .as(
+                                "dead letter of %s-%s@%s",
+                                header(dead, "__streams.errors.topic"),
+                                header(dead, "__streams.errors.partition"),
+                                header(dead, "__streams.errors.offset"))
+                        .isLessThanOrEqualTo(MAX_DEAD_LETTER_BYTES));
     }
 
     public long threadReplacements() {

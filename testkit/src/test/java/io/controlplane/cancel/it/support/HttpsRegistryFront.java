@@ -34,7 +34,8 @@ public final class HttpsRegistryFront implements AutoCloseable {
 
     private final String target;
     private final HttpsServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, AtomicInteger> refusalsByPath = new ConcurrentHashMap<>();
     private final AtomicInteger relayed = new AtomicInteger();
     private final String user;
@@ -63,8 +64,8 @@ public final class HttpsRegistryFront implements AutoCloseable {
 
     /** From now on only {@code password} is accepted: the registry's credentials were rotated. */
     public void acceptPassword(String password) {
-        acceptedAuthorization = "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        acceptedAuthorization =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** How many requests for {@code path} (e.g. {@code /apis/ccompat/v7/schemas/ids/3}) were refused. */
@@ -93,7 +94,8 @@ public final class HttpsRegistryFront implements AutoCloseable {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
                 exchange.sendResponseHeaders(401, UNAUTHORIZED.length);
                 exchange.getResponseBody().write(UNAUTHORIZED);
-                refusalsByPath.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger())
+                refusalsByPath
+                        .computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger())
                         .incrementAndGet();
             }
         } catch (InterruptedException e) {
@@ -107,9 +109,11 @@ public final class HttpsRegistryFront implements AutoCloseable {
         byte[] requestBody = exchange.getRequestBody().readAllBytes();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                 .timeout(Duration.ofSeconds(5))
-                .method(exchange.getRequestMethod(), requestBody.length == 0
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+                .method(
+                        exchange.getRequestMethod(),
+                        requestBody.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(requestBody));
         RELAYED_HEADERS.forEach(name -> {
             String value = exchange.getRequestHeaders().getFirst(name);
             if (value != null) {
@@ -117,7 +121,8 @@ public final class HttpsRegistryFront implements AutoCloseable {
             }
         });
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        response.headers().firstValue("Content-Type")
+        response.headers()
+                .firstValue("Content-Type")
                 .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
         byte[] body = response.body();
         exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);

@@ -20,17 +20,18 @@ import org.apache.avro.io.EncoderFactory;
  */
 public final class NewerProducerCommands {
 
-    private NewerProducerCommands() {
-    }
+    private NewerProducerCommands() {}
 
     /** CancelCommand's schema with the optional string field {@code extraField} added. */
     public static Schema schemaWith(String extraField) {
         Schema current = CancelCommand.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
         current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(new Schema.Field(extraField,
+        fields.add(new Schema.Field(
+                extraField,
                 Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                "added by a newer producer", Schema.Field.NULL_DEFAULT_VALUE));
+                "added by a newer producer",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 

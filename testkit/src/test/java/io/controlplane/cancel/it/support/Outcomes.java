@@ -32,13 +32,20 @@ public final class Outcomes implements AutoCloseable {
 
     public Outcomes(String bootstrapServers, Topics topics) {
         this.topics = topics;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "outcomes-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "outcomes-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        4 * 1024 * 1024),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
     }
 
@@ -59,8 +66,11 @@ public final class Outcomes implements AutoCloseable {
     public boolean awaitUntil(BooleanSupplier done, Duration timeout) {
         try {
             // the consumer is polled on this thread only: it must not be used from two
-            await().pollInSameThread().pollInterval(Duration.ofMillis(1)).dontCatchUncaughtExceptions()
-                    .atMost(timeout).until(() -> {
+            await().pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
+                    .dontCatchUncaughtExceptions()
+                    .atMost(timeout)
+                    .until(() -> {
                         if (!done.getAsBoolean()) {
                             poll(Duration.ofMillis(200));
                         }
@@ -74,12 +84,16 @@ public final class Outcomes implements AutoCloseable {
 
     /** The cancellations decided for {@code commandId}, as read so far. */
     public List<RunStateChange> cancellationsOf(String commandId) {
-        return cancellations.stream().filter(c -> commandId.equals(c.getCommandId())).toList();
+        return cancellations.stream()
+                .filter(c -> commandId.equals(c.getCommandId()))
+                .toList();
     }
 
     /** The rejections of {@code commandId}, as read so far. */
     public List<CancelRejection> rejectionsOf(String commandId) {
-        return rejections.stream().filter(r -> commandId.equals(r.getCommandId())).toList();
+        return rejections.stream()
+                .filter(r -> commandId.equals(r.getCommandId()))
+                .toList();
     }
 
     /** Keeps polling for {@code quiet} to catch anything beyond what was expected. */
@@ -94,11 +108,11 @@ public final class Outcomes implements AutoCloseable {
     private void poll(Duration timeout) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             if (record.topic().equals(topics.runStateChanges.name())) {
-                cancellations.add(topics.runStateChanges.valueSerde().deserializer()
-                        .deserialize(record.topic(), record.value()));
+                cancellations.add(
+                        topics.runStateChanges.valueSerde().deserializer().deserialize(record.topic(), record.value()));
             } else if (record.topic().equals(topics.rejections.name())) {
-                rejections.add(topics.rejections.valueSerde().deserializer()
-                        .deserialize(record.topic(), record.value()));
+                rejections.add(
+                        topics.rejections.valueSerde().deserializer().deserialize(record.topic(), record.value()));
             } else {
                 deadLetters.add(record);
             }

@@ -42,7 +42,9 @@ public final class ProcessorGroup {
         ConsumerGroupDescription group;
         try {
             group = admin.describeConsumerGroups(List.of(groupId))
-                    .describedGroups().get(groupId).get(TIMEOUT_S, TimeUnit.SECONDS);
+                    .describedGroups()
+                    .get(groupId)
+                    .get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return Map.of();
@@ -55,7 +57,8 @@ public final class ProcessorGroup {
         Map<String, Integer> owned = new TreeMap<>();
         for (MemberDescription member : group.members()) {
             owned.put(member.clientId(), (int) member.assignment().topicPartitions().stream()
-                    .filter(partition -> partition.topic().equals(topic)).count());
+                    .filter(partition -> partition.topic().equals(topic))
+                    .count());
         }
         return owned;
     }
@@ -66,19 +69,22 @@ public final class ProcessorGroup {
      */
     public boolean hasConsumedAll(Collection<String> inputTopics)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(inputTopics).allTopicNames()
-                .get(TIMEOUT_S, TimeUnit.SECONDS).values().stream()
-                .flatMap(topic -> topic.partitions().stream()
-                        .map(partition -> new TopicPartition(topic.name(), partition.partition())))
-                .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                .get(TIMEOUT_S, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest =
+                admin.describeTopics(inputTopics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).values().stream()
+                        .flatMap(topic -> topic.partitions().stream()
+                                .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+                        .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResultInfo> ends =
+                admin.listOffsets(latest).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         // requireStable: offsets of a transaction still open count as not yet committed
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId,
-                        new ListConsumerGroupOffsetsOptions().requireStable(true))
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_S, TimeUnit.SECONDS);
-        return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
-                || committed.get(end.getKey()) != null
-                && committed.get(end.getKey()).offset() >= end.getValue().offset());
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        groupId, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                .partitionsToOffsetAndMetadata()
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+        return ends.entrySet().stream()
+                .allMatch(end -> end.getValue().offset() == 0
+                        || committed.get(end.getKey()) != null
+                                && committed.get(end.getKey()).offset()
+                                        >= end.getValue().offset());
     }
 }

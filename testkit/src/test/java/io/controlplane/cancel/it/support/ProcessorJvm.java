@@ -50,9 +50,15 @@ public final class ProcessorJvm {
             properties.store(writer, "settings of processor " + name);
         }
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", JAR.toAbsolutePath().toString(), "run", "--config", config.toAbsolutePath().toString())
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx" + heap,
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "run",
+                        "--config",
+                        config.toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // The config file is the whole configuration: nothing from this machine's environment overrides it.

@@ -51,7 +51,10 @@ public final class ProcessorJvms implements BeforeEachCallback, AfterEachCallbac
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
-        logDir = Path.of("target", "it-logs", context.getRequiredTestClass().getSimpleName(),
+        logDir = Path.of(
+                "target",
+                "it-logs",
+                context.getRequiredTestClass().getSimpleName(),
                 context.getRequiredTestMethod().getName());
         deleteRecursively(logDir);
         stateRoot = Files.createTempDirectory("cancel-it-jvm-state");

@@ -18,7 +18,8 @@ public final class RecordMutator {
 
     /** One to three mutations of {@code record}; never empty (an empty value reads as no value at all). */
     public byte[] mutate(FramedRecords.Framed record) {
-        byte[] bytes = random.nextInt(4) == 0 ? rewriteLength(record) : record.bytes().clone();
+        byte[] bytes =
+                random.nextInt(4) == 0 ? rewriteLength(record) : record.bytes().clone();
         int mutations = 1 + random.nextInt(3);
         for (int i = 0; i < mutations; i++) {
             bytes = switch (random.nextInt(3)) {
@@ -75,15 +76,24 @@ public final class RecordMutator {
     /** One length varint of the record replaced by a claim: huge, negative, or just past the end. */
     private byte[] rewriteLength(FramedRecords.Framed record) {
         byte[] bytes = record.bytes();
-        int at = record.lengthOffsets().get(random.nextInt(record.lengthOffsets().size()));
+        int at =
+                record.lengthOffsets().get(random.nextInt(record.lengthOffsets().size()));
         int end = at;
         while (end < bytes.length - 1 && (bytes[end] & 0x80) != 0) {
             end++;
         }
         end++;
         long remaining = bytes.length - end;
-        long[] claims = {FramedRecords.HUGE_LENGTH, Integer.MAX_VALUE, Long.MAX_VALUE, 1L << 40, -1,
-                Integer.MIN_VALUE, remaining + 1 + random.nextInt(1_000), 64L * 1024 * 1024};
+        long[] claims = {
+            FramedRecords.HUGE_LENGTH,
+            Integer.MAX_VALUE,
+            Long.MAX_VALUE,
+            1L << 40,
+            -1,
+            Integer.MIN_VALUE,
+            remaining + 1 + random.nextInt(1_000),
+            64L * 1024 * 1024
+        };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(bytes, 0, at);
         out.writeBytes(FramedRecords.varint(claims[random.nextInt(claims.length)]));

@@ -79,12 +79,17 @@ public final class ResilienceBench implements AutoCloseable {
      */
     public void awaitProcessorsAssigned(int processors) {
         ProcessorGroup group = group();
-        await(processors + " processors sharing the command partitions").atMost(DEADLINE)
+        await(processors + " processors sharing the command partitions")
+                .atMost(DEADLINE)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     Map<String, Integer> owned = group.partitionsByMember(topics.commands.name());
-                    return owned.size() == processors && !owned.containsValue(0)
-                            && owned.values().stream().mapToInt(Integer::intValue).sum() == partitions;
+                    return owned.size() == processors
+                            && !owned.containsValue(0)
+                            && owned.values().stream()
+                                            .mapToInt(Integer::intValue)
+                                            .sum()
+                                    == partitions;
                 });
     }
 
@@ -95,7 +100,8 @@ public final class ResilienceBench implements AutoCloseable {
     /** Waits until a quarter of the outcomes arrived, then checks that some are still to come: mid-stream. */
     public void awaitMidStream() {
         int seen = outcomes.awaitAtLeast(workload.commands() / 4, DEADLINE);
-        assertThat(seen).as("outcomes seen, of %d", workload.commands())
+        assertThat(seen)
+                .as("outcomes seen, of %d", workload.commands())
                 .isGreaterThanOrEqualTo(workload.commands() / 4)
                 .isLessThan(workload.commands());
     }
@@ -108,19 +114,25 @@ public final class ResilienceBench implements AutoCloseable {
         commands.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         outcomes.awaitAtLeast(workload.commands(), DEADLINE);
         ProcessorGroup group = group();
-        await("the processors commit all input").atMost(DEADLINE).pollInterval(Duration.ofMillis(250))
+        await("the processors commit all input")
+                .atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> group.hasConsumedAll(List.of(topics.commands.name(), topics.runStates.name())));
         // committed outcomes are readable at once: this only catches any beyond those expected
         outcomes.drain(Duration.ofSeconds(1));
         assertThat(workload.faultsIn(outcomes))
-                .as("%d commands (%d records) in, %d outcomes out", workload.commands(), workload.records(),
-                        outcomes.total())
+                .as(
+                        "%d commands (%d records) in, %d outcomes out",
+                        workload.commands(), workload.records(), outcomes.total())
                 .isEmpty();
     }
 
     @Override
     public void close() throws Exception {
-        try (registry; admin; traffic; outcomes) {
+        try (registry;
+                admin;
+                traffic;
+                outcomes) {
             if (commands != null) {
                 commands.cancel(true);
             }

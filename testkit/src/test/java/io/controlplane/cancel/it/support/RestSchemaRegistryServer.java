@@ -67,11 +67,18 @@ public final class RestSchemaRegistryServer implements AutoCloseable {
             } else if (post && lookup.matches()) {
                 Schema schema = schemaIn(exchange);
                 int id = registry.idOf(subject(lookup), schema);
-                reply(exchange, 200, Map.of("subject", subject(lookup), "id", id, "version", 1,
-                        "schema", schema.toString()));
+                reply(
+                        exchange,
+                        200,
+                        Map.of("subject", subject(lookup), "id", id, "version", 1, "schema", schema.toString()));
             } else if (exchange.getRequestMethod().equals("GET") && byId.matches()) {
-                reply(exchange, 200, Map.of("schema",
-                        registry.schemaById(Integer.parseInt(byId.group(1))).toString()));
+                reply(
+                        exchange,
+                        200,
+                        Map.of(
+                                "schema",
+                                registry.schemaById(Integer.parseInt(byId.group(1)))
+                                        .toString()));
             } else {
                 reply(exchange, 404, Map.of("error_code", 404, "message", "HTTP 404 Not Found"));
             }

@@ -92,7 +92,8 @@ public final class TcpProxy implements AutoCloseable {
     /** Copies one direction until either side closes, then closes both (a half-open relay is useless). */
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[8192];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, read);

@@ -12,15 +12,15 @@ public final class TestSettings {
 
     public static final Path DEPLOYED_ENV_FILE = Path.of("..", "deploy", "processor.env");
 
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     public static Map<String, Object> processor(String bootstrapServers, String registryUrl) {
         try {
             Map<String, Object> settings = new HashMap<>(EnvFile.settings(DEPLOYED_ENV_FILE));
             settings.put("bootstrap.servers", bootstrapServers);
             settings.put("schema.registry.url", registryUrl);
-            settings.put("state.dir", Files.createTempDirectory("cancel-it-state").toString());
+            settings.put(
+                    "state.dir", Files.createTempDirectory("cancel-it-state").toString());
             return settings;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
