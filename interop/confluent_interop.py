@@ -10,6 +10,10 @@ checking their fields. The Java side must already have written the grants and ru
   exec-py-done  COMPLETED -> cmd-py-done    is ALREADY_TERMINAL (rejections)
   exec-py-run   any       -> cmd-py-intruder by an actor without a grant is UNAUTHORIZED
 
+With --signing-key (the processor in cancel.identity.mode=signed), every command carries a JWT for
+its actor in the `authorization` header, signed RS256 with Debian's python3-jwt, and one more command,
+cmd-py-forged, carries a token signed with a key of its own: it is UNAUTHORIZED.
+
 Prints one line per outcome and exits 0 when all match, 1 on a mismatch, 2 on a timeout.
 """
 import argparse
@@ -17,6 +21,9 @@ import datetime
 import sys
 import time
 import uuid
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from confluent_kafka import Consumer
 from confluent_kafka.avro import AvroProducer, CachedSchemaRegistryClient, load
@@ -55,7 +62,21 @@ def parse_args():
     parser.add_argument("--run-state-changes-topic", default="controlplane.execution.run-state-changes")
     parser.add_argument("--rejections-topic", default="controlplane.execution.cancel.rejections")
     parser.add_argument("--timeout", type=int, default=60, help="seconds to wait for the outcomes")
-    return parser.parse_args()
+    parser.add_argument("--signing-key", help="PEM private key of the identity issuer: sign every command")
+    parser.add_argument("--issuer", default="https://issuer.interop.local")
+    parser.add_argument("--key-id", default="interop-issuer")
+    args = parser.parse_args()
+    if args.signing_key:
+        COMMANDS.append(("cmd-py-forged", "exec-py-run", "ops-py"))
+        EXPECTED_REJECTIONS["cmd-py-forged"] = "UNAUTHORIZED"
+    return args
+
+
+def token(args, key, command_id, execution_id, actor):
+    now = int(time.time())
+    claims = {"iss": args.issuer, "aud": "controlplane.execution.cancel", "sub": actor, "jti": command_id,
+              "execution_id": execution_id, "iat": now, "exp": now + 300}
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": args.key_id})
 
 
 def produce(args):
@@ -63,7 +84,13 @@ def produce(args):
         {"bootstrap.servers": args.bootstrap_servers, "schema.registry.url": args.schema_registry_url},
         default_value_schema=load(args.command_schema))
     now = datetime.datetime.now(datetime.timezone.utc)
+    issuer_key = open(args.signing_key, "rb").read() if args.signing_key else None
+    forger_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     for command_id, execution_id, actor in COMMANDS:
+        headers = None
+        if issuer_key is not None:
+            key = forger_key if command_id == "cmd-py-forged" else issuer_key
+            headers = [("authorization", "Bearer " + token(args, key, command_id, execution_id, actor))]
         # Unkeyed: AvroProducer would Avro-encode a key, and this contract's keys are plain strings.
         # The processor keys unkeyed commands by executionId itself.
         producer.produce(topic=args.commands_topic, value={
@@ -73,7 +100,7 @@ def produce(args):
             "reason": "written by Confluent's Python client",
             "requestedAt": now,
             "traceId": "trace-" + command_id,
-        })
+        }, headers=headers)
         print("PRODUCED %s for %s by %s" % (command_id, execution_id, actor))
     if producer.flush(30) != 0:
         print("could not deliver the commands within 30 s")

@@ -3,9 +3,14 @@ package io.controlplane.cancel.app;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.errors.ThreadFailures;
+import io.controlplane.cancel.identity.CommandIdentity;
+import io.controlplane.cancel.identity.IdentitySettings;
+import io.controlplane.cancel.identity.SignedIdentity;
 import io.controlplane.cancel.serde.RegistryUrls;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.CancelTopology;
+import java.io.IOException;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +31,14 @@ public final class CancelProcessorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final Optional<HealthFile> health;
     private final CountDownLatch ended;
+    private final Optional<SignedIdentity> signed;
 
-    private CancelProcessorApp(KafkaStreams streams, Optional<HealthFile> health, CountDownLatch ended) {
+    private CancelProcessorApp(
+            KafkaStreams streams, Optional<HealthFile> health, CountDownLatch ended, Optional<SignedIdentity> signed) {
         this.streams = streams;
         this.health = health;
         this.ended = ended;
+        this.signed = signed;
     }
 
     /** Checks the broker, topics and registry, then starts processing. */
@@ -74,8 +82,13 @@ public final class CancelProcessorApp implements AutoCloseable {
                             + "use exactly_once_v2",
                     props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         }
-        KafkaStreams streams =
-                new KafkaStreams(CancelTopology.build(config, OptionalInt.of(kafka.inputPartitions())), props);
+        Optional<SignedIdentity> signed = startIdentity(config);
+        KafkaStreams streams = new KafkaStreams(
+                CancelTopology.build(
+                        config,
+                        OptionalInt.of(kafka.inputPartitions()),
+                        signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED)),
+                props);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped; one that fails on the same record again and again stops
         // the processor instead of looping.
@@ -90,7 +103,34 @@ public final class CancelProcessorApp implements AutoCloseable {
         streams.start();
         Optional<HealthFile> health = config.healthFile()
                 .map(file -> HealthFile.start(file, () -> streams.state().isRunningOrRebalancing()));
-        return new CancelProcessorApp(streams, health, ended);
+        return new CancelProcessorApp(streams, health, ended, signed);
+    }
+
+    /** Signed mode reads the issuer's keys before anything is consumed: without them nothing could be verified. */
+    private static Optional<SignedIdentity> startIdentity(CancelProcessorConfig config) throws StartupException {
+        Optional<IdentitySettings> settings = config.identity();
+        if (settings.isEmpty()) {
+            log.info(
+                    "{}=trusted: a command's cancelledBy is taken as written; the commands topic's ACLs are the "
+                            + "trust boundary",
+                    CancelProcessorConfig.IDENTITY_MODE);
+            return Optional.empty();
+        }
+        IdentitySettings identity = settings.get();
+        try {
+            SignedIdentity signed = SignedIdentity.start(identity);
+            log.info(
+                    "{}=signed: tokens from issuer '{}' for audience '{}', algorithms {}, keys from {} every {} ms",
+                    CancelProcessorConfig.IDENTITY_MODE,
+                    identity.issuer(),
+                    identity.audience(),
+                    identity.algorithms(),
+                    identity.jwksUrl(),
+                    identity.refresh().toMillis());
+            return Optional.of(signed);
+        } catch (IOException | ParseException e) {
+            throw new StartupException("Cannot read the JWKS at " + identity.jwksUrl() + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -115,5 +155,6 @@ public final class CancelProcessorApp implements AutoCloseable {
         health.ifPresent(HealthFile::close);
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        signed.ifPresent(SignedIdentity::close);
     }
 }

@@ -2,15 +2,20 @@ package io.controlplane.cancel.config;
 
 import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.errors.DeadLetters;
+import io.controlplane.cancel.identity.IdentityMode;
+import io.controlplane.cancel.identity.IdentitySettings;
 import io.controlplane.cancel.serde.FramedAvroSerde;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -34,6 +39,13 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String DLQ_STRIP_HEADERS = DeadLetters.STRIP_HEADERS_CONFIG;
     public static final String MAX_FAILURES_PER_RECORD = "cancel.thread.max-failures-per-record";
     public static final String PARTITIONER = "cancel.partitioner";
+    public static final String IDENTITY_MODE = "cancel.identity.mode";
+    public static final String IDENTITY_JWKS_URL = "cancel.identity.jwks.url";
+    public static final String IDENTITY_JWKS_REFRESH_MS = "cancel.identity.jwks.refresh.ms";
+    public static final String IDENTITY_ALGORITHMS = "cancel.identity.algorithms";
+    public static final String IDENTITY_ISSUER = "cancel.identity.issuer";
+    public static final String IDENTITY_AUDIENCE = "cancel.identity.audience";
+    public static final String IDENTITY_CLOCK_SKEW_MS = "cancel.identity.clock-skew.ms";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
             .define(
@@ -102,7 +114,57 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "How the producers of run states and keyed commands partition by key: "
                             + "murmur2 (Kafka's Java client) or crc32 (librdkafka's default, consistent_random). "
-                            + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.");
+                            + "Unkeyed commands are re-keyed the same way, so that they meet their run's state.")
+            .define(
+                    IDENTITY_MODE,
+                    Type.STRING,
+                    IdentityMode.TRUSTED.configName(),
+                    ConfigDef.CaseInsensitiveValidString.in(IdentityMode.configNames()),
+                    Importance.HIGH,
+                    "trusted: a command's cancelledBy is taken as written, and the commands topic's "
+                            + "ACLs are the trust boundary; signed: every command must carry a signed JWT of its "
+                            + "actor in its 'authorization' header ('Bearer <token>').")
+            .define(
+                    IDENTITY_JWKS_URL,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Signed mode: the issuer's public keys (a JWKS), an https: or a file: URL.")
+            .define(
+                    IDENTITY_JWKS_REFRESH_MS,
+                    Type.LONG,
+                    Duration.ofMinutes(5).toMillis(),
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Signed mode: how often the JWKS is read again in the background; a token "
+                            + "naming an unknown key id also asks for one early read, at most every 30 s.")
+            .define(
+                    IDENTITY_ALGORITHMS,
+                    Type.LIST,
+                    "RS256,ES256,EdDSA",
+                    CancelProcessorConfig::checkAlgorithms,
+                    Importance.MEDIUM,
+                    "Signed mode: the signature algorithms accepted. 'none' and the HMAC " + "algorithms are refused.")
+            .define(
+                    IDENTITY_ISSUER,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Signed mode (required): the 'iss' every token must have.")
+            .define(
+                    IDENTITY_AUDIENCE,
+                    Type.STRING,
+                    "controlplane.execution.cancel",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Signed mode: a value every token's 'aud' must contain.")
+            .define(
+                    IDENTITY_CLOCK_SKEW_MS,
+                    Type.LONG,
+                    60_000L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "Signed mode: how far a token's exp and nbf may be off the processor's clock.");
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
@@ -115,6 +177,20 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public CancelProcessorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
+        identity();
+    }
+
+    private static void checkAlgorithms(String name, Object value) {
+        try {
+            IdentitySettings.algorithms(castToStrings(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castToStrings(Object value) {
+        return (List<String>) value;
     }
 
     public static ConfigDef definition() {
@@ -168,6 +244,34 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public int maxFailuresPerRecord() {
         return getInt(MAX_FAILURES_PER_RECORD);
+    }
+
+    public IdentityMode identityMode() {
+        return IdentityMode.fromConfigName(getString(IDENTITY_MODE));
+    }
+
+    /**
+     * How signed commands are verified; empty in trusted mode.
+     *
+     * @throws ConfigException in signed mode without an issuer or an https:/file: JWKS URL
+     */
+    public Optional<IdentitySettings> identity() {
+        if (identityMode() == IdentityMode.TRUSTED) {
+            return Optional.empty();
+        }
+        String url = getString(IDENTITY_JWKS_URL).trim();
+        try {
+            return Optional.of(new IdentitySettings(
+                    url.isEmpty() ? null : URI.create(url),
+                    Duration.ofMillis(getLong(IDENTITY_JWKS_REFRESH_MS)),
+                    IdentitySettings.algorithms(getList(IDENTITY_ALGORITHMS)),
+                    getString(IDENTITY_ISSUER).trim(),
+                    getString(IDENTITY_AUDIENCE),
+                    Duration.ofMillis(getLong(IDENTITY_CLOCK_SKEW_MS))));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(IDENTITY_MODE + "=signed needs " + IDENTITY_ISSUER + " and " + IDENTITY_JWKS_URL
+                    + ": " + e.getMessage());
+        }
     }
 
     public KeyPartitioner partitioner() {

@@ -23,6 +23,11 @@ public final class CancelDecider {
 
     public Decision decide(DecisionInput in) {
         CancelCommand command = in.command();
+        Optional<IdentityFailure> unproven = unprovenActor(in);
+        if (unproven.isPresent()) {
+            return new Decision.Reject(
+                    rejection(in, RejectionCode.UNAUTHORIZED, RejectionMessages.unproven(unproven.get()), null), true);
+        }
         if (isRepeat(in)) {
             return new Decision.Duplicate();
         }
@@ -77,6 +82,39 @@ public final class CancelDecider {
     }
 
     /**
+     * Checked first, on arrival: until the actor is proven, nothing else about the command counts
+     * (not even whether it repeats one: the actor it claims may not have sent it). The token proves
+     * who; the grant still decides what that actor may do. A command judged again later was proven
+     * when it arrived.
+     */
+    private static Optional<IdentityFailure> unprovenActor(DecisionInput in) {
+        if (in.moment() != Moment.ARRIVED) {
+            return Optional.empty();
+        }
+        if (in.proof() instanceof ActorProof.Failed failed) {
+            return Optional.of(failed.failure());
+        }
+        if (in.proof() instanceof ActorProof.Verified verified) {
+            return bindingFailure(verified, in.command());
+        }
+        return Optional.empty();
+    }
+
+    /** The token binds its subject to cancelledBy always, and to an execution and a command when it says so. */
+    private static Optional<IdentityFailure> bindingFailure(ActorProof.Verified token, CancelCommand command) {
+        if (token.subject() == null || !token.subject().equals(command.getCancelledBy())) {
+            return Optional.of(IdentityFailure.ACTOR_MISMATCH);
+        }
+        if (token.executionId() != null && !token.executionId().equals(command.getExecutionId())) {
+            return Optional.of(IdentityFailure.EXECUTION_MISMATCH);
+        }
+        if (token.tokenId() != null && !token.tokenId().equals(command.getCommandId())) {
+            return Optional.of(IdentityFailure.TOKEN_ID_MISMATCH);
+        }
+        return Optional.empty();
+    }
+
+    /**
      * A command id seen before is a repeat, decided or still waiting; only a command that has just
      * arrived can be one, and only one with an id can be recognised (each without is judged anew).
      */
@@ -117,8 +155,12 @@ public final class CancelDecider {
     }
 
     private static Decision reject(DecisionInput in, RejectionCode code, String message, RunStatus observed) {
+        return new Decision.Reject(rejection(in, code, message, observed));
+    }
+
+    private static CancelRejection rejection(DecisionInput in, RejectionCode code, String message, RunStatus observed) {
         CancelCommand command = in.command();
-        return new Decision.Reject(CancelRejection.newBuilder()
+        return CancelRejection.newBuilder()
                 .setCommandId(BoundedText.COMMAND_ID.cutOf(command))
                 .setExecutionId(BoundedText.EXECUTION_ID.cutOf(command))
                 .setCancelledBy(BoundedText.CANCELLED_BY.cutOf(command))
@@ -128,6 +170,6 @@ public final class CancelDecider {
                 .setRejectedAt(in.now())
                 .setCommand(BoundedText.cut(command))
                 .setTraceId(BoundedText.TRACE_ID.cutOf(command))
-                .build());
+                .build();
     }
 }

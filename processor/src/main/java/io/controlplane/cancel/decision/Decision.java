@@ -53,8 +53,18 @@ public sealed interface Decision {
         }
     }
 
-    /** The command is refused, for the reason the rejection states. */
-    record Reject(CancelRejection rejection) implements Outcome {
+    /**
+     * The command is refused, for the reason the rejection states.
+     *
+     * @param actorUnproven whether it was refused because its actor's identity is not proven: such a
+     *                      refusal is not that actor's decision, so it must not make the actor's own
+     *                      command with the same id a repeat (a forger could pre-empt it that way)
+     */
+    record Reject(CancelRejection rejection, boolean actorUnproven) implements Outcome {
+
+        public Reject(CancelRejection rejection) {
+            this(rejection, false);
+        }
 
         @Override
         public <R> R accept(Decision.Visitor<R> visitor) {

@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param seen             what the processor remembers of earlier commands
  * @param moment           when the command is judged
  * @param now              the processor's clock at decision time
+ * @param proof            what the command's signed identity proved of its actor
  */
 public record DecisionInput(
         String recordKey,
@@ -26,4 +27,19 @@ public record DecisionInput(
         OperatorGrant grant,
         SeenCommands seen,
         Moment moment,
-        Instant now) {}
+        Instant now,
+        ActorProof proof) {
+
+    /** A command whose actor need not be proven: the commands topic's ACLs are the trust boundary. */
+    public DecisionInput(
+            String recordKey,
+            CancelCommand command,
+            RunState upstreamRun,
+            RunStateChange ownCancellation,
+            OperatorGrant grant,
+            SeenCommands seen,
+            Moment moment,
+            Instant now) {
+        this(recordKey, command, upstreamRun, ownCancellation, grant, seen, moment, now, ActorProof.NOT_REQUIRED);
+    }
+}

@@ -20,6 +20,14 @@ public final class RejectionMessages {
         return INVALID + problem.sentence() + (problem.textsCut() ? TEXTS_CUT : "") + ".";
     }
 
+    /**
+     * Names the failed check, and neither the token (a credential) nor anything of the execution:
+     * whether it exists is not an unproven caller's to learn.
+     */
+    public static String unproven(IdentityFailure failure) {
+        return "Expected a command with a valid signed identity of its cancelledBy, but " + failure.sentence() + ".";
+    }
+
     /** Names the actor and the role, and nothing of the execution: whether it exists is not the caller's to learn. */
     public static String unauthorized(String actorId, String requiredRole) {
         return "Expected actor '" + actorId + "' to hold the '" + requiredRole + "' role to cancel executions, but it"

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * exist (HTTP 404, error code 40403), or handing back a schema that is not usable Avro, is the
  * record's fault ({@link SerializationException}). Anything else that is not the expected answer
  * (429, 5xx, a redirect, a 404 of a wrong path, a body that is not the registry's JSON, a refused
- * registration) says nothing about the record: it is an outage ({@link SchemaRegistryUnavailableException}),
+ * registration, a failed TLS handshake) says nothing about the record: it is an outage
+ * ({@link SchemaRegistryUnavailableException}),
  * and refused credentials (401, 403) are the outage subtype {@link SchemaRegistryAuthException},
  * logged at ERROR at most once a minute. An outage is retried with a growing pause for up to a retry
  * budget, so that a registry restart or a short network cut is ridden out inside the call.
@@ -91,12 +94,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             Duration connectTimeout,
             Duration requestTimeout,
             Duration retryBudget) {
-        this(baseUrls, authorization, connectTimeout, requestTimeout, retryBudget, System::nanoTime, true);
+        this(baseUrls, authorization, connectTimeout, requestTimeout, retryBudget, System::nanoTime, true, null);
     }
 
     /**
      * @param nanoClock paces the ERROR log of refused credentials (a test drives it)
      * @param logsRefusedCredentials false where the caller reports them itself (a start-up check)
+     * @param sslContext trust (and client key) for {@code https://} registries; null for the JVM's default
      */
     RestSchemaRegistryClient(
             List<String> baseUrls,
@@ -105,7 +109,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             Duration requestTimeout,
             Duration retryBudget,
             LongSupplier nanoClock,
-            boolean logsRefusedCredentials) {
+            boolean logsRefusedCredentials,
+            SSLContext sslContext) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one schema registry URL is required");
         }
@@ -120,11 +125,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         // HTTP/1.1: registries are plain REST servers; an h2c upgrade attempt buys nothing.
         // Redirects are not followed (the JDK's default): a registry does not redirect its API, a
         // login page or a misconfigured proxy does, and following it would send the credentials on.
-        this.http = HttpClient.newBuilder()
+        // The JDK client checks the registry's host name against its certificate whatever the context.
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.http = builder.build();
     }
 
     @Override
@@ -339,6 +348,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException) {
                 return "unknown host";
+            }
+            if (t instanceof SSLException && t.getMessage() != null) {
+                // an untrusted certificate, a host name it does not name, a client certificate refused
+                return "TLS handshake failed: " + quote(t.getMessage());
             }
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 return t.getMessage();

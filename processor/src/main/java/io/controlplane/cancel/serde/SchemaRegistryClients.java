@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -35,6 +37,23 @@ public final class SchemaRegistryClients {
     public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
     /** How long a request keeps retrying a registry that cannot be reached before failing; 0 = no retry. */
     public static final String HTTP_RETRY_MAX_MS = "http.retry.max.ms";
+    /** Trusted certificates for {@code https://} registries; unset, the JVM's default truststore is used. */
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    /** {@code JKS} (default), {@code PKCS12} or {@code PEM}. */
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    /** This client's own certificate and key, for a registry that asks for one (mutual TLS). */
+    public static final String SSL_KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+
+    public static final String SSL_KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+    public static final String SSL_KEY_PASSWORD = "schema.registry.ssl.key.password";
+    /**
+     * {@code true} lets basic-auth credentials go to an {@code http://} registry, where anyone on the
+     * path can read them. Default {@code false}: such a configuration is refused.
+     */
+    public static final String BASIC_AUTH_ALLOW_PLAIN_HTTP = "schema.registry.basic.auth.allow.plain.http";
 
     // Confluent defaults to 60 s; a stream thread blocked that long misses its poll deadline.
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -82,26 +101,53 @@ public final class SchemaRegistryClients {
             }
             withoutCredentials.add(url);
         }
+        String authorization = authorization(configs, urlUserInfo);
+        if (authorization != null) {
+            refuseCredentialsInClear(configs, withoutCredentials);
+        }
         RestClientKey key = new RestClientKey(
                 withoutCredentials,
-                authorization(configs, urlUserInfo),
+                authorization,
                 duration(configs, HTTP_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
                 duration(configs, HTTP_READ_TIMEOUT_MS, DEFAULT_TIMEOUT, false),
-                duration(configs, HTTP_RETRY_MAX_MS, DEFAULT_RETRY_BUDGET, true));
+                duration(configs, HTTP_RETRY_MAX_MS, DEFAULT_RETRY_BUDGET, true),
+                RegistryTls.from(configs));
         if (!shared) {
-            return new RestSchemaRegistryClient(
-                    key.urls,
-                    key.authorization,
-                    key.connectTimeout,
-                    key.requestTimeout,
-                    key.retryBudget,
-                    System::nanoTime,
-                    false);
+            return newClient(key, false);
         }
-        return REST_CLIENTS.computeIfAbsent(
-                key,
-                k -> new RestSchemaRegistryClient(
-                        k.urls, k.authorization, k.connectTimeout, k.requestTimeout, k.retryBudget));
+        return REST_CLIENTS.computeIfAbsent(key, k -> newClient(k, true));
+    }
+
+    private static RestSchemaRegistryClient newClient(RestClientKey key, boolean logsRefusedCredentials) {
+        return new RestSchemaRegistryClient(
+                key.urls,
+                key.authorization,
+                key.connectTimeout,
+                key.requestTimeout,
+                key.retryBudget,
+                System::nanoTime,
+                logsRefusedCredentials,
+                key.tls.sslContext());
+    }
+
+    /**
+     * Basic auth sends the password itself with every request: over {@code http://} anyone on the
+     * path reads it. Refused unless explicitly allowed (a test registry on the loopback, say).
+     */
+    private static void refuseCredentialsInClear(Map<String, ?> configs, List<String> urls) {
+        Object allowed = configs.get(BASIC_AUTH_ALLOW_PLAIN_HTTP);
+        if (allowed != null && (Boolean) ConfigDef.parseType(BASIC_AUTH_ALLOW_PLAIN_HTTP, allowed, Type.BOOLEAN)) {
+            return;
+        }
+        for (String url : urls) {
+            if (url.regionMatches(true, 0, "http://", 0, "http://".length())) {
+                throw new ConfigException(
+                        SCHEMA_REGISTRY_URL,
+                        RegistryUrls.describe(configs.get(SCHEMA_REGISTRY_URL)),
+                        "basic-auth credentials would be sent unencrypted over http://; use https://, or set "
+                                + BASIC_AUTH_ALLOW_PLAIN_HTTP + "=true to allow it");
+            }
+        }
     }
 
     private static List<String> urls(Map<String, ?> configs) {
@@ -185,5 +231,6 @@ public final class SchemaRegistryClients {
             String authorization,
             Duration connectTimeout,
             Duration requestTimeout,
-            Duration retryBudget) {}
+            Duration retryBudget,
+            RegistryTls tls) {}
 }

@@ -6,6 +6,8 @@ import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.identity.CommandIdentity;
+import io.controlplane.cancel.identity.IdentityMode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -32,6 +34,14 @@ public final class CancelTopology {
 
     /** @param inputPartitions the commands and run-states topics' partition count; unknown = no misrouting check */
     public static Topology build(CancelProcessorConfig config, OptionalInt inputPartitions) {
+        if (config.identityMode() != IdentityMode.TRUSTED) {
+            throw new IllegalArgumentException(CancelProcessorConfig.IDENTITY_MODE + "=signed needs a token verifier");
+        }
+        return build(config, inputPartitions, CommandIdentity.TRUSTED);
+    }
+
+    /** @param identity what a command's authorization header proves (trusted mode: nothing needed) */
+    public static Topology build(CancelProcessorConfig config, OptionalInt inputPartitions, CommandIdentity identity) {
         Topics topics = new Topics(config);
         CancelDecider decider = new CancelDecider(config.policy());
         Duration retention = config.dedupRetention();
@@ -51,7 +61,7 @@ public final class CancelTopology {
                 () -> new GrantUpdater(grantDecoder));
         CancelStores.partitioned(retention).forEach(builder::addStateStore);
         CommandEvaluator.Factory evaluators =
-                new CommandEvaluator.Factory(decider, config.notFoundGrace(), retention, grantDecoder);
+                new CommandEvaluator.Factory(decider, config.notFoundGrace(), retention, grantDecoder, identity);
 
         // Commands must meet their run's state on the same partition. Those keyed by executionId
         // already do; only unkeyed ones pay for a repartition.

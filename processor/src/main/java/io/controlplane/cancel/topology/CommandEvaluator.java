@@ -4,12 +4,14 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.decision.ActorProof;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.decision.DecisionInput;
 import io.controlplane.cancel.decision.Moment;
 import io.controlplane.cancel.decision.SeenCommands;
+import io.controlplane.cancel.identity.CommandIdentity;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,12 +25,17 @@ import org.slf4j.LoggerFactory;
  * and writes what it decided (state first, then the output record). Shared by the processors that
  * receive commands and run states, so a command is judged the same way whichever record wakes it.
  */
-final class CommandEvaluator implements SeenCommands {
+final class CommandEvaluator {
 
     private static final Logger log = LoggerFactory.getLogger(CommandEvaluator.class);
 
     /** What every evaluator is built from; one per topology, shared by its processors. */
-    record Factory(CancelDecider decider, Duration grace, Duration dedupRetention, GrantDecoder grantDecoder) {
+    record Factory(
+            CancelDecider decider,
+            Duration grace,
+            Duration dedupRetention,
+            GrantDecoder grantDecoder,
+            CommandIdentity identity) {
 
         CommandEvaluator create(ProcessorContext<String, Decision.Outcome> context) {
             return new CommandEvaluator(context, this);
@@ -42,6 +49,7 @@ final class CommandEvaluator implements SeenCommands {
     private final KeyValueStore<String, RunStateChange> cancellations;
     private final KeyValueStore<String, byte[]> grants;
     private final GrantDecoder grantDecoder;
+    private final CommandIdentity identity;
     private final DecidedCommands decided;
     private final WaitingCommands waiting;
     private final DecisionMetrics metrics;
@@ -54,6 +62,7 @@ final class CommandEvaluator implements SeenCommands {
         this.cancellations = context.getStateStore(CancelStores.CANCELLATIONS);
         this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
         this.grantDecoder = factory.grantDecoder();
+        this.identity = factory.identity();
         this.decided =
                 new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), factory.dedupRetention());
         this.waiting = new WaitingCommands(
@@ -65,7 +74,9 @@ final class CommandEvaluator implements SeenCommands {
     /** A command as it arrives. */
     void onCommand(Record<String, CancelCommand> record) {
         CancelCommand command = record.value();
-        Decision decision = decide(record.key(), command, Moment.ARRIVED);
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        ActorProof proof = identity.prove(Authorization.of(record.headers()), now);
+        Decision decision = decide(record.key(), command, Moment.ARRIVED, proof);
         if (decision instanceof Decision.Wait) {
             waiting.add(command, context.currentSystemTimeMs() + graceMs);
         }
@@ -75,7 +86,7 @@ final class CommandEvaluator implements SeenCommands {
     /** A run state arrived: the commands waiting for it are judged again. */
     void onRunState(String executionId) {
         for (CancelCommand command : waiting.forExecution(executionId)) {
-            Decision decision = decide(executionId, command, Moment.RUN_STATE_CHANGED);
+            Decision decision = decide(executionId, command, Moment.RUN_STATE_CHANGED, ActorProof.CHECKED_ON_ARRIVAL);
             if (!(decision instanceof Decision.Wait)) {
                 waiting.remove(command);
                 apply(command, decision);
@@ -86,7 +97,9 @@ final class CommandEvaluator implements SeenCommands {
     /** Commands whose grace ran out are judged a last time. */
     void expireWaiting(long nowMs) {
         for (CancelCommand command : waiting.takeExpired(nowMs)) {
-            apply(command, decide(command.getExecutionId(), command, Moment.GRACE_EXPIRED));
+            apply(
+                    command,
+                    decide(command.getExecutionId(), command, Moment.GRACE_EXPIRED, ActorProof.CHECKED_ON_ARRIVAL));
         }
     }
 
@@ -98,17 +111,22 @@ final class CommandEvaluator implements SeenCommands {
         metrics.close();
     }
 
-    @Override
-    public boolean decided(String commandId) {
-        return decided.contains(commandId, context.currentSystemTimeMs());
+    /** Dedup is per actor: what this actor's earlier commands were. */
+    private SeenCommands seenBy(String actorId) {
+        return new SeenCommands() {
+            @Override
+            public boolean decided(String commandId) {
+                return decided.contains(actorId, commandId, context.currentSystemTimeMs());
+            }
+
+            @Override
+            public boolean waiting(String executionId, String commandId) {
+                return waiting.contains(executionId, actorId, commandId);
+            }
+        };
     }
 
-    @Override
-    public boolean waiting(String executionId, String commandId) {
-        return waiting.contains(executionId, commandId);
-    }
-
-    private Decision decide(String key, CancelCommand command, Moment moment) {
+    private Decision decide(String key, CancelCommand command, Moment moment, ActorProof proof) {
         String executionId = command.getExecutionId();
         return decider.decide(new DecisionInput(
                 key,
@@ -116,9 +134,10 @@ final class CommandEvaluator implements SeenCommands {
                 executionId == null ? null : runStates.get(executionId),
                 executionId == null ? null : cancellations.get(executionId),
                 grant(command.getCancelledBy()),
-                this,
+                seenBy(command.getCancelledBy()),
                 moment,
-                Instant.ofEpochMilli(context.currentSystemTimeMs())));
+                Instant.ofEpochMilli(context.currentSystemTimeMs()),
+                proof));
     }
 
     private OperatorGrant grant(String actorId) {
@@ -138,7 +157,7 @@ final class CommandEvaluator implements SeenCommands {
             public Void cancel(Decision.Cancel cancel) {
                 RunStateChange change = cancel.change();
                 cancellations.put(change.getExecutionId(), change);
-                decided.add(command.getCommandId(), now);
+                decided.add(command.getCancelledBy(), command.getCommandId(), now);
                 log.debug(
                         "Cancelled execution {} (command {}, traceId {})",
                         change.getExecutionId(),
@@ -150,8 +169,10 @@ final class CommandEvaluator implements SeenCommands {
 
             @Override
             public Void reject(Decision.Reject reject) {
-                if (CommandValidation.isRecognisable(command)) {
-                    decided.add(command.getCommandId(), now);
+                // An unproven actor's refusal is not that actor's decision: it must not pre-empt
+                // the actor's own command with the same id.
+                if (CommandValidation.isRecognisable(command) && !reject.actorUnproven()) {
+                    decided.add(command.getCancelledBy(), command.getCommandId(), now);
                 }
                 log.debug(
                         "Rejected command {} for execution {}: {} (traceId {})",

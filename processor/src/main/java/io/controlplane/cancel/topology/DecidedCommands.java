@@ -5,7 +5,8 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * The commandIds decided within the dedup retention, so that a repeat produces nothing. Kept on the
+ * The commands decided within the dedup retention, by (cancelledBy, commandId), so that a repeat
+ * produces nothing and nobody pre-empts another actor's command by reusing its id. Kept on the
  * processor's clock, never on a record's timestamp: a producer sets that, and a far-future one would
  * otherwise age every other decision out of the store at once.
  */
@@ -20,14 +21,23 @@ final class DecidedCommands {
     }
 
     /** Looks both ways from {@code nowMs}, so that a clock stepped back does not forget a decision. */
-    boolean contains(String commandId, long nowMs) {
+    boolean contains(String actorId, String commandId, long nowMs) {
         try (WindowStoreIterator<Long> it =
-                store.fetch(commandId, Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
+                store.fetch(key(actorId, commandId), Math.max(0, nowMs - retentionMs), nowMs + retentionMs)) {
             return it.hasNext();
         }
     }
 
-    void add(String commandId, long nowMs) {
-        store.put(commandId, nowMs, nowMs);
+    void add(String actorId, String commandId, long nowMs) {
+        store.put(key(actorId, commandId), nowMs, nowMs);
+    }
+
+    /**
+     * Length-prefixed, so unambiguous whatever the ids hold: an invalid command (control characters
+     * and all) is remembered too, so that its repeat is not rejected again. No actor counts as empty.
+     */
+    private static String key(String actorId, String commandId) {
+        String actor = actorId == null ? "" : actorId;
+        return actor.length() + ":" + actor + commandId;
     }
 }

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Commands waiting for their run's state. Kept twice: by execution (to resolve them when a state
+ * Commands waiting for their run's state, by execution and (cancelledBy, commandId). Kept twice: by execution (to resolve them when a state
  * arrives) and by deadline (to expire them), so that neither path scans the whole store.
  */
 final class WaitingCommands {
@@ -30,8 +30,8 @@ final class WaitingCommands {
         this.byDeadline = byDeadline;
     }
 
-    boolean contains(String executionId, String commandId) {
-        return byExecution.get(key(executionId, commandId)) != null;
+    boolean contains(String executionId, String actorId, String commandId) {
+        return byExecution.get(key(executionId, actorId, commandId)) != null;
     }
 
     void add(CancelCommand command, long deadlineMs) {
@@ -73,12 +73,15 @@ final class WaitingCommands {
     }
 
     private static String key(CancelCommand command) {
-        return key(command.getExecutionId(), command.getCommandId());
+        return key(command.getExecutionId(), command.getCancelledBy(), command.getCommandId());
     }
 
-    /** Unambiguous: ids hold no control characters (Ids), so none holds the separator. */
-    private static String key(String executionId, String commandId) {
-        return executionId + SEPARATOR + commandId;
+    /**
+     * By execution, then (cancelledBy, commandId): dedup is per actor. Unambiguous: only valid
+     * commands wait, and their ids hold no control characters (Ids), so none holds the separator.
+     */
+    private static String key(String executionId, String actorId, String commandId) {
+        return executionId + SEPARATOR + actorId + SEPARATOR + commandId;
     }
 
     private static Bytes deadlineKey(long deadlineMs, String executionKey) {

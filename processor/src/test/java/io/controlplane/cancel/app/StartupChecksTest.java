@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,10 @@ class StartupChecksTest {
 
             try (CapturedLog clientLog = CapturedLog.of(RestSchemaRegistryClient.class)) {
                 String withCredentials = "http://bob:" + PASSWORD + "@" + hostPort();
-                assertThatThrownBy(() -> StartupChecks.checkRegistry(config(withCredentials)))
+                // the fake registry speaks plain HTTP
+                CancelProcessorConfig config =
+                        config(withCredentials, SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true");
+                assertThatThrownBy(() -> StartupChecks.checkRegistry(config))
                         .isInstanceOf(StartupException.class)
                         .hasMessage("Schema registry at http://" + hostPort() + " refused the credentials: HTTP "
                                 + refused + " Unauthorized (error code " + refused + ") (check"
@@ -88,8 +92,12 @@ class StartupChecksTest {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private static CancelProcessorConfig config(String registryUrl) {
-        return new CancelProcessorConfig(Map.of(
+    private static CancelProcessorConfig config(String registryUrl, String... extraKeysAndValues) {
+        Map<String, Object> settings = new HashMap<>(Map.of(
                 SchemaRegistryClients.SCHEMA_REGISTRY_URL, registryUrl, SchemaRegistryClients.HTTP_RETRY_MAX_MS, "0"));
+        for (int i = 0; i < extraKeysAndValues.length; i += 2) {
+            settings.put(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
+        }
+        return new CancelProcessorConfig(settings);
     }
 }

@@ -93,7 +93,9 @@ class RestSchemaRegistryClientTest {
     void sendsBasicAuthFromUserInfo() {
         FramedAvroSerde<CancelCommand> serde = serde(Map.of(
                 SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
-                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "alice:s3cret"));
+                SchemaRegistryClients.BASIC_AUTH_USER_INFO, "alice:s3cret",
+                // the stub speaks plain HTTP
+                SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true"));
 
         serde.serializer().serialize(TOPIC, FramedAvroSerdeTest.command("c-1"));
 
@@ -106,7 +108,11 @@ class RestSchemaRegistryClientTest {
     void sendsBasicAuthFromTheUrlWithoutNamingItInRequests() {
         String withCredentials = stub.url().replace("http://", "http://bob:pa%40ss@");
 
-        SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, withCredentials))
+        SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        withCredentials,
+                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                        "true"))
                 .register("s", CancelCommand.getClassSchema());
 
         assertThat(stub.authorizations)
@@ -239,7 +245,7 @@ class RestSchemaRegistryClientTest {
         stub.canned = Canned.json(401, "{\"error_code\":40101,\"message\":\"Unauthorized\"}");
         AtomicLong now = new AtomicLong();
         RestSchemaRegistryClient client = new RestSchemaRegistryClient(
-                List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get, true);
+                List.of(stub.url()), null, TIMEOUT, TIMEOUT, Duration.ZERO, now::get, true, null);
 
         try (CapturedLog log = CapturedLog.of(RestSchemaRegistryClient.class)) {
             for (long second : new long[] {0, 1, 59, 61, 62}) {

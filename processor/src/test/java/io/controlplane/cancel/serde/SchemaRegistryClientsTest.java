@@ -1,5 +1,6 @@
 package io.controlplane.cancel.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -55,5 +56,58 @@ class SchemaRegistryClientsTest {
                         SchemaRegistryClients.BASIC_AUTH_USER_INFO, PASSWORD)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageNotContaining(PASSWORD);
+    }
+
+    @Test
+    void basicAuthCredentialsOverPlainHttpAreRefusedNamingTheSettingThatAllowsThem() {
+        Map<String, String> inTheUrl = Map.of(
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                "https://registry-a:8081,http://bob:" + PASSWORD + "@registry-b:8081/apis/ccompat/v7");
+        Map<String, String> userInfo = Map.of(
+                SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                "https://registry-a:8081,http://registry-b:8081/apis/ccompat/v7",
+                SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE,
+                "USER_INFO",
+                SchemaRegistryClients.BASIC_AUTH_USER_INFO,
+                "bob:" + PASSWORD);
+        for (Map<String, String> config : List.of(inTheUrl, userInfo)) {
+            assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(config))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("Invalid value https://registry-a:8081,http://registry-b:8081/apis/ccompat/v7 for"
+                            + " configuration schema.registry.url: basic-auth credentials would be sent unencrypted"
+                            + " over http://; use https://, or set schema.registry.basic.auth.allow.plain.http=true"
+                            + " to allow it");
+        }
+    }
+
+    @Test
+    void basicAuthCredentialsOverPlainHttpAreSentWhenExplicitlyAllowed() {
+        for (Object allowed : List.of("true", Boolean.TRUE)) {
+            assertThat(SchemaRegistryClients.fromConfig(Map.of(
+                            SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                            "http://bob:" + PASSWORD + "@registry:8081",
+                            SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                            allowed)))
+                    .isInstanceOf(RestSchemaRegistryClient.class);
+        }
+        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        "http://bob:" + PASSWORD + "@registry:8081",
+                        SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP,
+                        "false")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageNotContaining(PASSWORD);
+    }
+
+    @Test
+    void plainHttpWithoutCredentialsAndMockRegistriesAreUnaffected() {
+        assertThat(SchemaRegistryClients.fromConfig(
+                        Map.of(SchemaRegistryClients.SCHEMA_REGISTRY_URL, "http://registry:8081")))
+                .isInstanceOf(RestSchemaRegistryClient.class);
+        assertThat(SchemaRegistryClients.fromConfig(Map.of(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL, "mock://plain-http-test",
+                        SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
+                        SchemaRegistryClients.BASIC_AUTH_USER_INFO, "bob:" + PASSWORD)))
+                .isInstanceOf(InMemorySchemaRegistry.class);
     }
 }

@@ -3,6 +3,8 @@ package io.controlplane.cancel.serde;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,13 +46,29 @@ final class StubSchemaRegistry implements AutoCloseable {
     final AtomicInteger unavailableRequests = new AtomicInteger();
 
     StubSchemaRegistry() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+    }
+
+    /** Served over HTTPS, as {@code https} configures the server's TLS. */
+    StubSchemaRegistry(HttpsConfigurator https) throws IOException {
+        this(httpsServer(https));
+    }
+
+    private StubSchemaRegistry(HttpServer server) {
+        this.server = server;
         server.createContext("/", this::handle);
         server.start();
     }
 
+    private static HttpsServer httpsServer(HttpsConfigurator https) throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(https);
+        return server;
+    }
+
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + PREFIX;
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + PREFIX;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.serde.InMemorySchemaRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -63,6 +65,15 @@ final class CancelDriver implements AutoCloseable {
 
     /** @param inputPartitions as the app reads them at start-up; every test record arrives on partition 0 */
     CancelDriver(Map<String, ?> overrides, OptionalInt inputPartitions) {
+        this(overrides, inputPartitions, CommandIdentity.TRUSTED);
+    }
+
+    /** @param identity what the commands' authorization headers prove (signed mode: a verifier) */
+    CancelDriver(Map<String, ?> overrides, CommandIdentity identity) {
+        this(overrides, OptionalInt.empty(), identity);
+    }
+
+    private CancelDriver(Map<String, ?> overrides, OptionalInt inputPartitions, CommandIdentity identity) {
         registryScope = "cancel-driver-" + UUID.randomUUID();
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -72,7 +83,7 @@ final class CancelDriver implements AutoCloseable {
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         topics = new Topics(config);
         driver = new TopologyTestDriver(
-                CancelTopology.build(config, inputPartitions), StreamsProperties.from(settings), START);
+                CancelTopology.build(config, inputPartitions, identity), StreamsProperties.from(settings), START);
         commands = driver.createInputTopic(
                 topics.commands.name(),
                 Serdes.String().serializer(),
@@ -161,6 +172,14 @@ final class CancelDriver implements AutoCloseable {
 
     void send(String key, CancelCommand command) {
         commands.pipeInput(key, command, nextRecordTime());
+    }
+
+    void send(String key, CancelCommand command, Headers headers) {
+        commands.pipeInput(new TestRecord<>(key, command, headers, nextRecordTime()));
+    }
+
+    void sendRaw(String key, byte[] value, Headers headers) {
+        rawCommands.pipeInput(new TestRecord<>(key, value, headers, nextRecordTime()));
     }
 
     void send(String key, CancelCommand command, Instant timestamp) {

@@ -2,6 +2,15 @@ package io.controlplane.cancel.demo;
 
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
@@ -15,9 +24,11 @@ import io.controlplane.cancel.topology.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +40,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -39,24 +52,33 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A short scenario on a real embedded broker: one accepted cancel and one command for each
- * rejection code, a repeated command and an undecodable record, then a table of what came out.
+ * rejection code, a repeated command and an undecodable record, then a table of what came out. The
+ * processor runs in signed mode: the demo is the identity issuer, with a key pair it makes at start,
+ * and signs every command for its actor; one command is forged (signed with another key) and refused.
  */
 public final class Demo {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Duration GRACE = Duration.ofSeconds(2);
 
-    private final PrintStream out;
+    private static final String ISSUER = "https://issuer.demo.local";
 
-    public Demo(PrintStream out) {
+    private final PrintStream out;
+    private final RSAKey issuerKey;
+    private final RSAKey forgerKey;
+
+    public Demo(PrintStream out) throws JOSEException {
         this.out = out;
+        this.issuerKey = new RSAKeyGenerator(2048).keyID("demo-issuer").generate();
+        // same key id, another key: what someone without the issuer's private key can do
+        this.forgerKey = new RSAKeyGenerator(2048).keyID("demo-issuer").generate();
     }
 
     /** @return whether every expected outcome arrived */
     public boolean run() throws Exception {
         out.println("Starting a single-node KRaft Kafka broker in this JVM ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Map<String, Object> settings = settings(kafka.bootstrapServers());
+            Map<String, Object> settings = settings(kafka.bootstrapServers(), issuerKey);
             CancelProcessorConfig config = new CancelProcessorConfig(settings);
             Topics topics = new Topics(config);
             kafka.createTopics(config, 3);
@@ -75,7 +97,7 @@ public final class Demo {
         }
     }
 
-    private static Map<String, Object> settings(String bootstrap) throws Exception {
+    private static Map<String, Object> settings(String bootstrap, RSAKey issuerKey) throws Exception {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-processor-demo");
@@ -84,6 +106,12 @@ public final class Demo {
                 Files.createTempDirectory("cancel-demo-state").toString());
         settings.put("schema.registry.url", "mock://cancel-demo");
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, GRACE.toMillis());
+        // The issuer's public key, as an identity provider publishes it.
+        Path jwks = Files.createTempFile("cancel-demo-jwks", ".json");
+        Files.writeString(jwks, new JWKSet(issuerKey.toPublicJWK()).toString());
+        settings.put(CancelProcessorConfig.IDENTITY_MODE, "signed");
+        settings.put(CancelProcessorConfig.IDENTITY_JWKS_URL, jwks.toUri().toString());
+        settings.put(CancelProcessorConfig.IDENTITY_ISSUER, ISSUER);
         return settings;
     }
 
@@ -104,6 +132,7 @@ public final class Demo {
             send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now));
             send(producer, topics.runStates, "run-2", new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now));
             send(producer, topics.runStates, "run-3", new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now));
+            send(producer, topics.runStates, "run-4", new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now));
             producer.flush();
             CancelCommand accepted = command("cmd-1", "run-1", "alice", "stuck on a tool call", now);
             sendCommand(producer, topics, expected, accepted);
@@ -111,14 +140,17 @@ public final class Demo {
             sendCommand(producer, topics, expected, command("cmd-3", "run-1", "bob", "I am not an admin", now));
             sendCommand(producer, topics, expected, command("cmd-4", "run-404", "alice", null, now));
             sendCommand(producer, topics, expected, command("cmd-5", "run-3", "alice", "another tenant's run", now));
-            sendCommand(producer, topics, expected, command("cmd-6", "run-1", null, "who is asking?", now));
+            sendCommand(producer, topics, expected, command("cmd-6", " ", "alice", "which run?", now));
+            // Claims to be alice, but is not signed with the issuer's key.
+            sendCommand(producer, topics, expected, command("cmd-7", "run-4", "alice", "forged", now), forgerKey);
             // A repeat of an accepted command: produces nothing at all.
-            send(producer, topics.commands, "run-1", accepted);
+            send(producer, topics.commands, "run-1", accepted, bearer(accepted, issuerKey));
             producer.send(
                     new ProducerRecord<>(topics.commands.name(), "run-1", "not avro".getBytes(StandardCharsets.UTF_8)));
             expected.add("dead letter");
         }
-        out.println("Produced 2 grants, 3 run states, 7 cancel commands (one a repeat) and 1 undecodable record.");
+        out.println("Produced 2 grants, 4 run states, 8 signed cancel commands (one a repeat, one forged) and 1"
+                + " undecodable record.");
         return expected;
     }
 
@@ -126,16 +158,50 @@ public final class Demo {
         return new CancelCommand(id, executionId, actor, reason, now, "trace-" + id);
     }
 
+    private void sendCommand(
+            KafkaProducer<String, byte[]> producer, Topics topics, List<String> expected, CancelCommand command)
+            throws JOSEException {
+        sendCommand(producer, topics, expected, command, issuerKey);
+    }
+
     private static void sendCommand(
-            KafkaProducer<String, byte[]> producer, Topics topics, List<String> expected, CancelCommand command) {
-        send(producer, topics.commands, command.getExecutionId(), command);
+            KafkaProducer<String, byte[]> producer,
+            Topics topics,
+            List<String> expected,
+            CancelCommand command,
+            RSAKey signingKey)
+            throws JOSEException {
+        // a command without an executionId has nothing to be keyed by
+        String key = command.getExecutionId().isBlank() ? null : command.getExecutionId();
+        send(producer, topics.commands, key, command, bearer(command, signingKey));
         expected.add(command.getCommandId());
     }
 
+    /** The signed identity assertion an identity provider would give the actor for this one command. */
+    private static Header bearer(CancelCommand command, RSAKey signingKey) throws JOSEException {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience("controlplane.execution.cancel")
+                .subject(command.getCancelledBy())
+                .jwtID(command.getCommandId())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
+                .build();
+        SignedJWT token = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(signingKey.getKeyID())
+                        .build(),
+                claims);
+        token.sign(new RSASSASigner(signingKey));
+        return new RecordHeader("authorization", ("Bearer " + token.serialize()).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static <V extends SpecificRecord> void send(
-            KafkaProducer<String, byte[]> producer, Topics.Topic<V> topic, String key, V value) {
+            KafkaProducer<String, byte[]> producer, Topics.Topic<V> topic, String key, V value, Header... headers) {
         Serde<V> serde = topic.valueSerde();
-        producer.send(new ProducerRecord<>(topic.name(), key, serde.serializer().serialize(topic.name(), value)));
+        producer.send(new ProducerRecord<>(
+                topic.name(), null, key, serde.serializer().serialize(topic.name(), value), List.of(headers)));
     }
 
     private List<String[]> collectOutcomes(Map<String, Object> settings, Topics topics, int expected) {

@@ -3,6 +3,9 @@ package io.controlplane.cancel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
@@ -13,10 +16,12 @@ import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.topology.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Confluent's own client (its Python AvroProducer and MessageSerializer) and the processor read
  * each other's records through the same registry: proof that our framing and registry use are
- * Confluent's, not merely self-consistent.
+ * Confluent's, not merely self-consistent. The processor runs in signed mode, and Python (Debian's
+ * python3-jwt) signs each command's identity with a key the test makes; one forged command is refused.
  */
 class ConfluentPythonInteropIT {
 
@@ -39,7 +45,9 @@ class ConfluentPythonInteropIT {
     private static final Path SCRIPT_LOG = Path.of("target", "confluent-interop.log");
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
     private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
-            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests (.ci/run does)";
+            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests python3-jwt"
+            + " python3-cryptography (.ci/run does)";
+    private static final String ISSUER = "https://issuer.interop.local";
 
     @RegisterExtension
     static final RealBroker broker = RealBroker.withApicurio();
@@ -58,6 +66,18 @@ class ConfluentPythonInteropIT {
     void commandsFromConfluentsProducerAreDecidedAndItsDeserializerReadsTheOutcomes() throws Exception {
         Map<String, Object> settings = TestSettings.processor(
                 broker.bootstrapServers(), broker.registry().ccompatUrl());
+        RSAKey issuerKey = new RSAKeyGenerator(2048).keyID("interop-issuer").generate();
+        Path keys = Files.createTempDirectory("interop-identity");
+        Path jwks = Files.writeString(keys.resolve("jwks.json"), new JWKSet(issuerKey.toPublicJWK()).toString());
+        Path privateKey = Files.writeString(
+                keys.resolve("issuer.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(issuerKey.toPrivateKey().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+        settings.put(CancelProcessorConfig.IDENTITY_MODE, "signed");
+        settings.put(CancelProcessorConfig.IDENTITY_JWKS_URL, jwks.toUri().toString());
+        settings.put(CancelProcessorConfig.IDENTITY_ISSUER, ISSUER);
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         broker.kafka().createTopics(config, 1);
         Topics topics = new Topics(config);
@@ -72,15 +92,15 @@ class ConfluentPythonInteropIT {
 
         int exitCode;
         try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-            exitCode = runScript(config);
+            exitCode = runScript(config, privateKey);
         }
 
         assertThat(exitCode)
                 .as("confluent_interop.py exit code; its output:%n%s", Files.readString(SCRIPT_LOG))
                 .isZero();
         List<ConsumerRecord<String, byte[]>> written =
-                RawRecords.read(broker.bootstrapServers(), List.of(topics.commands.name()), 3, Duration.ofSeconds(30));
-        assertThat(written).hasSize(3);
+                RawRecords.read(broker.bootstrapServers(), List.of(topics.commands.name()), 4, Duration.ofSeconds(30));
+        assertThat(written).hasSize(4);
         int pythonSchemaId = broker.registry().latestId(topics.commands.name() + "-value");
         for (ConsumerRecord<String, byte[]> record : written) {
             assertThat(RawRecords.schemaId(record.value())).isEqualTo(pythonSchemaId);
@@ -97,10 +117,13 @@ class ConfluentPythonInteropIT {
                         .deserializer()
                         .deserialize(r.topic(), r.value())
                         .getCommandId())
-                .containsExactly("cmd-py-cancel", "cmd-py-done", "cmd-py-intruder");
+                .containsExactly("cmd-py-cancel", "cmd-py-done", "cmd-py-intruder", "cmd-py-forged");
+        assertThat(written)
+                .allSatisfy(record ->
+                        assertThat(record.headers().lastHeader("authorization")).isNotNull());
     }
 
-    private int runScript(CancelProcessorConfig config) throws IOException, InterruptedException {
+    private int runScript(CancelProcessorConfig config, Path signingKey) throws IOException, InterruptedException {
         Process script = new ProcessBuilder(List.of(
                         PYTHON,
                         SCRIPT.toString(),
@@ -117,7 +140,13 @@ class ConfluentPythonInteropIT {
                         "--rejections-topic",
                         config.rejectionsTopic(),
                         "--timeout",
-                        "60"))
+                        "60",
+                        "--signing-key",
+                        signingKey.toString(),
+                        "--issuer",
+                        ISSUER,
+                        "--key-id",
+                        "interop-issuer"))
                 .redirectErrorStream(true)
                 .redirectOutput(SCRIPT_LOG.toFile())
                 .start();
@@ -131,7 +160,7 @@ class ConfluentPythonInteropIT {
 
     private static boolean confluentClientInstalled() throws InterruptedException {
         try {
-            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro")
+            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro, jwt, cryptography")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
     @Test
-    void demoShowsOneAcceptedCancelEachRejectionCodeAndADeadLetter() throws Exception {
+    void demoShowsOneAcceptedCancelEachRejectionCodeAForgedCommandRefusedAndADeadLetter() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         boolean complete = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         String table = printed.toString(StandardCharsets.UTF_8);
@@ -26,7 +26,12 @@ class DemoIT {
                         "EXECUTION_NOT_FOUND",
                         "ALREADY_TERMINAL",
                         "DEAD LETTER",
-                        "All 7 expected outcomes arrived.");
+                        "All 8 expected outcomes arrived.");
         assertThat(table.lines().filter(line -> line.startsWith("cmd-1 "))).hasSize(1);
+        // the forged command is refused for its signature, and its token is shown nowhere
+        assertThat(table.lines().filter(line -> line.startsWith("cmd-7 ")))
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains("UNAUTHORIZED", "signed identity"));
+        assertThat(table).doesNotContain("eyJ");
     }
 }

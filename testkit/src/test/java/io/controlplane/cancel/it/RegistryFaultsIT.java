@@ -77,6 +77,8 @@ class RegistryFaultsIT {
         // Long enough for the client to ride out a short fault inside the call; refused credentials
         // are held past it below, so that the failed-thread path has to carry them too.
         settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "3000");
+        // The faulty proxy speaks plain HTTP on the loopback (RegistryOverHttpsIT covers HTTPS).
+        settings.put(SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         broker.kafka().createTopics(config, 1);
         // Upstream producers reach the registry directly: only the processor sees the faults.
