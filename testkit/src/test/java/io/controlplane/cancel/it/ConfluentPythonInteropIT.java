@@ -1,7 +1,6 @@
 package io.controlplane.cancel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -11,6 +10,7 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.ConfluentPython;
 import io.controlplane.cancel.it.support.RawRecords;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
@@ -24,9 +24,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,14 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ConfluentPythonInteropIT {
 
-    private static final String PYTHON = "/usr/bin/python3";
-    private static final Path SCRIPT = Path.of("..", "interop", "confluent_interop.py");
     private static final Path COMMAND_SCHEMA = Path.of("..", "schemas", "CancelCommand.avsc");
     private static final Path SCRIPT_LOG = Path.of("target", "confluent-interop.log");
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
-    private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
-            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests python3-jwt"
-            + " python3-cryptography (.ci/run does)";
     private static final String ISSUER = "https://issuer.interop.local";
 
     @RegisterExtension
@@ -54,12 +47,7 @@ class ConfluentPythonInteropIT {
 
     @BeforeAll
     static void requireConfluentsClient() throws Exception {
-        if (!confluentClientInstalled()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(INSTALL_HINT);
-            }
-            Assumptions.abort(INSTALL_HINT + "; skipped outside CI");
-        }
+        ConfluentPython.require();
     }
 
     @Test
@@ -124,9 +112,9 @@ class ConfluentPythonInteropIT {
     }
 
     private int runScript(CancelProcessorConfig config, Path signingKey) throws IOException, InterruptedException {
-        Process script = new ProcessBuilder(List.of(
-                        PYTHON,
-                        SCRIPT.toString(),
+        return ConfluentPython.run(
+                "confluent_interop.py",
+                List.of(
                         "--bootstrap-servers",
                         broker.bootstrapServers(),
                         "--schema-registry-url",
@@ -146,31 +134,8 @@ class ConfluentPythonInteropIT {
                         "--issuer",
                         ISSUER,
                         "--key-id",
-                        "interop-issuer"))
-                .redirectErrorStream(true)
-                .redirectOutput(SCRIPT_LOG.toFile())
-                .start();
-        if (!script.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            script.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            fail("confluent_interop.py did not finish within " + SCRIPT_TIMEOUT.toSeconds() + " s; its output:\n"
-                    + Files.readString(SCRIPT_LOG));
-        }
-        return script.exitValue();
-    }
-
-    private static boolean confluentClientInstalled() throws InterruptedException {
-        try {
-            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro, jwt, cryptography")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!probe.waitFor(30, TimeUnit.SECONDS)) {
-                probe.destroyForcibly();
-                return false;
-            }
-            return probe.exitValue() == 0;
-        } catch (IOException noPython) {
-            return false;
-        }
+                        "interop-issuer"),
+                SCRIPT_LOG,
+                SCRIPT_TIMEOUT);
     }
 }

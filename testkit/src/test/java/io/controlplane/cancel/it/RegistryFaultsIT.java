@@ -5,34 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.CapturedLog;
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.FaultyRegistryProxy;
 import io.controlplane.cancel.it.support.FaultyRegistryProxy.Fault;
+import io.controlplane.cancel.it.support.NewerProducerCommands;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.Topics;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,14 +99,20 @@ class RegistryFaultsIT {
 
                 for (Fault fault : Fault.values()) {
                     // A schema version the processor has not seen: decoding must ask the registry.
-                    int schemaId = broker.registry().register(subject, commandSchemaWithField(fault));
+                    int schemaId =
+                            broker.registry().register(subject, NewerProducerCommands.schemaWith(fieldName(fault)));
                     String path = PREFIX + "/schemas/ids/" + schemaId;
                     double failedBefore = metrics.failedStreamThreads();
                     proxy.fail(fault);
                     traffic.raw(
                             topics.commands.name(),
                             execution(fault),
-                            command(fault, schemaId, "cmd-" + fault, execution(fault)));
+                            NewerProducerCommands.framed(
+                                    NewerProducerCommands.schemaWith(fieldName(fault)),
+                                    schemaId,
+                                    "cmd-" + fault,
+                                    execution(fault),
+                                    "ops-1"));
                     traffic.flush();
                     await().dontCatchUncaughtExceptions()
                             .atMost(DEADLINE)
@@ -187,43 +184,7 @@ class RegistryFaultsIT {
         return ids.toArray(String[]::new);
     }
 
-    /** CancelCommand as a newer upstream producer might write it: one more optional field, one per fault. */
-    private static Schema commandSchemaWithField(Fault fault) {
-        Schema current = CancelCommand.getClassSchema();
-        List<Schema.Field> fields = new ArrayList<>();
-        current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(new Schema.Field(
-                fieldName(fault),
-                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                "added by a newer producer",
-                Schema.Field.NULL_DEFAULT_VALUE));
-        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
-    }
-
     private static String fieldName(Fault fault) {
         return "note_" + fault.name().toLowerCase();
-    }
-
-    private static byte[] command(Fault fault, int schemaId, String commandId, String executionId) {
-        Schema schema = commandSchemaWithField(fault);
-        GenericRecord command = new GenericData.Record(schema);
-        command.put("commandId", commandId);
-        command.put("executionId", executionId);
-        command.put("cancelledBy", "ops-1");
-        command.put("reason", "registry fault test");
-        command.put("requestedAt", Instant.now().toEpochMilli());
-        command.put("traceId", "trace-" + commandId);
-        command.put(fieldName(fault), "written during " + fault);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-        try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new GenericDatumWriter<GenericRecord>(schema).write(command, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toByteArray();
     }
 }

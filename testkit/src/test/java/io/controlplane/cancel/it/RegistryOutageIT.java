@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
-import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.NewerProducerCommands;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
@@ -18,21 +18,10 @@ import io.controlplane.cancel.it.support.TcpProxy;
 import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.Topics;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,14 +92,19 @@ class RegistryOutageIT {
                 assertThat(outcomes.awaitAtLeast(2, DEADLINE)).isEqualTo(2);
 
                 // Decoding needs the registry: the commands carry a schema id the processor has not seen.
-                int newCommandSchemaId =
-                        broker.registry().register(topics.commands.name() + "-value", commandSchemaWithPriority());
+                int newCommandSchemaId = broker.registry()
+                        .register(topics.commands.name() + "-value", NewerProducerCommands.schemaWith("priority"));
                 outage(metrics, () -> {
                     for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
                         traffic.raw(
                                 topics.commands.name(),
                                 execution,
-                                commandWithPriority(newCommandSchemaId, "cmd-" + execution, execution));
+                                NewerProducerCommands.framed(
+                                        NewerProducerCommands.schemaWith("priority"),
+                                        newCommandSchemaId,
+                                        "cmd-" + execution,
+                                        execution,
+                                        "ops-1"));
                     }
                     traffic.flush();
                 });
@@ -147,41 +141,5 @@ class RegistryOutageIT {
         } finally {
             proxy.restore();
         }
-    }
-
-    /** CancelCommand as a newer upstream producer might write it: one more optional field. */
-    private static Schema commandSchemaWithPriority() {
-        Schema current = CancelCommand.getClassSchema();
-        List<Schema.Field> fields = new ArrayList<>();
-        current.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(new Schema.Field(
-                "priority",
-                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                "added by a newer producer",
-                Schema.Field.NULL_DEFAULT_VALUE));
-        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
-    }
-
-    private static byte[] commandWithPriority(int schemaId, String commandId, String executionId) {
-        Schema schema = commandSchemaWithPriority();
-        GenericRecord command = new GenericData.Record(schema);
-        command.put("commandId", commandId);
-        command.put("executionId", executionId);
-        command.put("cancelledBy", "ops-1");
-        command.put("reason", "registry outage test");
-        command.put("requestedAt", Instant.now().toEpochMilli());
-        command.put("traceId", "trace-" + commandId);
-        command.put("priority", "high");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-        try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new GenericDatumWriter<GenericRecord>(schema).write(command, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toByteArray();
     }
 }

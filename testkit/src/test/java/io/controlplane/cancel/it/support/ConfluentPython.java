@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** Debian's Python with Confluent's client (python3-confluent-kafka), running a script under interop/. */
+/**
+ * Debian's Python with Confluent's client (python3-confluent-kafka) and a JWT library (python3-jwt),
+ * running a script under interop/.
+ */
 public final class ConfluentPython {
 
     private static final String PYTHON = "/usr/bin/python3";
     private static final String INSTALL_HINT = "Confluent's Python client is missing: install it with"
-            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests (.ci/run does)";
+            + " apt-get install -y python3-confluent-kafka python3-avro python3-requests python3-jwt"
+            + " python3-cryptography (.ci/run does)";
 
     private ConfluentPython() {}
 
@@ -50,7 +54,7 @@ public final class ConfluentPython {
 
     private static boolean installed() throws InterruptedException {
         try {
-            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro")
+            Process probe = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro, jwt, cryptography")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

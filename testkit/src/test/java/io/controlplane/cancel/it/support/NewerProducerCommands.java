@@ -35,7 +35,10 @@ public final class NewerProducerCommands {
         return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 
-    /** A command in {@code schema}, framed with {@code schemaId} as Confluent's serializer frames it. */
+    /**
+     * A command in {@code schema} (from {@link #schemaWith}), its added field set, framed with
+     * {@code schemaId} as Confluent's serializer frames it.
+     */
     public static byte[] framed(Schema schema, int schemaId, String commandId, String executionId, String actorId) {
         GenericRecord command = new GenericData.Record(schema);
         command.put("commandId", commandId);
@@ -44,6 +47,8 @@ public final class NewerProducerCommands {
         command.put("reason", "written by a newer producer");
         command.put("requestedAt", Instant.now().toEpochMilli());
         command.put("traceId", "trace-" + commandId);
+        List<Schema.Field> fields = schema.getFields();
+        command.put(fields.get(fields.size() - 1).name(), "set by a newer producer");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
