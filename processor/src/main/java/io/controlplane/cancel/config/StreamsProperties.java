@@ -62,6 +62,13 @@ public final class StreamsProperties {
                 NegativeTimestampInterceptor.class.getName());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
         props.putAll(userSettings);
+        // A user's own global-consumer interceptors are added to, not instead of, that protection.
+        String globalInterceptors = StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+        Object userInterceptors = userSettings.get(globalInterceptors);
+        if (userInterceptors != null
+                && !String.valueOf(userInterceptors).contains(NegativeTimestampInterceptor.class.getName())) {
+            props.put(globalInterceptors, NegativeTimestampInterceptor.class.getName() + "," + userInterceptors);
+        }
         return props;
     }
 

@@ -2,6 +2,7 @@ package io.controlplane.cancel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.errors.NegativeTimestampInterceptor;
 import io.controlplane.cancel.errors.RegistryOutageDeserializationHandler;
 import io.controlplane.cancel.errors.RegistryOutageProcessingHandler;
 import io.controlplane.cancel.errors.RegistryOutageProductionHandler;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -93,5 +95,13 @@ class StreamsPropertiesTest {
         assertThat(props)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu");
+    }
+
+    @Test
+    void globalConsumerKeepsTheNegativeTimestampGuardBesideAUsersOwnInterceptors() {
+        String key = StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+        assertThat(StreamsProperties.from(Map.of())).containsEntry(key, NegativeTimestampInterceptor.class.getName());
+        assertThat(StreamsProperties.from(Map.of(key, "com.example.Audit")))
+                .containsEntry(key, NegativeTimestampInterceptor.class.getName() + ",com.example.Audit");
     }
 }
