@@ -49,9 +49,15 @@ public final class CommandValidation {
         return recordKey == null && command != null && problem(null, command).isEmpty();
     }
 
-    /** Without an id, a command cannot be recognised again: each one is judged (and rejected) anew. */
+    /**
+     * Without an id, a command cannot be recognised again: each one is judged (and rejected) anew. Nor
+     * can one whose id or actor is over-long: remembering it would put a key as large as the record
+     * (megabytes, when it came compressed) into a changelog that refuses it.
+     */
     public static boolean isRecognisable(CancelCommand command) {
-        return !isBlank(command.getCommandId());
+        return !isBlank(command.getCommandId())
+                && !BoundedText.isOverlong(command.getCommandId(), CancelPolicy.MAX_ID_LENGTH)
+                && !BoundedText.isOverlong(command.getCancelledBy(), CancelPolicy.MAX_ID_LENGTH);
     }
 
     private static String missing(CancelCommand command) {

@@ -117,6 +117,17 @@ class CancelDeciderTest {
     }
 
     @Test
+    void commandWithAnOverlongIdOrActorIsNeverRememberedSoNeverADuplicate() {
+        CancelCommand longId = command();
+        longId.setCommandId("c".repeat(CancelPolicy.MAX_ID_LENGTH + 1));
+        CancelCommand longActor = command();
+        longActor.setCancelledBy("a".repeat(CancelPolicy.MAX_ID_LENGTH + 1));
+        assertThat(CommandValidation.isRecognisable(longId)).isFalse();
+        assertThat(CommandValidation.isRecognisable(longActor)).isFalse();
+        assertThat(CommandValidation.isRecognisable(command())).isTrue();
+    }
+
+    @Test
     void ownCancellationWinsOverWhateverUpstreamSays() {
         RunStateChange own = RunStateChange.newBuilder()
                 .setExecutionId("run-1")
