@@ -111,9 +111,10 @@ public final class Bench {
         started.add(whole.jvm());
         table.add("2 processor", "whole job, " + guarantee, whole.recordsPerSecond(), ratio(whole, ceiling));
         if (guarantee.equals("exactly_once_v2")) {
-            memory("whole job", whole.jvm());
+            memoryThenStop("whole job", whole.jvm());
+        } else {
+            whole.jvm().stop();
         }
-        whole.jvm().stop();
     }
 
     /**
@@ -138,8 +139,7 @@ public final class Bench {
         table.add("2 processor", "commands alone, " + guarantee, commands.recordsPerSecond(), ratio(commands, ceiling));
         if (guarantee.equals("exactly_once_v2")) {
             latencies(own, commands.jvm());
-            memory("after latency", commands.jvm());
-            commands.jvm().stop();
+            memoryThenStop("after latency", commands.jvm());
             restoreAndFailover(settings, own);
         } else {
             commands.jvm().stop();
@@ -162,13 +162,15 @@ public final class Bench {
         }
     }
 
-    private void memory(String when, ProcessorJvm jvm) throws Exception {
+    /** Heap and RSS while it runs; the state on disk once stopped, when RocksDB has flushed its memtables. */
+    private void memoryThenStop(String when, ProcessorJvm jvm) throws Exception {
+        long heap = jvm.peakHeap();
+        long rss = jvm.peakRss();
+        jvm.stop();
         table.addText(
                 "4 memory",
                 when + ", exactly_once_v2, -Xmx" + ProcessorJvm.HEAP,
-                String.format(
-                        "peak heap %s, peak RSS %s, state on disk %s",
-                        mb(jvm.peakHeap()), mb(jvm.peakRss()), mb(jvm.stateSize())));
+                String.format("peak heap %s, peak RSS %s, state on disk %s", mb(heap), mb(rss), mb(jvm.stateSize())));
     }
 
     private void restoreAndFailover(Map<String, Object> settings, Topics own) throws Exception {
@@ -184,7 +186,7 @@ public final class Bench {
                 String.format("%.1f s", restore));
         ProcessorJvm second = ProcessorJvm.launch("standby", standby, workDir);
         started.add(second);
-        awaitCaughtUp(second, fresh[0]);
+        awaitCaughtUp(second, fresh[0], own);
         double failover = measure.failover(fresh[0], second);
         table.addText(
                 "5 failover",
@@ -194,7 +196,7 @@ public final class Bench {
     }
 
     /** Until the second instance holds as much state as the first (its tasks and standbys), and decides. */
-    private void awaitCaughtUp(ProcessorJvm second, ProcessorJvm first) throws Exception {
+    private void awaitCaughtUp(ProcessorJvm second, ProcessorJvm first, Topics own) throws Exception {
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (second.stateSize() < 0.9 * first.stateSize()) {
             if (System.nanoTime() > deadline || !second.isAlive()) {
@@ -202,7 +204,7 @@ public final class Bench {
             }
             Thread.sleep(200);
         }
-        new RestoreAndFailover(bootstrapServers, topics, PARTITIONS).secondsUntilDecided(System.nanoTime(), second);
+        new RestoreAndFailover(bootstrapServers, own, PARTITIONS).secondsUntilDecided(System.nanoTime(), second);
     }
 
     private void stopAll() throws InterruptedException {
@@ -224,6 +226,6 @@ public final class Bench {
     }
 
     private static String mb(long bytes) {
-        return bytes < 0 ? "n/a" : String.format("%,d MB", bytes / (1024 * 1024));
+        return bytes < 0 ? "n/a" : String.format("%,.1f MB", bytes / (1024.0 * 1024));
     }
 }

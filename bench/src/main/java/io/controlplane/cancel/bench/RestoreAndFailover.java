@@ -23,7 +23,8 @@ final class RestoreAndFailover {
     private final String bootstrapServers;
     private final Topics topics;
     private final int partitions;
-    private int probeRound;
+    /** Probe ids are unique in the whole run: a repeated commandId would be dropped as a duplicate. */
+    private static int probeRound;
 
     RestoreAndFailover(String bootstrapServers, Topics topics, int partitions) {
         this.bootstrapServers = bootstrapServers;
