@@ -1,0 +1,150 @@
+package io.controlplane.cancel.bench;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A single-node KRaft Kafka (combined broker and controller) in a JVM of its own, started as users
+ * start it ({@code kafka-storage.sh format}, then {@code kafka-server-start.sh}), from the harness's
+ * own lib/ directory. Loopback only, replication 1, settings as the test kit's EmbeddedKafka.
+ */
+final class BrokerProcess implements AutoCloseable {
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private final int port;
+    private final Process process;
+
+    private BrokerProcess(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    static BrokerProcess start(Path dir, String heap) throws IOException, InterruptedException {
+        int[] ports = freeLoopbackPorts(2);
+        Path config = dir.resolve("server.properties");
+        Properties props = new Properties();
+        props.setProperty("process.roles", "broker,controller");
+        props.setProperty("node.id", "1");
+        props.setProperty(
+                "listeners", "PLAINTEXT://" + LOOPBACK + ":" + ports[0] + ",CONTROLLER://" + LOOPBACK + ":" + ports[1]);
+        props.setProperty("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + ports[0]);
+        props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.setProperty("controller.listener.names", "CONTROLLER");
+        props.setProperty("controller.quorum.voters", "1@" + LOOPBACK + ":" + ports[1]);
+        props.setProperty("log.dirs", dir.resolve("log").toString());
+        props.setProperty("offsets.topic.replication.factor", "1");
+        props.setProperty("offsets.topic.num.partitions", "3");
+        props.setProperty("transaction.state.log.replication.factor", "1");
+        props.setProperty("transaction.state.log.min.isr", "1");
+        props.setProperty("transaction.state.log.num.partitions", "3");
+        props.setProperty("group.initial.rebalance.delay.ms", "0");
+        try (Writer writer = Files.newBufferedWriter(config)) {
+            props.store(writer, "benchmark broker");
+        }
+        Path log4j = dir.resolve("log4j2.properties");
+        Files.writeString(
+                log4j,
+                "rootLogger.level=WARN\nrootLogger.appenderRef.out.ref=OUT\n"
+                        + "appender.out.type=Console\nappender.out.name=OUT\n"
+                        + "appender.out.layout.type=PatternLayout\nappender.out.layout.pattern=%d %p %c: %m%n\n");
+        Path out = dir.resolve("broker.log");
+        List<String> java = java(heap, log4j);
+        java.addAll(List.of(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+                "-c",
+                config.toString()));
+        Process format = new ProcessBuilder(java)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("format.log").toFile())
+                .start();
+        if (!format.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IllegalStateException("formatting the broker's storage failed: see " + dir.resolve("format.log"));
+        }
+        List<String> server = java(heap, log4j);
+        server.addAll(List.of("kafka.Kafka", config.toString()));
+        Process process = new ProcessBuilder(server)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        BrokerProcess broker = new BrokerProcess(ports[0], process);
+        broker.awaitListening(out);
+        return broker;
+    }
+
+    private static List<String> java(String heap, Path log4j) {
+        return new ArrayList<>(List.of(
+                Jvm.javaBinary(),
+                "-Xms" + heap,
+                "-Xmx" + heap,
+                "-Dlog4j2.configurationFile=" + log4j,
+                "-cp",
+                Jvm.harnessLib() + "/*"));
+    }
+
+    private void awaitListening(Path out) throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker exited at start: see " + out);
+            }
+            try (Socket socket = new Socket(LOOPBACK, port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the broker did not listen within " + STARTUP + ": see " + out);
+    }
+
+    String bootstrapServers() {
+        return LOOPBACK + ":" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    private static int[] freeLoopbackPorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket();
+                sockets[i].bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

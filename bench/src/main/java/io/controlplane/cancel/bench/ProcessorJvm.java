@@ -1,0 +1,137 @@
+package io.controlplane.cancel.bench;
+
+import com.sun.tools.attach.VirtualMachine;
+import io.controlplane.cancel.app.Settings;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * The packaged product in a JVM of its own, started as deployed ({@code java -Xmx256m -jar
+ * cancel-processor.jar run --config FILE}, the settings of deploy/processor.env), so that its
+ * memory is its own and it can be killed outright.
+ */
+final class ProcessorJvm {
+
+    static final Path JAR = Path.of("processor", "target", "cancel-processor.jar");
+    static final Path DEPLOYED_ENV_FILE = Path.of("deploy", "processor.env");
+    static final String HEAP = "256m";
+
+    final String name;
+    final Path stateDir;
+    private final Path log;
+    private final Process process;
+
+    private ProcessorJvm(String name, Path stateDir, Path log, Process process) {
+        this.name = name;
+        this.stateDir = stateDir;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** deploy/processor.env as property keys. */
+    static Map<String, Object> deployedSettings() throws IOException {
+        Properties env = new Properties();
+        try (Reader reader = Files.newBufferedReader(DEPLOYED_ENV_FILE)) {
+            env.load(reader);
+        }
+        Map<String, String> names = new HashMap<>();
+        env.stringPropertyNames().forEach(key -> names.put(key, env.getProperty(key)));
+        return new HashMap<>(Settings.fromEnvironment(names));
+    }
+
+    static ProcessorJvm launch(String name, Map<String, Object> settings, Path workDir) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: start the harness with bench/run");
+        }
+        Path stateDir = workDir.resolve(name + "-state");
+        Path config = workDir.resolve(name + ".properties");
+        Path log = workDir.resolve(name + ".log");
+        Properties properties = new Properties();
+        settings.forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
+        properties.setProperty("state.dir", stateDir.toString());
+        try (Writer writer = Files.newBufferedWriter(config)) {
+            properties.store(writer, "settings of processor " + name);
+        }
+        ProcessBuilder builder = new ProcessBuilder(
+                        Jvm.javaBinary(),
+                        "-Xmx" + HEAP,
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "run",
+                        "--config",
+                        config.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // the config file is the whole configuration: nothing from this machine's environment overrides it
+        builder.environment().keySet().removeIf(variable -> variable.startsWith(Settings.ENV_PREFIX));
+        return new ProcessorJvm(name, stateDir, log, builder.start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The highest heap use since start: the sum of the heap pools' peaks, read over JMX (attach API). */
+    long peakHeap() throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid()));
+        try {
+            String address = vm.startLocalManagementAgent();
+            try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+                MBeanServerConnection server = connector.getMBeanServerConnection();
+                long peak = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class)) {
+                    if (pool.getType() == MemoryType.HEAP) {
+                        peak += pool.getPeakUsage().getUsed();
+                    }
+                }
+                return peak;
+            }
+        } finally {
+            vm.detach();
+        }
+    }
+
+    long peakRss() {
+        return Jvm.peakRss(pid());
+    }
+
+    long stateSize() {
+        return Jvm.sizeOnDisk(stateDir);
+    }
+
+    /** SIGTERM: the processor closes Kafka Streams and leaves the group. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no leave-group. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+}
