@@ -2,6 +2,7 @@ package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.testkit.RestSchemaRegistryServer;
 import io.controlplane.cancel.topology.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class Bench {
         System.out.printf(
                 "cancel-processor benchmark: %,d runs, %,d commands, %d partitions, work dir %s%n",
                 runs, commands, PARTITIONS, workDir);
-        try (SchemaRegistryServer registry = SchemaRegistryServer.start();
+        try (RestSchemaRegistryServer registry = RestSchemaRegistryServer.start();
                 BrokerProcess broker = BrokerProcess.start(workDir, "1g")) {
             Bench bench = new Bench(workDir, broker.bootstrapServers(), registry.url(), runs, commands, latencySeconds);
             try {

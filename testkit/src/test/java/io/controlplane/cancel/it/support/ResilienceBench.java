@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.testkit.EmbeddedKafka;
+import io.controlplane.cancel.testkit.RestSchemaRegistryServer;
 import io.controlplane.cancel.topology.Topics;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.controlplane.cancel.it.support;
+package io.controlplane.cancel.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * An in-memory schema registry served over the Confluent REST API on 127.0.0.1, so that processors
- * in other JVMs and this test resolve the same schema ids (a {@code mock://} registry is per JVM).
+ * in other JVMs and the test or harness that starts it resolve the same schema ids (a {@code mock://} registry is per JVM).
  * Only the three endpoints the processor's client calls.
  */
 public final class RestSchemaRegistryServer implements AutoCloseable {
