@@ -1,10 +1,8 @@
 package io.controlplane.cancel.bench;
 
+import io.controlplane.cancel.testkit.LoopbackPorts;
 import java.io.IOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     static BrokerProcess start(Path dir, String heap) throws IOException, InterruptedException {
-        int[] ports = freeLoopbackPorts(2);
+        int[] ports = LoopbackPorts.free(2);
         Path config = dir.resolve("server.properties");
         Properties props = new Properties();
         props.setProperty("process.roles", "broker,controller");
@@ -119,25 +117,6 @@ final class BrokerProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
-    }
-
-    private static int[] freeLoopbackPorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket();
-                sockets[i].bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
     }
 
     @Override

@@ -4,11 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.config.CancelProcessorConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path dir = Files.createTempDirectory("embedded-kafka");
         try {
             String logDir = dir.resolve("log").toString();
-            int[] ports = freeLoopbackPorts(2);
+            int[] ports = LoopbackPorts.free(2);
             Map<String, String> config = new HashMap<>(config(logDir, ports[0], ports[1]));
             secured.ifPresent(listener -> secure(config, listener, ports[0]));
             EmbeddedKafka kafka = new EmbeddedKafka(
@@ -175,29 +171,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setOperation(operation.code())
                         .setPermissionType(AclPermissionType.ALLOW.code()),
                 (short) 0);
-    }
-
-    /**
-     * Ports the OS has just handed out on loopback, all held open together so that they differ. Another
-     * process could take one before the broker binds it; the broker then fails to start, loudly.
-     */
-    private static int[] freeLoopbackPorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket();
-                sockets[i].bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
     }
 
     /** Returns once the broker is unfenced and accepting connections, or throws after {@link #MAX_STARTUP}. */
