@@ -5,14 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,18 +40,16 @@ public final class FaultyRegistryProxy implements AutoCloseable {
         }
     }
 
-    private static final Set<String> RELAYED_HEADERS = Set.of("Content-Type", "Accept");
-
     private final String target;
     private final HttpServer server;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpRelay relay;
     private final Map<String, AtomicInteger> faultyAnswersByPath = new ConcurrentHashMap<>();
     private volatile Fault fault;
 
     /** @param targetPort where the real registry listens on 127.0.0.1 */
     public FaultyRegistryProxy(int targetPort) throws IOException {
         this.target = "http://127.0.0.1:" + targetPort;
+        this.relay = new HttpRelay(target);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "faulty-registry");
@@ -102,7 +94,7 @@ public final class FaultyRegistryProxy implements AutoCloseable {
                         .computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger())
                         .incrementAndGet();
             } else {
-                relay(exchange);
+                relay.relay(exchange);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,30 +110,6 @@ public final class FaultyRegistryProxy implements AutoCloseable {
             exchange.getResponseHeaders().add("Location", target + exchange.getRequestURI());
         }
         exchange.sendResponseHeaders(fault.status, body.length == 0 ? -1 : body.length);
-        exchange.getResponseBody().write(body);
-    }
-
-    private void relay(HttpExchange exchange) throws IOException, InterruptedException {
-        byte[] requestBody = exchange.getRequestBody().readAllBytes();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-                .timeout(Duration.ofSeconds(5))
-                .method(
-                        exchange.getRequestMethod(),
-                        requestBody.length == 0
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(requestBody));
-        RELAYED_HEADERS.forEach(name -> {
-            String value = exchange.getRequestHeaders().getFirst(name);
-            if (value != null) {
-                request.header(name, value);
-            }
-        });
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        response.headers()
-                .firstValue("Content-Type")
-                .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
-        byte[] body = response.body();
-        exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
         exchange.getResponseBody().write(body);
     }
 }

@@ -6,15 +6,9 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,14 +22,11 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpsRegistryFront implements AutoCloseable {
 
-    private static final Set<String> RELAYED_HEADERS = Set.of("Content-Type", "Accept");
     private static final byte[] UNAUTHORIZED =
             "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
 
-    private final String target;
     private final HttpsServer server;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpRelay relay;
     private final Map<String, AtomicInteger> refusalsByPath = new ConcurrentHashMap<>();
     private final AtomicInteger relayed = new AtomicInteger();
     private final String user;
@@ -43,7 +34,7 @@ public final class HttpsRegistryFront implements AutoCloseable {
 
     /** @param targetPort where the real registry listens on 127.0.0.1 */
     public HttpsRegistryFront(int targetPort, SSLContext tls, String user, String password) throws IOException {
-        this.target = "http://127.0.0.1:" + targetPort;
+        this.relay = new HttpRelay("http://127.0.0.1:" + targetPort);
         this.user = user;
         acceptPassword(password);
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -87,7 +78,7 @@ public final class HttpsRegistryFront implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             if (acceptedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                relay(exchange);
+                relay.relay(exchange);
                 relayed.incrementAndGet();
             } else {
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -103,29 +94,5 @@ public final class HttpsRegistryFront implements AutoCloseable {
         } finally {
             exchange.close();
         }
-    }
-
-    private void relay(HttpExchange exchange) throws IOException, InterruptedException {
-        byte[] requestBody = exchange.getRequestBody().readAllBytes();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-                .timeout(Duration.ofSeconds(5))
-                .method(
-                        exchange.getRequestMethod(),
-                        requestBody.length == 0
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(requestBody));
-        RELAYED_HEADERS.forEach(name -> {
-            String value = exchange.getRequestHeaders().getFirst(name);
-            if (value != null) {
-                request.header(name, value);
-            }
-        });
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        response.headers()
-                .firstValue("Content-Type")
-                .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
-        byte[] body = response.body();
-        exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
-        exchange.getResponseBody().write(body);
     }
 }
