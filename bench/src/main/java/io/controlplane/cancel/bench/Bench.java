@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,6 +36,8 @@ public final class Bench {
     private final Topics topics;
     private final int latencySeconds;
     private final List<ProcessorJvm> started = new ArrayList<>();
+    /** --whole-job-only: the ceiling and the whole job, nothing else (a profiling run). */
+    private static boolean wholeJobOnly;
 
     private Bench(Path workDir, String bootstrapServers, String registryUrl, int runs, int commands, int latencySeconds)
             throws Exception {
@@ -47,15 +50,27 @@ public final class Bench {
         // Streams' exactly_once_v2 default, set for at_least_once too (its default is 30 s) so that
         // both show their progress in committed offsets at the same pace
         deployed.put("commit.interval.ms", 100);
+        // e.g. BENCH_PROCESSOR_SETTINGS="num.stream.threads=2 producer.batch.size=65536" to try a setting
+        String extra = System.getenv("BENCH_PROCESSOR_SETTINGS");
+        if (extra != null && !extra.isBlank()) {
+            for (String setting : extra.trim().split("\\s+")) {
+                String[] keyValue = setting.split("=", 2);
+                deployed.put(keyValue[0], keyValue[1]);
+            }
+            System.out.println("processor settings added: " + extra.trim());
+        }
         topics = new Topics(new CancelProcessorConfig(deployed));
         workload = new Workload(runs, commands, topics);
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        int runs = quick ? 50_000 : 1_000_000;
-        int commands = quick ? 50_000 : 1_000_000;
+        // --size N: N runs and N commands, for tuning runs between the quick and the full size
+        int size = sizeOption(args).orElse(quick ? 50_000 : 1_000_000);
+        int runs = size;
+        int commands = size;
         int latencySeconds = quick ? 5 : 20;
+        wholeJobOnly = List.of(args).contains("--whole-job-only");
         Path workDir = Files.createTempDirectory("cancel-bench");
         System.out.printf(
                 "cancel-processor benchmark: %,d runs, %,d commands, %d partitions, work dir %s%n",
@@ -71,6 +86,15 @@ public final class Bench {
             }
         }
         Utils.delete(workDir.toFile());
+    }
+
+    private static OptionalInt sizeOption(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--size")) {
+                return OptionalInt.of(Integer.parseInt(args[i + 1].replace("_", "")));
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private void run() throws Exception {
@@ -91,6 +115,9 @@ public final class Bench {
             for (String guarantee : GUARANTEES) {
                 double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
                 wholeJob(admin, guarantee, inputs, ceiling);
+            }
+            if (wholeJobOnly) {
+                return;
             }
             for (String guarantee : GUARANTEES) {
                 double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
@@ -222,8 +249,11 @@ public final class Bench {
 
     private static String ratio(ProcessorThroughput.Running running, double ceiling) {
         return String.format(
-                "%.2f× the pipe (%,d records in %.1f s)",
-                running.recordsPerSecond() / ceiling, running.records(), running.seconds());
+                "%.2f× the pipe (%,d records in %.1f s, %.1f µs CPU per record)",
+                running.recordsPerSecond() / ceiling,
+                running.records(),
+                running.seconds(),
+                running.cpuMicrosPerRecord());
     }
 
     private static String mb(long bytes) {

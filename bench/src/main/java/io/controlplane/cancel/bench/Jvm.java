@@ -3,6 +3,7 @@ package io.controlplane.cancel.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 /** Where the child JVMs' java and jars are, and what the OS says about a process. */
@@ -40,6 +41,13 @@ final class Jvm {
             return -1;
         }
         return -1;
+    }
+
+    /** CPU time a live process has used so far, all its threads; zero where the OS does not say. */
+    static Duration cpuTime(long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(process -> process.info().totalCpuDuration())
+                .orElse(Duration.ZERO);
     }
 
     static long sizeOnDisk(Path dir) {

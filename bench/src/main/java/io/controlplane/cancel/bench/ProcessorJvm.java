@@ -10,7 +10,9 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -66,14 +68,19 @@ final class ProcessorJvm {
         try (Writer writer = Files.newBufferedWriter(config)) {
             properties.store(writer, "settings of processor " + name);
         }
-        ProcessBuilder builder = new ProcessBuilder(
-                        Jvm.javaBinary(),
-                        "-Xmx" + HEAP,
-                        "-jar",
-                        JAR.toAbsolutePath().toString(),
-                        "run",
-                        "--config",
-                        config.toAbsolutePath().toString())
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xmx" + HEAP));
+        // e.g. a JFR recording while tuning: BENCH_PROCESSOR_OPTS="-XX:StartFlightRecording=filename=x.jfr"
+        String extra = System.getenv("BENCH_PROCESSOR_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of(
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "run",
+                "--config",
+                config.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // the config file is the whole configuration: nothing from this machine's environment overrides it

@@ -95,16 +95,26 @@ final class Workload {
         return new CancelCommand(commandId, executionId, actor, "benchmark", now, "trace-" + commandId);
     }
 
+    /** The admin who sends the accepted commands, and a viewer whose commands are UNAUTHORIZED. */
+    static List<OperatorGrant> grants() {
+        return List.of(
+                new OperatorGrant(ADMIN, List.of("admin"), List.of(TENANT)),
+                new OperatorGrant(VIEWER, List.of("viewer"), List.of(TENANT)));
+    }
+
+    RunState runState(long i) {
+        RunStatus status = terminal(i) ? RunStatus.COMPLETED : RunStatus.RUNNING;
+        return new RunState(executionId(i), TENANT, status, 1L, now);
+    }
+
     /** The grants and the run states, as fast as one producer writes them. */
     void preloadRunStates(String bootstrapServers) {
         try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
-            for (String actor : List.of(ADMIN, VIEWER)) {
-                String role = actor.equals(ADMIN) ? "admin" : "viewer";
-                send(producer, topics.operators, actor, new OperatorGrant(actor, List.of(role), List.of(TENANT)));
+            for (OperatorGrant grant : grants()) {
+                send(producer, topics.operators, grant.getActorId(), grant);
             }
             for (long i = 0; i < runs; i++) {
-                RunStatus status = terminal(i) ? RunStatus.COMPLETED : RunStatus.RUNNING;
-                send(producer, topics.runStates, executionId(i), new RunState(executionId(i), TENANT, status, 1L, now));
+                send(producer, topics.runStates, executionId(i), runState(i));
             }
         }
     }
