@@ -39,6 +39,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String DLQ_STRIP_HEADERS = DeadLetters.STRIP_HEADERS_CONFIG;
     public static final String MAX_FAILURES_PER_RECORD = "cancel.thread.max-failures-per-record";
     public static final String PARTITIONER = "cancel.partitioner";
+    public static final String ROCKSDB_MEMORY_BYTES = "cancel.rocksdb.memory.bytes";
     public static final String IDENTITY_MODE = "cancel.identity.mode";
     public static final String IDENTITY_JWKS_URL = "cancel.identity.jwks.url";
     public static final String IDENTITY_JWKS_REFRESH_MS = "cancel.identity.jwks.refresh.ms";
@@ -106,6 +107,14 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     Importance.LOW,
                     "A file touched every 5 s while the processor is processing, read by "
                             + "`cancel-processor health`; empty = none.")
+            .define(
+                    ROCKSDB_MEMORY_BYTES,
+                    Type.LONG,
+                    64L * 1024 * 1024,
+                    ConfigDef.Range.atLeast(4L * 1024 * 1024),
+                    Importance.MEDIUM,
+                    "Off-heap memory shared by all the processor's RocksDB stores: block cache, index and "
+                            + "filter blocks, and memtables (at most half). Used unless rocksdb.config.setter is set.")
             .define(
                     PARTITIONER,
                     Type.STRING,
@@ -195,6 +204,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public static ConfigDef definition() {
         return DEFINITION;
+    }
+
+    public long rocksDbMemoryBytes() {
+        return getLong(ROCKSDB_MEMORY_BYTES);
     }
 
     public String commandsTopic() {
