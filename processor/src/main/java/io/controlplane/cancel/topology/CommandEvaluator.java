@@ -14,6 +14,9 @@ import io.controlplane.cancel.decision.SeenCommands;
 import io.controlplane.cancel.identity.CommandIdentity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -35,12 +38,50 @@ final class CommandEvaluator {
             Duration grace,
             Duration dedupRetention,
             GrantDecoder grantDecoder,
-            CommandIdentity identity) {
+            CommandIdentity identity,
+            Map<TaskId, SharedWaiting> waitingPerTask) {
+
+        Factory(
+                CancelDecider decider,
+                Duration grace,
+                Duration dedupRetention,
+                GrantDecoder grantDecoder,
+                CommandIdentity identity) {
+            this(decider, grace, dedupRetention, grantDecoder, identity, new ConcurrentHashMap<>());
+        }
 
         CommandEvaluator create(ProcessorContext<String, Decision.Outcome> context) {
-            return new CommandEvaluator(context, this);
+            return new CommandEvaluator(context, this, waitingOf(context));
+        }
+
+        /**
+         * The task's processors share one {@link WaitingCommands}, so that its memory of who waits
+         * is the same whichever record changes it; made by the first of them to start, dropped
+         * with the last to close.
+         */
+        private WaitingCommands waitingOf(ProcessorContext<String, Decision.Outcome> context) {
+            return waitingPerTask
+                    .compute(
+                            context.taskId(),
+                            (task, shared) -> shared == null
+                                    ? new SharedWaiting(
+                                            new WaitingCommands(
+                                                    context.getStateStore(CancelStores.WAITING_COMMANDS),
+                                                    context.getStateStore(CancelStores.WAITING_DEADLINES)),
+                                            1)
+                                    : new SharedWaiting(shared.waiting(), shared.users() + 1))
+                    .waiting();
+        }
+
+        private void release(TaskId task) {
+            waitingPerTask.computeIfPresent(
+                    task,
+                    (id, shared) ->
+                            shared.users() <= 1 ? null : new SharedWaiting(shared.waiting(), shared.users() - 1));
         }
     }
+
+    private record SharedWaiting(WaitingCommands waiting, int users) {}
 
     private final ProcessorContext<String, Decision.Outcome> context;
     private final CancelDecider decider;
@@ -54,8 +95,12 @@ final class CommandEvaluator {
     private final WaitingCommands waiting;
     private final DecisionMetrics metrics;
 
-    private CommandEvaluator(ProcessorContext<String, Decision.Outcome> context, Factory factory) {
+    private final Factory factory;
+
+    private CommandEvaluator(
+            ProcessorContext<String, Decision.Outcome> context, Factory factory, WaitingCommands waiting) {
         this.context = context;
+        this.factory = factory;
         this.decider = factory.decider();
         this.graceMs = factory.grace().toMillis();
         this.runStates = context.getStateStore(CancelStores.RUN_STATES);
@@ -65,9 +110,7 @@ final class CommandEvaluator {
         this.identity = factory.identity();
         this.decided =
                 new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), factory.dedupRetention());
-        this.waiting = new WaitingCommands(
-                context.getStateStore(CancelStores.WAITING_COMMANDS),
-                context.getStateStore(CancelStores.WAITING_DEADLINES));
+        this.waiting = waiting;
         this.metrics = new DecisionMetrics(context.metrics(), context.taskId().toString());
     }
 
@@ -109,6 +152,7 @@ final class CommandEvaluator {
 
     void close() {
         metrics.close();
+        factory.release(context.taskId());
     }
 
     /** Dedup is per actor: what this actor's earlier commands were. */

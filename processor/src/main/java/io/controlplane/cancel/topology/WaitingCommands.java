@@ -4,7 +4,9 @@ import io.controlplane.cancel.avro.CancelCommand;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -13,6 +15,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Commands waiting for their run's state, by execution and (cancelledBy, commandId). Kept twice: by execution (to resolve them when a state
  * arrives) and by deadline (to expire them), so that neither path scans the whole store.
+ *
+ * <p>Which executions have a waiting command is also kept in memory, rebuilt from the store when the
+ * task starts (after its stores are restored), so that a run-state update, nearly always for a run
+ * nobody waits for, costs no store read at all: a RocksDB prefix scan is an iterator and a seek. One
+ * instance per task, shared by the task's processors (see {@link CommandEvaluator.Factory}).
  */
 final class WaitingCommands {
 
@@ -24,10 +31,15 @@ final class WaitingCommands {
 
     private final KeyValueStore<String, CancelCommand> byExecution;
     private final KeyValueStore<Bytes, byte[]> byDeadline;
+    /** Waiting commands per executionId; holds exactly the executions that have one. */
+    private final Map<String, Integer> executionsWaiting = new HashMap<>();
 
     WaitingCommands(KeyValueStore<String, CancelCommand> byExecution, KeyValueStore<Bytes, byte[]> byDeadline) {
         this.byExecution = byExecution;
         this.byDeadline = byDeadline;
+        try (KeyValueIterator<String, CancelCommand> all = byExecution.all()) {
+            all.forEachRemaining(kv -> counted(kv.value.getExecutionId(), +1));
+        }
     }
 
     boolean contains(String executionId, String actorId, String commandId) {
@@ -36,16 +48,24 @@ final class WaitingCommands {
 
     void add(CancelCommand command, long deadlineMs) {
         String key = key(command);
+        if (byExecution.get(key) == null) {
+            counted(command.getExecutionId(), +1);
+        }
         byExecution.put(key, command);
         byDeadline.put(deadlineKey(deadlineMs, key), NO_VALUE);
     }
 
     /** Its deadline entry is left behind and dropped when it falls due: cheaper than a lookup now. */
     void remove(CancelCommand command) {
-        byExecution.delete(key(command));
+        if (byExecution.delete(key(command)) != null) {
+            counted(command.getExecutionId(), -1);
+        }
     }
 
     List<CancelCommand> forExecution(String executionId) {
+        if (!executionsWaiting.containsKey(executionId)) {
+            return List.of();
+        }
         List<CancelCommand> waiting = new ArrayList<>();
         try (KeyValueIterator<String, CancelCommand> it =
                 byExecution.prefixScan(executionId + SEPARATOR, PREFIX_SERIALIZER)) {
@@ -66,10 +86,18 @@ final class WaitingCommands {
             byDeadline.delete(deadlineKey);
             CancelCommand command = byExecution.delete(executionKeyOf(deadlineKey));
             if (command != null) {
+                counted(command.getExecutionId(), -1);
                 expired.add(command);
             }
         }
         return expired;
+    }
+
+    private void counted(String executionId, int change) {
+        executionsWaiting.compute(executionId, (id, count) -> {
+            int now = (count == null ? 0 : count) + change;
+            return now <= 0 ? null : now;
+        });
     }
 
     private static String key(CancelCommand command) {
