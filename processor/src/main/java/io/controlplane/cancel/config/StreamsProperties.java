@@ -56,6 +56,10 @@ public final class StreamsProperties {
         // processor writes (a negative one cannot be written, a far-future one is refused by brokers
         // since Kafka 4.0, a far-past one is deleted from a changelog by retention at once).
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallclockTimestampExtractor.class.getName());
+        // With wall-clock timestamps there is no order by time across a task's partitions to keep, so
+        // a task never waits for data on its other partitions (by default it checks, for every
+        // record, whether it should: ~11% of the stream thread in a profile of the whole job).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // The global (grants) thread uses no extractor: see NegativeTimestampInterceptor.
         props.put(
                 StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
