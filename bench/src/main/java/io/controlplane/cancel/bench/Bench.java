@@ -4,17 +4,18 @@ import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.testkit.RestSchemaRegistryServer;
 import io.controlplane.cancel.topology.Topics;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.utils.Utils;
+import picocli.CommandLine;
 
 /**
  * The benchmark of issue 10 in one run: a broker process, the pipe ceiling, the processor JVM under
@@ -29,6 +30,7 @@ public final class Bench {
     private static final int[] OFFERED_LOADS = {1_000, 5_000, 10_000, 20_000};
 
     private final Table table = new Table();
+    private final Plots plots;
     private final Path workDir;
     private final String bootstrapServers;
     private final Map<String, Object> deployed;
@@ -44,6 +46,7 @@ public final class Bench {
         this.workDir = workDir;
         this.bootstrapServers = bootstrapServers;
         this.latencySeconds = latencySeconds;
+        plots = new Plots(String.format("%,d runs + %,d commands, %d partitions", runs, commands, PARTITIONS));
         deployed = ProcessorJvm.deployedSettings();
         deployed.put("bootstrap.servers", bootstrapServers);
         deployed.put("schema.registry.url", registryUrl);
@@ -64,13 +67,23 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
-        // --size N: N runs and N commands, for tuning runs between the quick and the full size
-        int size = sizeOption(args).orElse(quick ? 50_000 : 1_000_000);
-        int runs = size;
-        int commands = size;
-        int latencySeconds = quick ? 5 : 20;
-        wholeJobOnly = List.of(args).contains("--whole-job-only");
+        BenchOptions options = new BenchOptions();
+        CommandLine cli = new CommandLine(options);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println(e.getMessage());
+            cli.usage(System.err);
+            System.exit(2);
+        }
+        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+            cli.usage(System.out);
+            return;
+        }
+        int runs = options.runs();
+        int commands = options.commands();
+        int latencySeconds = options.latencySeconds();
+        wholeJobOnly = options.wholeJobOnly;
         Path workDir = Files.createTempDirectory("cancel-bench");
         System.out.printf(
                 "cancel-processor benchmark: %,d runs, %,d commands, %d partitions, work dir %s%n",
@@ -82,19 +95,20 @@ public final class Bench {
                 bench.run();
             } finally {
                 bench.stopAll();
-                bench.table.print(System.out);
+                bench.report(options);
             }
         }
         Utils.delete(workDir.toFile());
     }
 
-    private static OptionalInt sizeOption(String[] args) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--size")) {
-                return OptionalInt.of(Integer.parseInt(args[i + 1].replace("_", "")));
-            }
+    /** The table on stdout, its numbers as TSV, and the plots of whatever was measured. */
+    private void report(BenchOptions options) throws IOException {
+        table.print(System.out);
+        table.writeTsv(options.results);
+        System.out.println("figures as TSV: " + options.results);
+        for (Path plot : plots.write(options.plots)) {
+            System.out.println("plot: " + plot);
         }
-        return OptionalInt.empty();
     }
 
     private void run() throws Exception {
@@ -110,8 +124,10 @@ public final class Bench {
             List<String> inputs = List.of(topics.runStates.name(), topics.commands.name());
             double plain = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", false);
             table.add("1 ceiling", "pipe, plain, commit every 100 ms", plain, "");
+            plots.throughput(Plots.PIPE, "at_least_once", plain);
             double transactional = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", true);
             table.add("1 ceiling", "pipe, transactional, commit every 100 ms", transactional, "");
+            plots.throughput(Plots.PIPE, "exactly_once_v2", transactional);
             for (String guarantee : GUARANTEES) {
                 double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
                 wholeJob(admin, guarantee, inputs, ceiling);
@@ -137,7 +153,13 @@ public final class Bench {
         ProcessorThroughput.Running whole = ProcessorThroughput.consumeAll(
                 admin, "whole-" + guarantee, settings("bench-whole-" + guarantee, guarantee), workDir, inputs);
         started.add(whole.jvm());
-        table.add("2 processor", "whole job, " + guarantee, whole.recordsPerSecond(), ratio(whole, ceiling));
+        table.add(
+                "2 processor",
+                "whole job, " + guarantee,
+                whole.recordsPerSecond(),
+                ratio(whole, ceiling),
+                ratioMeasure(whole, ceiling));
+        plots.throughput(Plots.WHOLE_JOB, guarantee, whole.recordsPerSecond());
         if (guarantee.equals("exactly_once_v2")) {
             memoryThenStop("whole job", whole.jvm());
         } else {
@@ -164,7 +186,13 @@ public final class Bench {
         ProcessorThroughput.Running commands =
                 ProcessorThroughput.consumeAll(admin, name, settings, workDir, List.of(own.commands.name()));
         started.add(commands.jvm());
-        table.add("2 processor", "commands alone, " + guarantee, commands.recordsPerSecond(), ratio(commands, ceiling));
+        table.add(
+                "2 processor",
+                "commands alone, " + guarantee,
+                commands.recordsPerSecond(),
+                ratio(commands, ceiling),
+                ratioMeasure(commands, ceiling));
+        plots.throughput(Plots.COMMANDS_ALONE, guarantee, commands.recordsPerSecond());
         if (guarantee.equals("exactly_once_v2")) {
             latencies(own, commands.jvm());
             memoryThenStop("after latency", commands.jvm());
@@ -183,7 +211,14 @@ public final class Bench {
                     String.format("%,d commands/s offered, exactly_once_v2", perSecond),
                     String.format(
                             "p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms (%,d measured, %d missing)",
-                            p.p50(), p.p99(), p.p999(), p.max(), p.measured(), p.missing()));
+                            p.p50(), p.p99(), p.p999(), p.max(), p.measured(), p.missing()),
+                    new Table.Measure("p50", p.p50(), "ms"),
+                    new Table.Measure("p99", p.p99(), "ms"),
+                    new Table.Measure("p99.9", p.p999(), "ms"),
+                    new Table.Measure("max", p.max(), "ms"),
+                    new Table.Measure("measured", p.measured(), "commands"),
+                    new Table.Measure("missing", p.missing(), "commands"));
+            plots.latency(perSecond, p);
             if (!jvm.isAlive()) {
                 throw new IllegalStateException("the processor died during the latency runs: see " + jvm.log());
             }
@@ -195,10 +230,14 @@ public final class Bench {
         long heap = jvm.peakHeap();
         long rss = jvm.peakRss();
         jvm.stop();
+        long disk = jvm.stateSize();
         table.addText(
                 "4 memory",
                 when + ", exactly_once_v2, -Xmx" + ProcessorJvm.HEAP,
-                String.format("peak heap %s, peak RSS %s, state on disk %s", mb(heap), mb(rss), mb(jvm.stateSize())));
+                String.format("peak heap %s, peak RSS %s, state on disk %s", mb(heap), mb(rss), mb(disk)),
+                bytes("peak heap", heap),
+                bytes("peak RSS", rss),
+                bytes("state on disk", disk));
     }
 
     private void restoreAndFailover(Map<String, Object> settings, Topics own) throws Exception {
@@ -211,7 +250,8 @@ public final class Bench {
         table.addText(
                 "5 restore",
                 "fresh instance, empty state dir, launch to a decision on every partition",
-                String.format("%.1f s", restore));
+                String.format("%.1f s", restore),
+                new Table.Measure("time", restore, "s"));
         ProcessorJvm second = ProcessorJvm.launch("standby", standby, workDir);
         started.add(second);
         awaitCaughtUp(second, fresh[0], own);
@@ -219,7 +259,8 @@ public final class Bench {
         table.addText(
                 "5 failover",
                 "SIGKILL of one of two instances (num.standby.replicas=1) to a decision on every partition",
-                String.format("%.1f s", failover));
+                String.format("%.1f s", failover),
+                new Table.Measure("time", failover, "s"));
         second.stop();
     }
 
@@ -254,6 +295,15 @@ public final class Bench {
                 running.records(),
                 running.seconds(),
                 running.cpuMicrosPerRecord());
+    }
+
+    private static Table.Measure ratioMeasure(ProcessorThroughput.Running running, double ceiling) {
+        return new Table.Measure("ratio to the pipe", running.recordsPerSecond() / ceiling, "×");
+    }
+
+    /** NaN where the figure could not be read (as "n/a" in the table). */
+    private static Table.Measure bytes(String name, long bytes) {
+        return new Table.Measure(name, bytes < 0 ? Double.NaN : bytes, "bytes");
     }
 
     private static String mb(long bytes) {

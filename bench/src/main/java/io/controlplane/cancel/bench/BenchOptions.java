@@ -1,0 +1,52 @@
+package io.controlplane.cancel.bench;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** What {@code bench/run} takes. */
+@Command(
+        name = "bench/run",
+        mixinStandardHelpOptions = true,
+        description = "The benchmark of issue 10: a broker process, the pipe ceiling, the processor under both"
+                + " guarantees, latency, memory, restore and failover; figures printed, as TSV and as PNG plots.")
+final class BenchOptions {
+
+    @Option(
+            names = "--quick",
+            description =
+                    "A smoke run: 50,000 runs and 50,000 commands, 5 s per offered load (default: 1M + 1M, 20 s).")
+    boolean quick;
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "Where the PNG plots go (default: ${DEFAULT-VALUE}).")
+    Path plots = Path.of("bench/target/plots");
+
+    @Option(
+            names = "--results",
+            paramLabel = "FILE",
+            description = "The figures as TSV: section, figure, measure, value, unit (default: ${DEFAULT-VALUE}).")
+    Path results = Path.of("bench/target/results.tsv");
+
+    @Option(
+            names = "--size",
+            paramLabel = "N",
+            description = "N runs and N commands, for tuning runs between the quick and the full size.")
+    Integer size;
+
+    @Option(
+            names = "--whole-job-only",
+            description = "Only the ceiling and the whole job (e.g. a profiling run with BENCH_PROCESSOR_OPTS).")
+    boolean wholeJobOnly;
+
+    int runs() {
+        return size != null ? size : quick ? 50_000 : 1_000_000;
+    }
+
+    int commands() {
+        return runs();
+    }
+
+    int latencySeconds() {
+        return quick ? 5 : 20;
+    }
+}
