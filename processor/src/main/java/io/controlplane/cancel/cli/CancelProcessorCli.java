@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "cancel-processor 0.1.0",
         description = "Executes controlPlane.execution.cancel: judges cancel commands against run states "
-                + "and operator grants on Kafka.",
+                + "and operator grants on Kafka; and lets an operator cancel, grant, revoke, watch outcomes "
+                + "and ask a run's status.",
         subcommands = {
             RunCommand.class,
             CreateTopicsCommand.class,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -37,12 +38,23 @@ abstract class KafkaOperatorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            return run(new OperatorClients(Settings.load(config, environment)), out, err);
-        } catch (StartupException | ConfigException | OperatorException e) {
-            err.println(Text.oneLine(e));
-            return ERROR;
-        } catch (KafkaException e) {
-            err.println("Kafka: " + Text.oneLine(e));
+            OperatorClients clients;
+            try {
+                clients = new OperatorClients(Settings.load(config, environment));
+            } catch (StartupException | ConfigException e) {
+                err.println(Text.oneLine(e));
+                return ERROR;
+            }
+            try {
+                return run(clients, out, err);
+            } catch (OperatorException e) {
+                err.println(Text.oneLine(e));
+            } catch (TimeoutException e) {
+                err.println("Cannot reach Kafka at " + clients.bootstrapServers() + " within "
+                        + Text.duration(clients.timeout()) + ": " + Text.oneLine(e));
+            } catch (KafkaException e) {
+                err.println("Kafka at " + clients.bootstrapServers() + ": " + Text.oneLine(e));
+            }
             return ERROR;
         } finally {
             out.flush();

@@ -81,7 +81,7 @@ class OperatorCommandsTest {
         String token = "eyJ.secret.token";
         int exit = execute(new CancelExecutionCommand(), "--execution", "run-1", "--by", "alice", "--token", token);
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString().lines()).singleElement().asString().startsWith("Kafka: ");
+        assertThat(err.toString().lines()).singleElement().asString().startsWith("Cannot reach Kafka at 127.0.0.1:");
         assertThat(err.toString() + out).doesNotContain(token).doesNotContain("\tat ");
     }
 

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,8 @@ class OperatorCliIT {
     /** The same CLI pointed at topics no processor reads. */
     private static OperatorCli cliWithoutProcessor;
 
+    private static Path dir;
+
     @BeforeAll
     static void startProcessor() throws Exception {
         registryScope = "operator-cli-" + UUID.randomUUID();
@@ -73,7 +76,7 @@ class OperatorCliIT {
         metrics = ProcessorMetrics.of(settings);
         await().atMost(TIMEOUT).until(() -> metrics.state().equals(KafkaStreams.State.RUNNING.name()));
 
-        Path dir = Files.createTempDirectory("operator-cli-it");
+        dir = Files.createTempDirectory("operator-cli-it");
         cli = new OperatorCli(settings, dir.resolve("cli.properties"));
         Map<String, Object> idle = new HashMap<>(settings);
         for (CancelTopic<?> topic : CancelTopic.ALL) {
@@ -191,5 +194,29 @@ class OperatorCliIT {
         assertThat(exit.get()).isZero();
         assertThat(err.toString()).isEmpty();
         assertThat(out.toString()).doesNotContain("not avro").doesNotContain("\tat ");
+    }
+
+    @Test
+    void watchAsAProcessClosesCleanlyOnSigterm() throws Exception {
+        Path files = dir.resolve("watch-process");
+        Process watch = cli.launch(files, "watch", "--from-beginning");
+        try {
+            // A dead letter's line needs no registry (this JVM's mock:// one is not the other JVM's).
+            traffic.raw(topics.commands.name(), "watch-process-garbage", new byte[] {1, 2, 3});
+            traffic.flush();
+            Path out = Path.of(files + ".out");
+            await().atMost(TIMEOUT)
+                    .until(() -> Files.exists(out) && Files.readString(out).contains("key 'watch-process-garbage'"));
+
+            watch.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs the shutdown hooks
+            assertThat(watch.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            // 143 = 128 + SIGTERM: the JVM ended on the signal, after the hook closed the consumer
+            assertThat(watch.exitValue()).isEqualTo(143);
+            assertThat(Files.readString(Path.of(files + ".err")))
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
+        } finally {
+            watch.destroyForcibly();
+        }
     }
 }

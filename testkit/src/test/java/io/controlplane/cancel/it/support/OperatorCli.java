@@ -1,5 +1,6 @@
 package io.controlplane.cancel.it.support;
 
+import io.controlplane.cancel.app.Settings;
 import io.controlplane.cancel.cli.CancelProcessorCli;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,6 +49,26 @@ public final class OperatorCli {
     /** Runs {@code subcommand args... --config FILE}, printing into {@code out} and {@code err} as it goes. */
     public int run(StringWriter out, StringWriter err, String subcommand, String... args) {
         return commandLine(out, err).execute(arguments(subcommand, args));
+    }
+
+    /**
+     * Starts {@code subcommand args... --config FILE} as {@code ./cancel-processor} does, in a JVM of
+     * its own running the packaged product jar; its stdout and stderr go to {@code <files>.out} and
+     * {@code <files>.err}.
+     */
+    public Process launch(Path files, String subcommand, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                ProcessorJvm.JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments(subcommand, args)));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(Path.of(files + ".out").toFile())
+                .redirectError(Path.of(files + ".err").toFile());
+        builder.environment().keySet().removeIf(variable -> variable.startsWith(Settings.ENV_PREFIX));
+        return builder.start();
     }
 
     private static CommandLine commandLine(StringWriter out, StringWriter err) {
