@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "cancel",
         mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = 1, // 2 means rejected to scripts: a usage error is an error
         description = {
             "Cancel a run: publish a cancel command for it (a fresh commandId and traceId, keyed by the "
                     + "executionId and placed on the partition cancel.partitioner gives it, beside its run's state), "
@@ -55,7 +56,8 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
             names = "--token",
             paramLabel = "JWT",
             description = "Signed mode: the actor's token, sent as the 'authorization: Bearer <JWT>' header and "
-                    + "never printed. When it has a jti, that is the commandId (the processor requires it).")
+                    + "never printed. When it has a jti, that is the commandId (the processor requires it). "
+                    + "Out of the process list: put '--token JWT' in a private file and pass @FILE.")
     String token;
 
     @Option(

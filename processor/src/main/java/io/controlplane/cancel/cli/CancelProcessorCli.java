@@ -35,14 +35,23 @@ public final class CancelProcessorCli implements Runnable {
     }
 
     /**
-     * The command line as {@link #main} runs it: whatever a command did not say itself is one line on
-     * stderr and exit code 1, never a stack trace.
+     * The command line as {@link #main} runs it: whatever a command did not say itself, and a usage
+     * error, is one line on stderr, never a stack trace.
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new CancelProcessorCli()).setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println(Text.oneLine(e));
-            return 1;
-        });
+        return new CommandLine(new CancelProcessorCli())
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    commandLine.getErr().println(Text.oneLine(e));
+                    return 1;
+                })
+                .setParameterExceptionHandler((e, args) -> {
+                    CommandLine commandLine = e.getCommandLine();
+                    commandLine
+                            .getErr()
+                            .println(Text.oneLine(e) + " (see: "
+                                    + commandLine.getCommandSpec().qualifiedName() + " --help)");
+                    return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+                });
     }
 
     @Override

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "grant",
         mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = 1,
         description = {
             "Give an actor roles on tenants: writes its grant to the operators topic (keyed by the actor, "
                     + "replacing any grant it had). The processor uses it for the commands it judges after reading it.",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "revoke",
         mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = 1,
         description = {
             "Take every role away from an actor: writes a tombstone (no value) for it to the operators topic. "
                     + "Commands of the actor judged after the processor read it are UNAUTHORIZED.",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = 1,
         description = {
             "Show what the processor knows of a run (its status, version and tenant, or who cancelled it, when "
                     + "and why), asked of any instance's HTTP endpoint GET /executions/{id} with the bearer token "

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "watch",
         mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = 1,
         description = {
             "Follow what the processor decides: one line per run-state change (CANCELLED), rejection and dead "
                     + "letter, read_committed (outcomes of aborted transactions never show), until interrupted "

@@ -67,6 +67,21 @@ class OperatorCommandsTest {
     }
 
     @Test
+    void usageErrorIsOneLineAndExitOneNotTheRejectedCode() {
+        StringWriter usageErr = new StringWriter();
+        CommandLine commandLine = CancelProcessorCli.commandLine();
+        commandLine.setErr(new PrintWriter(usageErr, true));
+        assertThat(commandLine.execute("cancel", "--execution", "run-1")).isEqualTo(1);
+        assertThat(commandLine.execute("cancel", "--execution", "run-1", "--by", "alice", "--timeout", "soon"))
+                .isEqualTo(1);
+        assertThat(usageErr.toString().lines())
+                .containsExactly(
+                        "Missing required option: '--by=ACTOR' (see: cancel-processor cancel --help)",
+                        "Invalid value for option '--timeout': 'soon' is not a duration such as 500ms, 30s, 2m or 1h "
+                                + "(see: cancel-processor cancel --help)");
+    }
+
+    @Test
     void invalidCancelCommandIsNotSentAndSaysWhy() {
         int exit = execute(new CancelExecutionCommand(), "--execution", "run\u00071", "--by", "alice");
         assertThat(exit).isEqualTo(1);
