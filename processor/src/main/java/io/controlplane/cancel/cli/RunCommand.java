@@ -1,6 +1,7 @@
 package io.controlplane.cancel.cli;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.app.LogFormat;
 import io.controlplane.cancel.app.Settings;
 import io.controlplane.cancel.app.StartupException;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ final class RunCommand implements Callable<Integer> {
         CancelProcessorApp app;
         try {
             settings = Settings.load(config, System.getenv());
+            LogFormat.apply(settings);
             app = CancelProcessorApp.start(settings);
         } catch (StartupException | org.apache.kafka.common.config.ConfigException e) {
             log.error("Cannot start: {}", e.getMessage());

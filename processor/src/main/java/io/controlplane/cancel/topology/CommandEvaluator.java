@@ -192,8 +192,18 @@ final class CommandEvaluator {
         return grant == null ? null : grantDecoder.usable(actorId, grant);
     }
 
-    /** Writes what was decided: the processor's own state first, then the outcome record. */
+    /** Writes what was decided, with the command's ids in the log context meanwhile. */
     private void apply(CancelCommand command, Decision decision) {
+        DecisionLogContext.enter(command);
+        try {
+            write(command, decision);
+        } finally {
+            DecisionLogContext.leave();
+        }
+    }
+
+    /** Writes what was decided: the processor's own state first, then the outcome record. */
+    private void write(CancelCommand command, Decision decision) {
         metrics.record(decision);
         long now = context.currentSystemTimeMs();
         decision.accept(new Decision.Visitor<Void>() {

@@ -1,0 +1,119 @@
+package io.controlplane.cancel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.serde.InMemorySchemaRegistry;
+import io.controlplane.cancel.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RecordLinesTest {
+
+    private final String scope = "record-lines-" + UUID.randomUUID();
+    private final Topics topics =
+            new Topics(new CancelProcessorConfig(Map.of("schema.registry.url", "mock://" + scope)));
+    private final RecordLines lines = new RecordLines(topics);
+
+    @AfterEach
+    void dropRegistry() {
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(
+            String topic, String key, byte[] value, RecordHeaders headers) {
+        return new ConsumerRecord<>(
+                topic,
+                2,
+                17,
+                0L,
+                TimestampType.CREATE_TIME,
+                -1,
+                value == null ? -1 : value.length,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value,
+                headers,
+                Optional.empty());
+    }
+
+    @Test
+    void cancellationLineSaysRunTenantVersionActorCommandAndReason() {
+        RunStateChange change = new RunStateChange(
+                "run-1",
+                "acme",
+                RunStatus.CANCELLED,
+                RunStatus.RUNNING,
+                Instant.parse("2026-11-25T18:00:00.123Z"),
+                "alice",
+                "stuck",
+                "c-1",
+                4L,
+                "trace-1");
+        byte[] value =
+                topics.runStateChanges.valueSerde().serializer().serialize(topics.runStateChanges.name(), change);
+        assertThat(lines.lineOf(record(topics.runStateChanges.name(), "run-1", value, new RecordHeaders())))
+                .isEqualTo("CANCELLED 'run-1' (tenant 'acme', was RUNNING, now version 4) by 'alice' at "
+                        + "2026-11-25T18:00:00.123Z, command 'c-1': stuck");
+    }
+
+    @Test
+    void rejectionLineSaysItsCodeAndMessageOnOneLine() {
+        CancelRejection rejection = CancelRejection.newBuilder()
+                .setCommandId("c-2")
+                .setExecutionId("run-2")
+                .setCancelledBy("bob")
+                .setCode(RejectionCode.UNAUTHORIZED)
+                .setMessage("bob may not\ncancel")
+                .setRejectedAt(Instant.now())
+                .build();
+        byte[] value = topics.rejections.valueSerde().serializer().serialize(topics.rejections.name(), rejection);
+        assertThat(lines.lineOf(record(topics.rejections.name(), "run-2", value, new RecordHeaders())))
+                .isEqualTo("REJECTED UNAUTHORIZED 'run-2': bob may not\\u000acancel (command 'c-2') by bob");
+    }
+
+    @Test
+    void deadLetterShowsWhereAndWhyButNeverItsValueOrAuthorization() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("authorization", "Bearer secret-token".getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.exception", "org.apache.kafka.common.errors.SerializationException".getBytes());
+        headers.add("__streams.errors.message", "Unknown magic byte!".getBytes());
+        headers.add("__streams.errors.stacktrace", "at Foo.bar(Foo.java:1)\nat ...".getBytes());
+        headers.add("__streams.errors.topic", "controlplane.execution.cancel.commands".getBytes());
+        headers.add("__streams.errors.partition", "1".getBytes());
+        headers.add("__streams.errors.offset", "99".getBytes());
+        byte[] value = "SECRET-VALUE-BYTES".getBytes(StandardCharsets.UTF_8);
+
+        String line = lines.lineOf(record(topics.dlq, "run-3", value, headers));
+
+        assertThat(line)
+                .isEqualTo("DEAD LETTER " + topics.dlq + "[2]@17 key 'run-3' (18 bytes)"
+                        + " topic=controlplane.execution.cancel.commands partition=1 offset=99"
+                        + " exception=org.apache.kafka.common.errors.SerializationException"
+                        + " message=Unknown magic byte!");
+        assertThat(line)
+                .doesNotContain("secret-token")
+                .doesNotContain("SECRET-VALUE")
+                .doesNotContain("Foo.bar");
+    }
+
+    @Test
+    void undecodableOutcomeIsSaidToBeOneNeverAStackTrace() {
+        byte[] junk = {0, 0, 0, 0, 42, 1, 2, 3};
+        String line = lines.lineOf(record(topics.rejections.name(), "k\u001b[2J", junk, new RecordHeaders()));
+        assertThat(line)
+                .startsWith("UNDECODABLE " + topics.rejections.name() + "[2]@17 key 'k\\u001b[2J' (8 bytes): ")
+                .doesNotContain("\n");
+    }
+}
