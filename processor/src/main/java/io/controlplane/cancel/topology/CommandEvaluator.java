@@ -12,6 +12,7 @@ import io.controlplane.cancel.decision.DecisionInput;
 import io.controlplane.cancel.decision.Moment;
 import io.controlplane.cancel.decision.SeenCommands;
 import io.controlplane.cancel.identity.CommandIdentity;
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -68,7 +69,8 @@ final class CommandEvaluator {
         this.waiting = new WaitingCommands(
                 context.getStateStore(CancelStores.WAITING_COMMANDS),
                 context.getStateStore(CancelStores.WAITING_DEADLINES));
-        this.metrics = new DecisionMetrics(context.metrics(), context.taskId().toString());
+        this.metrics = new DecisionMetrics(
+                context.metrics(), context.taskId().toString(), ProcessorObserver.of(context.appConfigs()));
     }
 
     /** A command as it arrives. */
@@ -150,8 +152,8 @@ final class CommandEvaluator {
 
     /** Writes what was decided: the processor's own state first, then the outcome record. */
     private void apply(CancelCommand command, Decision decision) {
-        metrics.record(decision);
         long now = context.currentSystemTimeMs();
+        metrics.record(command, decision, now);
         decision.accept(new Decision.Visitor<Void>() {
             @Override
             public Void cancel(Decision.Cancel cancel) {
