@@ -37,7 +37,11 @@ public final class HttpEndpoints implements AutoCloseable {
             LongSupplier threadReplacements)
             throws IOException {
         KafkaStreamsView view = new KafkaStreamsView(streams, self, config.partitioner());
-        meters.bind(streams, threadReplacements, view::approximateWaitingCommands);
+        meters.bind(
+                streams,
+                threadReplacements,
+                view::approximateWaitingCommands,
+                () -> health.ready().up());
         ExecutionQuery query = new ExecutionQuery(
                 config.queryToken().map(token -> new QueryToken(token.value())), view, new OwnerForwarding());
         OpsServer server = OpsServer.start(

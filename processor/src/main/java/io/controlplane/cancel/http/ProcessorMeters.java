@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -36,6 +37,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>{@code cancel_waiting_commands}: commands waiting for their run's state in this instance's tasks
  *   <li>{@code cancel_dead_letters_total{topic}}: records dead-lettered, by the topic they were read from
  *   <li>{@code cancel_thread_replacements_total}: failed stream threads replaced
+ *   <li>{@code cancel_ready}: 1 while GET /health/ready answers 200, else 0 (for an alert rule)
  * </ul>
  *
  * Every counter of a known outcome, code and input topic exists from the start, at 0, so that a
@@ -48,6 +50,7 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
     static final String WAITING = "cancel.waiting.commands";
     static final String DEAD_LETTERS = "cancel.dead.letters";
     static final String THREAD_REPLACEMENTS = "cancel.thread.replacements";
+    static final String READY = "cancel.ready";
     static final String NO_CODE = "none";
 
     /** Buckets around what matters: immediate decisions (ms), and ones that waited for a run (seconds, the grace). */
@@ -105,7 +108,11 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
      * Adds what only the running instance knows: Kafka Streams' metrics, how many stream threads
      * were replaced, and how many commands wait (a cheap estimate: never a scan of the stores).
      */
-    public void bind(KafkaStreams streams, LongSupplier threadReplacements, DoubleSupplier waitingCommands) {
+    public void bind(
+            KafkaStreams streams,
+            LongSupplier threadReplacements,
+            DoubleSupplier waitingCommands,
+            BooleanSupplier ready) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         FunctionCounter.builder(THREAD_REPLACEMENTS, threadReplacements, LongSupplier::getAsLong)
@@ -114,6 +121,10 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
         Gauge.builder(WAITING, waitingCommands, DoubleSupplier::getAsDouble)
                 .strongReference(true)
                 .description("Commands waiting for their run's state in this instance's tasks (estimate)")
+                .register(registry);
+        Gauge.builder(READY, ready, probe -> probe.getAsBoolean() ? 1 : 0)
+                .strongReference(true)
+                .description("1 while GET /health/ready answers 200, else 0")
                 .register(registry);
     }
 
