@@ -160,7 +160,7 @@ public final class CancelProcessorApp implements AutoCloseable {
                 config.queryToken().isPresent() ? "on" : "off: no " + CancelProcessorConfig.HTTP_QUERY_TOKEN,
                 config.httpHost(),
                 server.port(),
-                self));
+                self.host() + ":" + self.port()));
         streams.start();
         Optional<HealthFile> health = config.healthFile()
                 .map(file -> HealthFile.start(file, () -> streams.state().isRunningOrRebalancing()));
