@@ -67,10 +67,6 @@ public final class DeadLetters {
     private final Set<String> strippedHeaders;
     private final ProcessorObserver observer;
 
-    DeadLetters(int maxRecordBytes, Set<String> strippedHeaders) {
-        this(maxRecordBytes, strippedHeaders, ProcessorObserver.NONE);
-    }
-
     DeadLetters(int maxRecordBytes, Set<String> strippedHeaders, ProcessorObserver observer) {
         this.maxRecordBytes = maxRecordBytes;
         this.observer = observer;

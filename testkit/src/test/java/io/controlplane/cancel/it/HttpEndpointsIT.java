@@ -235,6 +235,7 @@ class HttpEndpointsIT {
             JsonNode fromFirst = json(awaitAnswer(first, run));
             JsonNode fromSecond = json(awaitAnswer(second, run));
             assertThat(fromFirst.path("executionId").asText()).isEqualTo(run);
+            assertThat(fromFirst.path("run").path("status").asText()).as(run).isEqualTo("RUNNING");
             assertThat(fromFirst).isEqualTo(fromSecond);
             owners.add(fromFirst.path("servedBy").asText());
         }
