@@ -1,10 +1,13 @@
 package io.controlplane.cancel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.app.StartupException;
 import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
@@ -17,6 +20,8 @@ import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.testkit.LoopbackPorts;
 import io.controlplane.cancel.testkit.RestSchemaRegistryServer;
 import io.controlplane.cancel.topology.Topics;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -242,6 +247,17 @@ class HttpEndpointsIT {
         assertThat(owners)
                 .containsExactlyInAnyOrder(
                         LoopbackPorts.LOOPBACK + ":" + first.port(), LoopbackPorts.LOOPBACK + ":" + second.port());
+    }
+
+    @Test
+    void aTakenHttpPortStopsTheStartWithOneLineNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LoopbackPorts.LOOPBACK))) {
+            assertThatThrownBy(() -> CancelProcessorApp.start(withHttp(taken.getLocalPort(), Optional.of(TOKEN))))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("Cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining(CancelProcessorConfig.HTTP_PORT)
+                    .hasMessageNotContaining(TOKEN);
+        }
     }
 
     /** The query's answer once it is no longer 503 (the group may still be settling after readiness). */
