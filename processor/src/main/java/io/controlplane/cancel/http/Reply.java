@@ -23,8 +23,4 @@ record Reply(int status, String contentType, byte[] body) {
     static Reply text(int status, String contentType, String body) {
         return new Reply(status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
-
-    String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
-    }
 }

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.http;
 
+import static io.controlplane.cancel.http.Replies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.RunState;
@@ -36,7 +37,7 @@ class ExecutionQueryTest {
         for (String authorization : new String[] {null, BEARER, "Bearer anything"}) {
             Reply reply = off.answer("e-1", authorization, false);
             assertThat(reply.status()).isEqualTo(404);
-            assertThat(reply.bodyText()).isEqualTo("{\"error\":\"query endpoint disabled\"}");
+            assertThat(text(reply)).isEqualTo("{\"error\":\"query endpoint disabled\"}");
         }
     }
 
@@ -46,7 +47,7 @@ class ExecutionQueryTest {
         for (String authorization : new String[] {null, "", "Bearer wrong", TOKEN, "Basic " + TOKEN}) {
             Reply reply = query.answer("e-1", authorization, false);
             assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.bodyText()).isEqualTo("{\"error\":\"unauthorized\"}");
+            assertThat(text(reply)).isEqualTo("{\"error\":\"unauthorized\"}");
         }
         assertThat(forwarding.asked).isEmpty();
     }
@@ -56,7 +57,7 @@ class ExecutionQueryTest {
         for (String id : new String[] {"", "x".repeat(CancelPolicy.MAX_ID_LENGTH + 1), "e\n1", "e\u00001"}) {
             Reply reply = query.answer(id, BEARER, false);
             assertThat(reply.status()).as(id).isEqualTo(400);
-            assertThat(reply.bodyText()).startsWith("{\"error\":");
+            assertThat(text(reply)).startsWith("{\"error\":");
         }
     }
 
@@ -80,7 +81,7 @@ class ExecutionQueryTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).isEqualTo(Reply.JSON);
-        assertThat(reply.bodyText())
+        assertThat(text(reply))
                 .isEqualTo("{\"executionId\":\"e-1\","
                         + "\"run\":{\"status\":\"RUNNING\",\"version\":3,\"tenantId\":\"t1\"},"
                         + "\"cancellation\":{\"cancelledBy\":\"alice\",\"cancelledAt\":\"2026-11-25T18:00:00.123Z\","
@@ -91,7 +92,7 @@ class ExecutionQueryTest {
     @Test
     void aRunNotCancelledHereHasANullCancellation() {
         streams.own("e-1", run("e-1"), null);
-        assertThat(query.answer("e-1", BEARER, false).bodyText()).contains("\"cancellation\":null");
+        assertThat(text(query.answer("e-1", BEARER, false))).contains("\"cancellation\":null");
     }
 
     @Test
@@ -99,7 +100,7 @@ class ExecutionQueryTest {
         streams.own("e-9", null, null);
         Reply reply = query.answer("e-9", BEARER, false);
         assertThat(reply.status()).isEqualTo(404);
-        assertThat(reply.bodyText()).isEqualTo("{\"executionId\":\"e-9\",\"error\":\"unknown execution\"}");
+        assertThat(text(reply)).isEqualTo("{\"executionId\":\"e-9\",\"error\":\"unknown execution\"}");
     }
 
     @Test
@@ -107,7 +108,7 @@ class ExecutionQueryTest {
         streams.state = KafkaStreams.State.REBALANCING;
         Reply reply = query.answer("e-1", BEARER, false);
         assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.bodyText()).contains("\"state\":\"REBALANCING\"");
+        assertThat(text(reply)).contains("\"state\":\"REBALANCING\"");
     }
 
     @Test
@@ -115,14 +116,14 @@ class ExecutionQueryTest {
         streams.owners.put("e-1", new StreamsView.Owner(SELF, 2));
         Reply reply = query.answer("e-1", BEARER, false);
         assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.bodyText()).contains("\"state\":\"RUNNING\"");
+        assertThat(text(reply)).contains("\"state\":\"RUNNING\"");
     }
 
     @Test
     void askedForAnotherInstancesExecutionItForwardsToThatOwnerWithTheToken() {
         streams.owners.put("e-2", new StreamsView.Owner(OTHER, 1));
         Reply reply = query.answer("e-2", BEARER, false);
-        assertThat(reply.bodyText()).isEqualTo("{\"from\":\"owner\"}");
+        assertThat(text(reply)).isEqualTo("{\"from\":\"owner\"}");
         assertThat(forwarding.asked).containsExactly("10.0.0.2:8080 e-2 " + BEARER);
     }
 

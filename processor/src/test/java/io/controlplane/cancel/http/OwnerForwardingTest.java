@@ -1,5 +1,6 @@
 package io.controlplane.cancel.http;
 
+import static io.controlplane.cancel.http.Replies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -46,7 +47,7 @@ class OwnerForwardingTest {
         Reply reply = forwarding.forward(host(), "e 1/ü", "Bearer t");
 
         assertThat(reply.status()).isEqualTo(404);
-        assertThat(reply.bodyText()).isEqualTo("{\"executionId\":\"e 1\"}");
+        assertThat(text(reply)).isEqualTo("{\"executionId\":\"e 1\"}");
         assertThat(received).containsExactly("/executions/e%201%2F%C3%BC|Bearer t|1");
     }
 
@@ -55,7 +56,7 @@ class OwnerForwardingTest {
         answer = new byte[OwnerForwarding.MAX_BODY_BYTES + 1];
         Reply reply = forwarding.forward(host(), "e-1", "Bearer t");
         assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.bodyText()).contains("more than " + OwnerForwarding.MAX_BODY_BYTES + " bytes");
+        assertThat(text(reply)).contains("more than " + OwnerForwarding.MAX_BODY_BYTES + " bytes");
     }
 
     @Test
@@ -66,7 +67,7 @@ class OwnerForwardingTest {
         }
         Reply reply = forwarding.forward(new HostInfo("127.0.0.1", closed), "e-1", "Bearer s3cret");
         assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.bodyText()).contains("127.0.0.1:" + closed).doesNotContain("s3cret");
+        assertThat(text(reply)).contains("127.0.0.1:" + closed).doesNotContain("s3cret");
     }
 
     private HostInfo host() {

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.http;
 
+import static io.controlplane.cancel.http.Replies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -27,7 +28,7 @@ class StreamsHealthTest {
     void aliveUntilKafkaStreamsFailsOrStops(State now) {
         state.set(now);
         assertThat(health.live().reply().status()).isEqualTo(200);
-        assertThat(health.live().reply().bodyText()).isEqualTo("{\"status\":\"UP\",\"state\":\"" + now + "\"}");
+        assertThat(text(health.live().reply())).isEqualTo("{\"status\":\"UP\",\"state\":\"" + now + "\"}");
     }
 
     @ParameterizedTest
@@ -38,7 +39,7 @@ class StreamsHealthTest {
         state.set(now);
         Reply reply = health.live().reply();
         assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.bodyText()).contains("\"status\":\"DOWN\"", "\"state\":\"" + now + "\"", "\"reason\":");
+        assertThat(text(reply)).contains("\"status\":\"DOWN\"", "\"state\":\"" + now + "\"", "\"reason\":");
     }
 
     @ParameterizedTest
@@ -50,14 +51,14 @@ class StreamsHealthTest {
         state.set(now);
         Reply reply = health.ready().reply();
         assertThat(reply.status()).isEqualTo(503);
-        assertThat(reply.bodyText()).contains("\"reason\":\"Kafka Streams is " + now + ", not RUNNING\"");
+        assertThat(text(reply)).contains("\"reason\":\"Kafka Streams is " + now + ", not RUNNING\"");
     }
 
     @Test
     void readyWhileRunningWithNothingToRestore() {
         state.set(State.RUNNING);
         assertThat(health.ready().reply().status()).isEqualTo(200);
-        assertThat(health.ready().reply().bodyText()).isEqualTo("{\"status\":\"UP\",\"state\":\"RUNNING\"}");
+        assertThat(text(health.ready().reply())).isEqualTo("{\"status\":\"UP\",\"state\":\"RUNNING\"}");
     }
 
     @Test
