@@ -40,7 +40,12 @@ final class KafkaStreamsView implements StreamsView {
 
     @Override
     public Optional<Owner> owner(String executionId) {
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(CancelStores.RUN_STATES, executionId, partitioner);
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(CancelStores.RUN_STATES, executionId, partitioner);
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            return Optional.empty(); // not started yet, or shutting down
+        }
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null) {
             return Optional.empty();
         }

@@ -34,9 +34,14 @@ public final class StreamsHealth implements StateRestoreListener {
         this.clock = clock;
     }
 
-    /** Called when a failed stream thread is replaced. */
+    /**
+     * Called when a failed stream thread is replaced. The restores the failed thread was running are
+     * forgotten: a thread that dies is not told that they ended, and its replacement reports again
+     * those it takes up; so no abandoned restore keeps the instance from ever being ready.
+     */
     public void threadReplaced() {
         lastReplacement = clock.instant();
+        restoring.clear();
     }
 
     /** Down once Kafka Streams has failed for good (or stopped): only a restart helps then. */

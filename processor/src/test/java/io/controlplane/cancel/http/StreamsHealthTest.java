@@ -84,6 +84,15 @@ class StreamsHealthTest {
     }
 
     @Test
+    void aRestoreAbandonedByAFailedThreadDoesNotKeepItUnreadyForever() {
+        state.set(State.RUNNING);
+        health.onRestoreStart(changelog, "cancel-run-states", 0, 1000);
+        health.threadReplaced();
+        clock.advance(StreamsHealth.REPLACEMENT_QUIET_PERIOD);
+        assertThat(health.ready().up()).isTrue();
+    }
+
+    @Test
     void notReadyForAQuietPeriodAfterEachThreadReplacement() {
         state.set(State.RUNNING);
         health.threadReplaced();
