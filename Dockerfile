@@ -27,8 +27,12 @@ ENV CANCEL_PROCESSOR_CANCEL_HEALTH_FILE=/tmp/cancel-processor.alive
 ENV CANCEL_PROCESSOR_STATE_DIR=/var/lib/cancel-processor
 VOLUME /var/lib/cancel-processor
 USER cancel
-# The processor serves no HTTP; `health` fails unless the file was touched within the last 30 s. A
-# small heap and the C1 compiler only: this JVM reads one file's modification time and exits.
+# GET /health/live, /health/ready, /metrics and /executions/{id} (README, "Operating it").
+EXPOSE 8080
+# `health` asks the processor's GET /health/ready on cancel.http.port (without an HTTP server, with
+# cancel.http.port=0, it checks that the health file was touched within the last 30 s instead). It is
+# the product's own command because the base image promises no curl or wget. A small heap and the
+# C1 compiler only: this JVM sends one request and exits.
 HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
     CMD ["java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "/app/cancel-processor.jar", "health"]
 ENTRYPOINT ["java", "-jar", "/app/cancel-processor.jar", "run"]

@@ -49,4 +49,13 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.controlplane.cancel.cli..");
+
+    /** Micrometer stays behind the HTTP endpoints: the topology and the handlers tell a ProcessorObserver. */
+    @ArchTest
+    static final ArchRule onlyTheHttpEndpointsKnowMicrometer = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.controlplane.cancel.http..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.micrometer..");
 }

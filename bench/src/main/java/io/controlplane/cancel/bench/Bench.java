@@ -53,6 +53,8 @@ public final class Bench {
         // Streams' exactly_once_v2 default, set for at_least_once too (its default is 30 s) so that
         // both show their progress in committed offsets at the same pace
         deployed.put("commit.interval.ms", 100);
+        // Two processor JVMs run at once in the failover run: neither needs the HTTP endpoints.
+        deployed.put(CancelProcessorConfig.HTTP_PORT, 0);
         // e.g. BENCH_PROCESSOR_SETTINGS="num.stream.threads=2 producer.batch.size=65536" to try a setting
         String extra = System.getenv("BENCH_PROCESSOR_SETTINGS");
         if (extra != null && !extra.isBlank()) {

@@ -3,23 +3,32 @@ package io.controlplane.cancel.app;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.errors.ThreadFailures;
+import io.controlplane.cancel.http.HttpEndpoints;
+import io.controlplane.cancel.http.ProcessorMeters;
+import io.controlplane.cancel.http.StreamsHealth;
 import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.identity.IdentitySettings;
 import io.controlplane.cancel.identity.SignedIdentity;
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import io.controlplane.cancel.serde.RegistryUrls;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.CancelTopology;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +41,22 @@ public final class CancelProcessorApp implements AutoCloseable {
     private final Optional<HealthFile> health;
     private final CountDownLatch ended;
     private final Optional<SignedIdentity> signed;
+    private final Optional<HttpEndpoints> http;
+    private final Optional<ProcessorMeters> meters;
 
     private CancelProcessorApp(
-            KafkaStreams streams, Optional<HealthFile> health, CountDownLatch ended, Optional<SignedIdentity> signed) {
+            KafkaStreams streams,
+            Optional<HealthFile> health,
+            CountDownLatch ended,
+            Optional<SignedIdentity> signed,
+            Optional<HttpEndpoints> http,
+            Optional<ProcessorMeters> meters) {
         this.streams = streams;
         this.health = health;
         this.ended = ended;
         this.signed = signed;
+        this.http = http;
+        this.meters = meters;
     }
 
     /** Checks the broker, topics and registry, then starts processing. */
@@ -83,6 +101,12 @@ public final class CancelProcessorApp implements AutoCloseable {
                     props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         }
         Optional<SignedIdentity> signed = startIdentity(config);
+        // Metrics are served over HTTP only: without a server there is nothing to keep them for.
+        Optional<ProcessorMeters> meters = config.httpPort().isPresent()
+                ? Optional.of(new ProcessorMeters(inputTopics(config)))
+                : Optional.empty();
+        meters.ifPresent(observer -> props.put(ProcessorObserver.CONFIG, observer));
+        HostInfo self = announce(config, props);
         KafkaStreams streams = new KafkaStreams(
                 CancelTopology.build(
                         config,
@@ -92,7 +116,16 @@ public final class CancelProcessorApp implements AutoCloseable {
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped; one that fails on the same record again and again stops
         // the processor instead of looping.
-        streams.setUncaughtExceptionHandler(new ThreadFailures(config.maxFailuresPerRecord()));
+        ThreadFailures failures = new ThreadFailures(config.maxFailuresPerRecord());
+        StreamsHealth probes = new StreamsHealth(streams::state, Clock.systemUTC());
+        streams.setUncaughtExceptionHandler(failure -> {
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = failures.handle(failure);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                probes.threadReplaced();
+            }
+            return response;
+        });
+        streams.setGlobalStateRestoreListener(probes);
         CountDownLatch ended = new CountDownLatch(1);
         streams.setStateListener((next, previous) -> {
             log.info("State {} -> {}", previous, next);
@@ -100,10 +133,67 @@ public final class CancelProcessorApp implements AutoCloseable {
                 ended.countDown();
             }
         });
+        Optional<HttpEndpoints> http;
+        try {
+            http = meters.isPresent()
+                    ? Optional.of(HttpEndpoints.start(
+                            config,
+                            config.httpPort().getAsInt(),
+                            streams,
+                            self,
+                            probes,
+                            meters.get(),
+                            failures::replacements))
+                    : Optional.empty();
+        } catch (IOException e) {
+            streams.close();
+            meters.ifPresent(ProcessorMeters::close);
+            signed.ifPresent(SignedIdentity::close);
+            throw new StartupException("Cannot serve HTTP on " + config.httpHost() + ":"
+                    + config.httpPort().getAsInt()
+                    + " (" + CancelProcessorConfig.HTTP_PORT + ", " + CancelProcessorConfig.HTTP_HOST + "; 0 = no "
+                    + "server): " + e.getMessage());
+        }
+        http.ifPresent(server -> log.info(
+                "Serving /health/live, /health/ready, /metrics and /executions/{id} (query {}) on {}:{}; other "
+                        + "instances reach this one at application.server={}",
+                config.queryToken().isPresent() ? "on" : "off: no " + CancelProcessorConfig.HTTP_QUERY_TOKEN,
+                config.httpHost(),
+                server.port(),
+                self.host() + ":" + self.port()));
         streams.start();
         Optional<HealthFile> health = config.healthFile()
                 .map(file -> HealthFile.start(file, () -> streams.state().isRunningOrRebalancing()));
-        return new CancelProcessorApp(streams, health, ended, signed);
+        return new CancelProcessorApp(streams, health, ended, signed, http, meters);
+    }
+
+    /** The topics the processor reads, whose dead-letter counters exist from the start. */
+    private static Set<String> inputTopics(CancelProcessorConfig config) {
+        return Set.of(config.commandsTopic(), config.runStatesTopic(), config.operatorsTopic());
+    }
+
+    /**
+     * Where the other instances forward queries to: the user's {@code application.server}, or else
+     * this instance's HTTP address, set so that Kafka Streams shares it with the group.
+     */
+    private static HostInfo announce(CancelProcessorConfig config, Properties props) throws StartupException {
+        Object configured = props.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        if ((configured == null || String.valueOf(configured).isBlank())
+                && config.httpPort().isPresent()) {
+            try {
+                props.put(
+                        StreamsConfig.APPLICATION_SERVER_CONFIG,
+                        HttpEndpoints.applicationServer(
+                                config, config.httpPort().getAsInt()));
+            } catch (UnknownHostException e) {
+                throw new StartupException("Cannot name this host for " + StreamsConfig.APPLICATION_SERVER_CONFIG
+                        + " (set it to a host:port the other instances reach): " + e.getMessage());
+            }
+        }
+        Object server = props.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        return server == null || String.valueOf(server).isBlank()
+                ? HostInfo.unavailable()
+                : HostInfo.buildFromEndpoint(String.valueOf(server));
     }
 
     /** Signed mode reads the issuer's keys before anything is consumed: without them nothing could be verified. */
@@ -151,10 +241,13 @@ public final class CancelProcessorApp implements AutoCloseable {
     /** Leaves the group, so that the other instances take over its partitions now, not after a session timeout. */
     @Override
     public void close() {
-        // First, so that a health check fails as soon as shutdown begins.
+        // First, so that a health check fails as soon as shutdown begins (readiness says so by itself:
+        // Kafka Streams is then PENDING_SHUTDOWN).
         health.ifPresent(HealthFile::close);
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         signed.ifPresent(SignedIdentity::close);
+        http.ifPresent(HttpEndpoints::close);
+        meters.ifPresent(ProcessorMeters::close);
     }
 }

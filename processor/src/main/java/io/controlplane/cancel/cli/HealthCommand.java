@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "health",
         mixinStandardHelpOptions = true,
-        description = "Exit 0 if a processor started with the same settings is processing, 1 otherwise "
-                + "(for container health checks). Reads the file named by cancel.health.file.")
+        description = "Exit 0 if a processor started with the same settings is ready, 1 otherwise "
+                + "(for container health checks). Asks its GET /health/ready on cancel.http.port; with "
+                + "cancel.http.port=0, reads the file named by cancel.health.file instead.")
 final class HealthCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "The properties file the processor runs with.")
@@ -28,13 +29,20 @@ final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<Path> file;
+        CancelProcessorConfig settings;
         try {
-            file = new CancelProcessorConfig(Settings.load(config, environment)).healthFile();
+            settings = new CancelProcessorConfig(Settings.load(config, environment));
         } catch (StartupException | ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
         }
+        if (settings.httpPort().isPresent()) {
+            Optional<String> problem = ReadinessProbe.problem(
+                    settings.httpHost(), settings.httpPort().getAsInt());
+            problem.ifPresent(System.err::println);
+            return problem.isPresent() ? 1 : 0;
+        }
+        Optional<Path> file = settings.healthFile();
         if (file.isEmpty()) {
             System.err.println("No health file configured: set " + CancelProcessorConfig.HEALTH_FILE + " ("
                     + Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE) + ")");

@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -47,6 +49,9 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String IDENTITY_ISSUER = "cancel.identity.issuer";
     public static final String IDENTITY_AUDIENCE = "cancel.identity.audience";
     public static final String IDENTITY_CLOCK_SKEW_MS = "cancel.identity.clock-skew.ms";
+    public static final String HTTP_PORT = "cancel.http.port";
+    public static final String HTTP_HOST = "cancel.http.host";
+    public static final String HTTP_QUERY_TOKEN = "cancel.http.query.token";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
             .define(
@@ -173,7 +178,29 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     60_000L,
                     ConfigDef.Range.atLeast(0),
                     Importance.MEDIUM,
-                    "Signed mode: how far a token's exp and nbf may be off the processor's clock.");
+                    "Signed mode: how far a token's exp and nbf may be off the processor's clock.")
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    8080,
+                    ConfigDef.Range.between(0, 65535),
+                    Importance.MEDIUM,
+                    "The port of the HTTP endpoints (/health/live, /health/ready, /metrics, "
+                            + "/executions/{id}); 0 = no HTTP server.")
+            .define(
+                    HTTP_HOST,
+                    Type.STRING,
+                    "0.0.0.0",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "The address the HTTP server listens on.")
+            .define(
+                    HTTP_QUERY_TOKEN,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "The bearer token GET /executions/{id} requires (it shows tenant data); unset = that "
+                            + "endpoint is off and answers 404.");
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
@@ -285,6 +312,22 @@ public final class CancelProcessorConfig extends AbstractConfig {
             throw new ConfigException(IDENTITY_MODE + "=signed needs " + IDENTITY_ISSUER + " and " + IDENTITY_JWKS_URL
                     + ": " + e.getMessage());
         }
+    }
+
+    /** The HTTP server's port; empty = no server. */
+    public OptionalInt httpPort() {
+        int port = getInt(HTTP_PORT);
+        return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST).trim();
+    }
+
+    /** The query endpoint's bearer token; empty = the endpoint is off. */
+    public Optional<Password> queryToken() {
+        Password token = getPassword(HTTP_QUERY_TOKEN);
+        return token == null || token.value().isEmpty() ? Optional.empty() : Optional.of(token);
     }
 
     public KeyPartitioner partitioner() {

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.errors;
 
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,9 +65,11 @@ public final class DeadLetters {
 
     private final int maxRecordBytes;
     private final Set<String> strippedHeaders;
+    private final ProcessorObserver observer;
 
-    DeadLetters(int maxRecordBytes, Set<String> strippedHeaders) {
+    DeadLetters(int maxRecordBytes, Set<String> strippedHeaders, ProcessorObserver observer) {
         this.maxRecordBytes = maxRecordBytes;
+        this.observer = observer;
         this.strippedHeaders = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         this.strippedHeaders.add(AUTHORIZATION);
         this.strippedHeaders.addAll(strippedHeaders);
@@ -75,7 +78,8 @@ public final class DeadLetters {
     /**
      * From the Kafka Streams configuration a handler is given: the producer's
      * {@code max.request.size} bounds each dead letter, and {@code cancel.dlq.strip.headers} names
-     * headers to remove besides {@value #AUTHORIZATION}.
+     * headers to remove besides {@value #AUTHORIZATION}; each dead letter is counted by the
+     * processor's {@link ProcessorObserver}, if the configuration holds one.
      */
     static DeadLetters fromConfig(Map<String, ?> configs) {
         Object maxRequestSize = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
@@ -85,14 +89,15 @@ public final class DeadLetters {
         int limit = maxRequestSize == null
                 ? DEFAULT_MAX_REQUEST_SIZE
                 : Integer.parseInt(String.valueOf(maxRequestSize).trim());
-        return new DeadLetters(limit, headerNames(configs.get(STRIP_HEADERS_CONFIG)));
+        return new DeadLetters(limit, headerNames(configs.get(STRIP_HEADERS_CONFIG)), ProcessorObserver.of(configs));
     }
 
     /**
-     * One line per dead letter, so that an operator sees it at the default log level; the message
-     * is cut, since it may quote the record.
+     * One line per dead letter, so that an operator sees it at the default log level (the message
+     * is cut, since it may quote the record), and one count by the topic the record came from.
      */
-    static void logDeadLettered(String topic, int partition, long offset, Exception exception) {
+    void logDeadLettered(String topic, int partition, long offset, Exception exception) {
+        observer.deadLettered(topic);
         String message = String.valueOf(exception.getMessage());
         log.warn(
                 "Dead-lettered the record at {}-{}@{}: {}: {}",

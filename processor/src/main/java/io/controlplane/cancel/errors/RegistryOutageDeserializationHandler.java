@@ -28,7 +28,7 @@ public class RegistryOutageDeserializationHandler extends LogAndContinueExceptio
             RegistryOutage.logRetry("decoding", record.topic(), record.partition(), record.offset(), exception);
             return Response.fail();
         }
-        DeadLetters.logDeadLettered(record.topic(), record.partition(), record.offset(), exception);
+        deadLetters.logDeadLettered(record.topic(), record.partition(), record.offset(), exception);
         return Response.resume(
                 deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception)
                         .deadLetterQueueRecords()));

@@ -27,7 +27,7 @@ public class RegistryOutageProcessingHandler extends LogAndContinueProcessingExc
             RegistryOutage.logRetry("processing", context.topic(), context.partition(), context.offset(), exception);
             return Response.fail();
         }
-        DeadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
+        deadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
         return Response.resume(
                 deadLetters.bounded(super.handleError(ProcessorClockContext.of(context), record, exception)
                         .deadLetterQueueRecords()));

@@ -29,7 +29,7 @@ public class RegistryOutageProductionHandler extends DefaultProductionExceptionH
             ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         Response response = super.handleError(ProcessorClockContext.of(context), record, exception);
         if (exception instanceof RecordTooLargeException) {
-            DeadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
+            deadLetters.logDeadLettered(context.topic(), context.partition(), context.offset(), exception);
             return Response.resume(deadLetters.bounded(response.deadLetterQueueRecords()));
         }
         return response.result() == Result.FAIL

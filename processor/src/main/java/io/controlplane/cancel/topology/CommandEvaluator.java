@@ -12,6 +12,7 @@ import io.controlplane.cancel.decision.DecisionInput;
 import io.controlplane.cancel.decision.Moment;
 import io.controlplane.cancel.decision.SeenCommands;
 import io.controlplane.cancel.identity.CommandIdentity;
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -111,7 +112,8 @@ final class CommandEvaluator {
         this.decided =
                 new DecidedCommands(context.getStateStore(CancelStores.DECIDED_COMMANDS), factory.dedupRetention());
         this.waiting = waiting;
-        this.metrics = new DecisionMetrics(context.metrics(), context.taskId().toString());
+        this.metrics = new DecisionMetrics(
+                context.metrics(), context.taskId().toString(), ProcessorObserver.of(context.appConfigs()));
     }
 
     /** A command as it arrives. */
@@ -204,8 +206,8 @@ final class CommandEvaluator {
 
     /** Writes what was decided: the processor's own state first, then the outcome record. */
     private void write(CancelCommand command, Decision decision) {
-        metrics.record(decision);
         long now = context.currentSystemTimeMs();
+        metrics.record(command, decision, now);
         decision.accept(new Decision.Visitor<Void>() {
             @Override
             public Void cancel(Decision.Cancel cancel) {

@@ -1,7 +1,10 @@
 package io.controlplane.cancel.topology;
 
+import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.metrics.ProcessorObserver;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
@@ -10,21 +13,25 @@ import org.apache.kafka.streams.StreamsMetrics;
 /**
  * One rate/total pair per outcome, in Kafka Streams' own metrics registry (group
  * {@code stream-cancel-processor-metrics}, tagged by task), so that they appear wherever the
- * application's other metrics are already collected (JMX, a metrics reporter).
+ * application's other metrics are already collected (JMX, a metrics reporter); and the same
+ * outcomes, with how long each command took, told to the processor's {@link ProcessorObserver}
+ * (GET /metrics).
  */
 final class DecisionMetrics {
 
     static final String SCOPE = "cancel-processor";
 
     private final StreamsMetrics metrics;
+    private final ProcessorObserver observer;
     private final Sensor cancelled;
     private final Map<RejectionCode, Sensor> rejected = new EnumMap<>(RejectionCode.class);
     private final Sensor waiting;
     private final Sensor duplicate;
     private final Sensor staleRunState;
 
-    DecisionMetrics(StreamsMetrics metrics, String taskId) {
+    DecisionMetrics(StreamsMetrics metrics, String taskId, ProcessorObserver observer) {
         this.metrics = metrics;
+        this.observer = observer;
         cancelled = sensor(taskId, "cancelled");
         for (RejectionCode code : RejectionCode.values()) {
             rejected.put(
@@ -35,36 +42,55 @@ final class DecisionMetrics {
         staleRunState = sensor(taskId, "run-state-ignored");
     }
 
-    void record(Decision decision) {
+    /** @param nowMs when it was decided, on the processor's clock */
+    void record(CancelCommand command, Decision decision, long nowMs) {
         decision.accept(new Decision.Visitor<Void>() {
             @Override
             public Void cancel(Decision.Cancel cancel) {
                 cancelled.record();
+                observer.cancelled(latency(command, nowMs));
                 return null;
             }
 
             @Override
             public Void reject(Decision.Reject reject) {
-                rejected.get(reject.rejection().getCode()).record();
+                RejectionCode code = reject.rejection().getCode();
+                rejected.get(code).record();
+                observer.rejected(code, latency(command, nowMs));
                 return null;
             }
 
             @Override
             public Void waitForRun(Decision.Wait wait) {
                 waiting.record();
+                observer.waiting();
                 return null;
             }
 
             @Override
             public Void duplicate(Decision.Duplicate duplicate) {
                 DecisionMetrics.this.duplicate.record();
+                observer.duplicate();
                 return null;
             }
         });
     }
 
+    /**
+     * From the command's requestedAt to the decision. The record's own timestamp is not kept (the
+     * processor reads every record on its own clock), so the time the client put in the command is
+     * the only one there is; a client clock ahead of the processor's counts as no wait at all.
+     */
+    static Duration latency(CancelCommand command, long nowMs) {
+        if (command.getRequestedAt() == null) {
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(Math.max(0, nowMs - command.getRequestedAt().toEpochMilli()));
+    }
+
     void recordIgnoredRunState() {
         staleRunState.record();
+        observer.runStateIgnored();
     }
 
     void close() {

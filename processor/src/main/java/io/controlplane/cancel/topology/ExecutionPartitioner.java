@@ -9,11 +9,11 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * Places a re-keyed command on the partition the upstream producers' partitioner gives its
  * executionId, which is where that run's state is: Kafka Streams' default would always use murmur2.
  */
-final class ExecutionPartitioner<V> implements StreamPartitioner<String, V> {
+public final class ExecutionPartitioner<V> implements StreamPartitioner<String, V> {
 
     private final KeyPartitioner partitioner;
 
-    ExecutionPartitioner(KeyPartitioner partitioner) {
+    public ExecutionPartitioner(KeyPartitioner partitioner) {
         this.partitioner = partitioner;
     }
 

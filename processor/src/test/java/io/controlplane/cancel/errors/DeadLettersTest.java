@@ -2,6 +2,7 @@ package io.controlplane.cancel.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class DeadLettersTest {
 
     private static final int LIMIT = 2 * 1024 * 1024;
-    private final DeadLetters deadLetters = new DeadLetters(LIMIT, Set.of("x-api-key"));
+    private final DeadLetters deadLetters = new DeadLetters(LIMIT, Set.of("x-api-key"), ProcessorObserver.NONE);
 
     @Test
     void deadLetterOverTheLimitKeepsTheFirstPartAndSaysWhatItWas() throws Exception {

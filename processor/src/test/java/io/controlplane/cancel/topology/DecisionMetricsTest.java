@@ -2,8 +2,11 @@ package io.controlplane.cancel.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class DecisionMetricsTest {
 
-    private final CancelDriver cancel = new CancelDriver();
+    private final RecordingObserver observer = new RecordingObserver();
+    private final CancelDriver cancel = new CancelDriver(Map.of(ProcessorObserver.CONFIG, observer));
 
     @AfterEach
     void close() {
@@ -49,5 +53,43 @@ class DecisionMetricsTest {
                         "waiting-total", 1.0,
                         "rejected-execution-not-found-total", 1.0,
                         "run-state-ignored-total", 1.0));
+    }
+
+    @Test
+    void everyDecisionIsToldToTheProcessorObserverWithItsLatencyFromRequestedAt() {
+        cancel.admin("alice");
+        cancel.runState("run-1", RunStatus.RUNNING, 1);
+        cancel.runState("run-1", RunStatus.RUNNING, 1);
+        CancelCommand accepted = cancel.cancel("run-1", "alice");
+        // The driver's requestedAt runs a little ahead of its wall clock: no latency, not a negative one.
+        long cancelledAfter = Math.max(
+                0, cancel.wallClock().toEpochMilli() - accepted.getRequestedAt().toEpochMilli());
+        cancel.send("run-1", accepted);
+        CancelCommand waited = cancel.cancel("run-9", "alice");
+        cancel.advanceWallClock(Duration.ofSeconds(11));
+        long rejectedAfter =
+                cancel.wallClock().toEpochMilli() - waited.getRequestedAt().toEpochMilli();
+
+        assertThat(observer.events)
+                .containsExactly(
+                        "run state ignored",
+                        "cancelled " + cancelledAfter,
+                        "duplicate",
+                        "waiting",
+                        "rejected EXECUTION_NOT_FOUND " + rejectedAfter);
+        assertThat(rejectedAfter).isGreaterThanOrEqualTo(Duration.ofSeconds(10).toMillis());
+    }
+
+    @Test
+    void aRequestedAtAheadOfTheProcessorsClockCountsAsNoLatency() {
+        CancelCommand fromTheFuture = CancelCommand.newBuilder()
+                .setCommandId("c-1")
+                .setExecutionId("e-1")
+                .setCancelledBy("alice")
+                .setRequestedAt(Instant.ofEpochMilli(5_000))
+                .build();
+
+        assertThat(DecisionMetrics.latency(fromTheFuture, 4_000)).isEqualTo(Duration.ZERO);
+        assertThat(DecisionMetrics.latency(fromTheFuture, 5_250)).isEqualTo(Duration.ofMillis(250));
     }
 }

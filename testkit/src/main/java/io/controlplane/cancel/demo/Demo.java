@@ -20,6 +20,7 @@ import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.testkit.EmbeddedKafka;
+import io.controlplane.cancel.testkit.LoopbackPorts;
 import io.controlplane.cancel.topology.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,9 @@ public final class Demo {
             List<String> expected = produceScenario(settings, topics);
             out.println("Starting the processor (exactly_once_v2, grace " + GRACE.toSeconds() + " s) ...");
             try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
+                String http = "http://" + LoopbackPorts.LOOPBACK + ":" + settings.get(CancelProcessorConfig.HTTP_PORT);
+                out.println("While it runs: readiness at " + http + "/health/ready, Prometheus metrics at " + http
+                        + "/metrics");
                 List<String[]> rows = collectOutcomes(settings, topics, expected.size());
                 printTable(rows);
                 boolean complete = rows.size() == expected.size();
@@ -106,6 +110,9 @@ public final class Demo {
                 Files.createTempDirectory("cancel-demo-state").toString());
         settings.put("schema.registry.url", "mock://cancel-demo");
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, GRACE.toMillis());
+        // The HTTP endpoints on loopback, on a port that is free (8080 may not be).
+        settings.put(CancelProcessorConfig.HTTP_HOST, LoopbackPorts.LOOPBACK);
+        settings.put(CancelProcessorConfig.HTTP_PORT, LoopbackPorts.free(1)[0]);
         // The issuer's public key, as an identity provider publishes it.
         Path jwks = Files.createTempFile("cancel-demo-jwks", ".json");
         Files.writeString(jwks, new JWKSet(issuerKey.toPublicJWK()).toString());

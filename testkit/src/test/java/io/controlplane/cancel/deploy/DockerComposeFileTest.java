@@ -219,6 +219,99 @@ class DockerComposeFileTest {
                 .isFalse();
     }
 
+    /** Readiness, not mere liveness: a processor restoring or replacing threads in a loop is not healthy. */
+    @Test
+    void processorHealthIsItsReadinessOnTheHttpPortTheImageExposes() throws Exception {
+        int port = (Integer) CancelProcessorConfig.definition().defaultValues().get(CancelProcessorConfig.HTTP_PORT);
+        List<Instruction> runtime = Instruction.stages(dockerfile).get(1);
+        assertThat(Instruction.arguments(runtime, "EXPOSE")).containsExactly(String.valueOf(port));
+        JsonNode processor = service("processor");
+        assertThat(strings(processor.path("expose"))).containsExactly(String.valueOf(port));
+        assertThat(strings(processor.path("healthcheck").path("test")))
+                .startsWith("CMD", "java")
+                .containsSubsequence("-jar", "/app/cancel-processor.jar", "health");
+        assertThat(new CommandLine(new CancelProcessorCli())
+                        .getSubcommands()
+                        .get("health")
+                        .getCommandSpec()
+                        .usageMessage()
+                        .description())
+                .anySatisfy(line -> assertThat(line).contains("/health/ready"));
+    }
+
+    @Test
+    void monitoringProfileScrapesEveryProcessorInstanceAndProvisionsTheDashboard() throws Exception {
+        JsonNode prometheus = service("prometheus");
+        JsonNode grafana = service("grafana");
+        assertThat(strings(prometheus.path("profiles"))).containsExactly("monitoring");
+        assertThat(strings(grafana.path("profiles"))).containsExactly("monitoring");
+        assertThat(service("processor").has("profiles"))
+                .as("the processor starts without the profile")
+                .isFalse();
+
+        Map<String, String> prometheusMounts = mounts(prometheus);
+        JsonNode config = yaml(prometheusMounts.get("/etc/prometheus/prometheus.yml"));
+        JsonNode discovery =
+                config.path("scrape_configs").get(0).path("dns_sd_configs").get(0);
+        assertThat(strings(discovery.path("names")))
+                .as("every container of the processor service, however many --scale starts")
+                .containsExactly("processor");
+        assertThat(discovery.path("port").asInt()).isEqualTo(8080);
+        assertThat(config.path("scrape_configs").get(0).path("metrics_path").asText())
+                .isEqualTo("/metrics");
+        for (String rules : strings(config.path("rule_files"))) {
+            assertThat(prometheusMounts).containsKey(rules);
+            assertThat(yaml(prometheusMounts.get(rules)).path("groups").get(0).path("rules"))
+                    .isNotEmpty();
+        }
+
+        Map<String, String> grafanaMounts = mounts(grafana);
+        Path provisioning = Path.of(grafanaMounts.get("/etc/grafana/provisioning"));
+        JsonNode datasource = yaml(provisioning
+                        .resolve("datasources/prometheus.yml")
+                        .toString())
+                .path("datasources")
+                .get(0);
+        URI datasourceUrl = URI.create(datasource.path("url").asText());
+        assertThat(services.has(datasourceUrl.getHost()))
+                .as("the datasource names the prometheus service")
+                .isTrue();
+        JsonNode provider = yaml(provisioning
+                        .resolve("dashboards/cancel-processor.yml")
+                        .toString())
+                .path("providers")
+                .get(0);
+        String dashboards =
+                grafanaMounts.get(provider.path("options").path("path").asText());
+        assertThat(dashboards)
+                .as("the dashboards provider reads a mounted directory")
+                .isNotNull();
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(Path.of(dashboards, "cancel-processor.json").toFile());
+        assertThat(dashboard.path("panels")).isNotEmpty();
+        assertThat(dashboard.path("panels"))
+                .allSatisfy(
+                        panel -> assertThat(panel.path("datasource").path("uid").asText())
+                                .isEqualTo(datasource.path("uid").asText()));
+    }
+
+    /** A service's bind mounts: container path to host path (resolved against the project directory). */
+    private static Map<String, String> mounts(JsonNode service) {
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (String volume : strings(service.path("volumes"))) {
+            String[] parts = volume.split(":");
+            if (parts[0].startsWith(".")) {
+                mounts.put(parts[1], ROOT.resolve(parts[0]).normalize().toString());
+            }
+        }
+        return mounts;
+    }
+
+    private static JsonNode yaml(String file) throws IOException {
+        assertThat(file).as("a mounted file").isNotNull();
+        return new ObjectMapper(new YAMLFactory()).readTree(Path.of(file).toFile());
+    }
+
     @Test
     void everythingTheBuildCopiesIsInTheBuildContext() throws Exception {
         Set<String> included = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()

@@ -33,5 +33,10 @@ class DemoIT {
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("UNAUTHORIZED", "signed identity"));
         assertThat(table).doesNotContain("eyJ");
+        assertThat(table.lines().filter(line -> line.startsWith("While it runs:")))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .containsPattern("http://127\\.0\\.0\\.1:\\d+/health/ready")
+                        .containsPattern("http://127\\.0\\.0\\.1:\\d+/metrics"));
     }
 }

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.it.support;
 
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +22,9 @@ public final class TestSettings {
             settings.put("schema.registry.url", registryUrl);
             settings.put(
                     "state.dir", Files.createTempDirectory("cancel-it-state").toString());
+            // Several processors run on this machine at once: only the tests of the HTTP endpoints
+            // give one a port (a free one).
+            settings.put(CancelProcessorConfig.HTTP_PORT, 0);
             return settings;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,91 @@
+package io.controlplane.cancel.http;
+
+import io.controlplane.cancel.config.CancelProcessorConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * The running processor's HTTP endpoints ({@code cancel.http.port}): GET /health/live,
+ * /health/ready, /metrics and /executions/{executionId}.
+ */
+public final class HttpEndpoints implements AutoCloseable {
+
+    private final OpsServer server;
+
+    private HttpEndpoints(OpsServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts serving. Readiness answers 503 until Kafka Streams is started and running.
+     *
+     * @param self this instance's {@code application.server}, where the other instances forward queries to
+     * @throws IOException if {@code cancel.http.host}:{@code cancel.http.port} cannot be bound
+     */
+    public static HttpEndpoints start(
+            CancelProcessorConfig config,
+            int port,
+            KafkaStreams streams,
+            HostInfo self,
+            StreamsHealth health,
+            ProcessorMeters meters,
+            LongSupplier threadReplacements)
+            throws IOException {
+        KafkaStreamsView view = new KafkaStreamsView(streams, self, config.partitioner());
+        meters.bind(
+                streams,
+                threadReplacements,
+                view::approximateWaitingCommands,
+                () -> health.ready().up());
+        ExecutionQuery query = new ExecutionQuery(
+                config.queryToken().map(token -> new QueryToken(token.value())), view, new OwnerForwarding());
+        OpsServer server = OpsServer.start(
+                new InetSocketAddress(InetAddress.getByName(config.httpHost()), port), new OpsServer.Endpoints() {
+                    @Override
+                    public Reply live() {
+                        return health.live().reply();
+                    }
+
+                    @Override
+                    public Reply ready() {
+                        return health.ready().reply();
+                    }
+
+                    @Override
+                    public Reply metrics() {
+                        return Reply.text(200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape());
+                    }
+
+                    @Override
+                    public Reply execution(String executionId, String authorization, boolean forwarded) {
+                        return query.answer(executionId, authorization, forwarded);
+                    }
+                });
+        return new HttpEndpoints(server);
+    }
+
+    /**
+     * The {@code application.server} this instance announces when none is set: its HTTP host and
+     * port, or, when it listens on every interface, this machine's host name (a container's name
+     * resolves for the other containers of its network).
+     */
+    public static String applicationServer(CancelProcessorConfig config, int port) throws UnknownHostException {
+        InetAddress listening = InetAddress.getByName(config.httpHost());
+        String host = listening.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : config.httpHost();
+        return host + ":" + port;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,188 @@
+package io.controlplane.cancel.http;
+
+import static io.controlplane.cancel.http.Replies.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.decision.CancelPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+
+class ExecutionQueryTest {
+
+    private static final String TOKEN = "query-token";
+    private static final String BEARER = "Bearer " + TOKEN;
+    private static final HostInfo SELF = new HostInfo("10.0.0.1", 8080);
+    private static final HostInfo OTHER = new HostInfo("10.0.0.2", 8080);
+
+    private final FakeStreams streams = new FakeStreams();
+    private final RecordingForwarding forwarding = new RecordingForwarding();
+    private final ExecutionQuery query = new ExecutionQuery(Optional.of(new QueryToken(TOKEN)), streams, forwarding);
+
+    @Test
+    void offWithoutAConfiguredTokenWhateverTheRequest() {
+        ExecutionQuery off = new ExecutionQuery(Optional.empty(), streams, forwarding);
+        streams.own("e-1", run("e-1"), null);
+
+        for (String authorization : new String[] {null, BEARER, "Bearer anything"}) {
+            Reply reply = off.answer("e-1", authorization, false);
+            assertThat(reply.status()).isEqualTo(404);
+            assertThat(text(reply)).isEqualTo("{\"error\":\"query endpoint disabled\"}");
+        }
+    }
+
+    @Test
+    void unauthorizedWithoutOrWithAWrongToken() {
+        streams.own("e-1", run("e-1"), null);
+        for (String authorization : new String[] {null, "", "Bearer wrong", TOKEN, "Basic " + TOKEN}) {
+            Reply reply = query.answer("e-1", authorization, false);
+            assertThat(reply.status()).isEqualTo(401);
+            assertThat(text(reply)).isEqualTo("{\"error\":\"unauthorized\"}");
+        }
+        assertThat(forwarding.asked).isEmpty();
+    }
+
+    @Test
+    void badRequestForAnIdThatCannotNameARun() {
+        for (String id : new String[] {"", "x".repeat(CancelPolicy.MAX_ID_LENGTH + 1), "e\n1", "e\u00001"}) {
+            Reply reply = query.answer(id, BEARER, false);
+            assertThat(reply.status()).as(id).isEqualTo(400);
+            assertThat(text(reply)).startsWith("{\"error\":");
+        }
+    }
+
+    @Test
+    void theRunAndItsCancellationFromTheOwnersOwnStores() {
+        RunStateChange change = RunStateChange.newBuilder()
+                .setExecutionId("e-1")
+                .setTenantId("t1")
+                .setStatus(RunStatus.CANCELLED)
+                .setPreviousStatus(RunStatus.RUNNING)
+                .setCancelledAt(Instant.parse("2026-11-25T18:00:00.123Z"))
+                .setCancelledBy("alice")
+                .setReason("stuck")
+                .setCommandId("c-1")
+                .setVersion(4)
+                .setTraceId("tr-1")
+                .build();
+        streams.own("e-1", run("e-1"), change);
+
+        Reply reply = query.answer("e-1", BEARER, false);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.contentType()).isEqualTo(Reply.JSON);
+        assertThat(text(reply))
+                .isEqualTo("{\"executionId\":\"e-1\","
+                        + "\"run\":{\"status\":\"RUNNING\",\"version\":3,\"tenantId\":\"t1\"},"
+                        + "\"cancellation\":{\"cancelledBy\":\"alice\",\"cancelledAt\":\"2026-11-25T18:00:00.123Z\","
+                        + "\"commandId\":\"c-1\",\"reason\":\"stuck\",\"traceId\":\"tr-1\"},"
+                        + "\"servedBy\":\"10.0.0.1:8080\"}");
+    }
+
+    @Test
+    void aRunNotCancelledHereHasANullCancellation() {
+        streams.own("e-1", run("e-1"), null);
+        assertThat(text(query.answer("e-1", BEARER, false))).contains("\"cancellation\":null");
+    }
+
+    @Test
+    void notFoundWhenNeitherARunNorACancellationIsHeld() {
+        streams.own("e-9", null, null);
+        Reply reply = query.answer("e-9", BEARER, false);
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(text(reply)).isEqualTo("{\"executionId\":\"e-9\",\"error\":\"unknown execution\"}");
+    }
+
+    @Test
+    void unavailableWhileTheOwnerIsNotKnown() {
+        streams.state = KafkaStreams.State.REBALANCING;
+        Reply reply = query.answer("e-1", BEARER, false);
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(text(reply)).contains("\"state\":\"REBALANCING\"");
+    }
+
+    @Test
+    void unavailableWhileTheOwnedStoreCannotBeRead() {
+        streams.owners.put("e-1", new StreamsView.Owner(SELF, 2));
+        Reply reply = query.answer("e-1", BEARER, false);
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(text(reply)).contains("\"state\":\"RUNNING\"");
+    }
+
+    @Test
+    void askedForAnotherInstancesExecutionItForwardsToThatOwnerWithTheToken() {
+        streams.owners.put("e-2", new StreamsView.Owner(OTHER, 1));
+        Reply reply = query.answer("e-2", BEARER, false);
+        assertThat(text(reply)).isEqualTo("{\"from\":\"owner\"}");
+        assertThat(forwarding.asked).containsExactly("10.0.0.2:8080 e-2 " + BEARER);
+    }
+
+    @Test
+    void aForwardedRequestIsNeverForwardedAgain() {
+        streams.owners.put("e-2", new StreamsView.Owner(OTHER, 1));
+        Reply reply = query.answer("e-2", BEARER, true);
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(forwarding.asked).isEmpty();
+    }
+
+    private static RunState run(String executionId) {
+        return new RunState(executionId, "t1", RunStatus.RUNNING, 3L, Instant.parse("2026-11-25T17:00:00Z"));
+    }
+
+    /** Streams whose stores are maps; a key with no owner entry has no known owner. */
+    private static final class FakeStreams implements StreamsView {
+        KafkaStreams.State state = KafkaStreams.State.RUNNING;
+        final Map<String, Owner> owners = new HashMap<>();
+        final Map<String, Execution> held = new HashMap<>();
+
+        void own(String executionId, RunState run, RunStateChange cancellation) {
+            owners.put(executionId, new Owner(SELF, 0));
+            held.put(executionId, new Execution(run, cancellation));
+        }
+
+        @Override
+        public KafkaStreams.State state() {
+            return state;
+        }
+
+        @Override
+        public HostInfo self() {
+            return SELF;
+        }
+
+        @Override
+        public Optional<Owner> owner(String executionId) {
+            return Optional.ofNullable(owners.get(executionId));
+        }
+
+        @Override
+        public Execution execution(String executionId, int partition) {
+            Execution execution = held.get(executionId);
+            if (execution == null) {
+                throw new InvalidStateStoreException("not yet");
+            }
+            return execution;
+        }
+    }
+
+    /** Answers for the owner, and remembers whom it asked for what. */
+    private static final class RecordingForwarding extends OwnerForwarding {
+        final List<String> asked = new ArrayList<>();
+
+        @Override
+        Reply forward(HostInfo owner, String executionId, String authorization) {
+            asked.add(owner.host() + ":" + owner.port() + " " + executionId + " " + authorization);
+            return Reply.json(200, Map.of("from", "owner"));
+        }
+    }
+}

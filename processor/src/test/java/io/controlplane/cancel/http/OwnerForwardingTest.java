@@ -1,0 +1,76 @@
+package io.controlplane.cancel.http;
+
+import static io.controlplane.cancel.http.Replies.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OwnerForwardingTest {
+
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final OwnerForwarding forwarding = new OwnerForwarding();
+    private HttpServer owner;
+    private volatile byte[] answer = "{\"executionId\":\"e 1\"}".getBytes(StandardCharsets.UTF_8);
+
+    @BeforeEach
+    void startOwner() throws Exception {
+        owner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        owner.createContext("/", exchange -> {
+            received.add(exchange.getRequestURI().getRawPath() + "|"
+                    + exchange.getRequestHeaders().getFirst("Authorization") + "|"
+                    + exchange.getRequestHeaders().getFirst(OwnerForwarding.FORWARDED));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        owner.start();
+    }
+
+    @AfterEach
+    void stopOwner() {
+        owner.stop(0);
+    }
+
+    @Test
+    void relaysTheOwnersAnswerAndMarksTheRequestForwarded() {
+        Reply reply = forwarding.forward(host(), "e 1/ü", "Bearer t");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(text(reply)).isEqualTo("{\"executionId\":\"e 1\"}");
+        assertThat(received).containsExactly("/executions/e%201%2F%C3%BC|Bearer t|1");
+    }
+
+    @Test
+    void anOverlongAnswerIsNotRelayed() {
+        answer = new byte[OwnerForwarding.MAX_BODY_BYTES + 1];
+        Reply reply = forwarding.forward(host(), "e-1", "Bearer t");
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(text(reply)).contains("more than " + OwnerForwarding.MAX_BODY_BYTES + " bytes");
+    }
+
+    @Test
+    void anOwnerThatDoesNotAnswerIsUnavailableWithoutTheToken() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Reply reply = forwarding.forward(new HostInfo("127.0.0.1", closed), "e-1", "Bearer s3cret");
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(text(reply)).contains("127.0.0.1:" + closed).doesNotContain("s3cret");
+    }
+
+    private HostInfo host() {
+        return new HostInfo("127.0.0.1", owner.getAddress().getPort());
+    }
+}
