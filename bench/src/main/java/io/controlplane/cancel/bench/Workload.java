@@ -104,7 +104,11 @@ final class Workload {
             }
             for (long i = 0; i < runs; i++) {
                 RunStatus status = terminal(i) ? RunStatus.COMPLETED : RunStatus.RUNNING;
-                send(producer, topics.runStates, executionId(i), new RunState(executionId(i), TENANT, status, 1L, now));
+                send(
+                        producer,
+                        topics.runStates,
+                        executionId(i),
+                        new RunState(executionId(i), TENANT, status, 1L, now, null));
             }
         }
     }

@@ -129,10 +129,14 @@ public final class Demo {
                 new ByteArraySerializer())) {
             send(producer, topics.operators, "alice", new OperatorGrant("alice", List.of("admin"), List.of("acme")));
             send(producer, topics.operators, "bob", new OperatorGrant("bob", List.of("viewer"), List.of("acme")));
-            send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now));
-            send(producer, topics.runStates, "run-2", new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now));
-            send(producer, topics.runStates, "run-3", new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now));
-            send(producer, topics.runStates, "run-4", new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now));
+            send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now, null));
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-2",
+                    new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now, null));
+            send(producer, topics.runStates, "run-3", new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now, null));
+            send(producer, topics.runStates, "run-4", new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now, null));
             producer.flush();
             CancelCommand accepted = command("cmd-1", "run-1", "alice", "stuck on a tool call", now);
             sendCommand(producer, topics, expected, accepted);

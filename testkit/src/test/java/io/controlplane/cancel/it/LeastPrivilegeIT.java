@@ -274,7 +274,13 @@ class LeastPrivilegeIT {
                                     .serializer()
                                     .serialize(
                                             topics.runStates.name(),
-                                            new RunState("run-refused", TENANT, RunStatus.RUNNING, 8L, Instant.now()))))
+                                            new RunState(
+                                                    "run-refused",
+                                                    TENANT,
+                                                    RunStatus.RUNNING,
+                                                    8L,
+                                                    Instant.now(),
+                                                    null))))
                     .get();
 
             CancelCommand forged =
@@ -299,7 +305,7 @@ class LeastPrivilegeIT {
                     .serializer()
                     .serialize(
                             topics.runStates.name(),
-                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now()));
+                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now(), null));
             assertThatThrownBy(() -> producer.send(record(topics.runStates.name(), "run-refused", terminal))
                             .get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
