@@ -46,6 +46,9 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String IDENTITY_ISSUER = "cancel.identity.issuer";
     public static final String IDENTITY_AUDIENCE = "cancel.identity.audience";
     public static final String IDENTITY_CLOCK_SKEW_MS = "cancel.identity.clock-skew.ms";
+    public static final String CASCADE = "cancel.cascade";
+    public static final String CASCADE_CHILDREN = "children";
+    public static final String CASCADE_OFF = "off";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
             .define(
@@ -164,7 +167,15 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     60_000L,
                     ConfigDef.Range.atLeast(0),
                     Importance.MEDIUM,
-                    "Signed mode: how far a token's exp and nbf may be off the processor's clock.");
+                    "Signed mode: how far a token's exp and nbf may be off the processor's clock.")
+            .define(
+                    CASCADE,
+                    Type.STRING,
+                    CASCADE_CHILDREN,
+                    ConfigDef.CaseInsensitiveValidString.in(CASCADE_CHILDREN, CASCADE_OFF),
+                    Importance.MEDIUM,
+                    "children: cancelling a run also cancels its descendants in the same tenant (run states "
+                            + "name their parent in parentExecutionId); off: only the run itself.");
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
@@ -272,6 +283,11 @@ public final class CancelProcessorConfig extends AbstractConfig {
             throw new ConfigException(IDENTITY_MODE + "=signed needs " + IDENTITY_ISSUER + " and " + IDENTITY_JWKS_URL
                     + ": " + e.getMessage());
         }
+    }
+
+    /** Whether cancelling a run also cancels its descendants (cancel.cascade=children). */
+    public boolean cascadesToChildren() {
+        return getString(CASCADE).equalsIgnoreCase(CASCADE_CHILDREN);
     }
 
     public KeyPartitioner partitioner() {

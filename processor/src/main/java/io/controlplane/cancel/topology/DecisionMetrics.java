@@ -1,6 +1,7 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.decision.Decision;
 import java.util.EnumMap;
 import java.util.Map;
@@ -77,5 +78,44 @@ final class DecisionMetrics {
 
     private Sensor sensor(String taskId, String outcome) {
         return metrics.addRateTotalSensor(SCOPE, taskId, outcome, Sensor.RecordingLevel.INFO);
+    }
+
+    /**
+     * The cascade's own counts, beside the decisions': {@code cascade-cancelled} (a descendant
+     * cancelled because its parent was), {@code cascade-skipped-terminal} (a descendant that had
+     * ended already: counted, never rejected) and {@code cascade-skipped-other-tenant} (a descendant
+     * in another tenant than its parent: left alone). A descendant cancelled already counts nothing.
+     */
+    static final class Cascade {
+
+        private final StreamsMetrics metrics;
+        private final Sensor cancelled;
+        private final Sensor skippedTerminal;
+        private final Sensor skippedOtherTenant;
+
+        Cascade(StreamsMetrics metrics, String taskId) {
+            this.metrics = metrics;
+            cancelled = metrics.addRateTotalSensor(SCOPE, taskId, "cascade-cancelled", Sensor.RecordingLevel.INFO);
+            skippedTerminal =
+                    metrics.addRateTotalSensor(SCOPE, taskId, "cascade-skipped-terminal", Sensor.RecordingLevel.INFO);
+            skippedOtherTenant = metrics.addRateTotalSensor(
+                    SCOPE, taskId, "cascade-skipped-other-tenant", Sensor.RecordingLevel.INFO);
+        }
+
+        void record(CascadeRule.Result result) {
+            if (result instanceof CascadeRule.Cancel) {
+                cancelled.record();
+            } else if (result instanceof CascadeRule.SkippedTerminal) {
+                skippedTerminal.record();
+            } else if (result instanceof CascadeRule.SkippedOtherTenant) {
+                skippedOtherTenant.record();
+            }
+        }
+
+        void close() {
+            metrics.removeSensor(cancelled);
+            metrics.removeSensor(skippedTerminal);
+            metrics.removeSensor(skippedOtherTenant);
+        }
     }
 }
