@@ -30,11 +30,15 @@ public final class CancelStores {
     /**
      * Cascade only: which children name each parent, keyed parent U+0000 child (ids hold no control
      * character, so the key is unambiguous and a prefix scan finds one parent's children). Lives on
-     * the parent's task; a link is dropped once its parent is cancelled.
+     * the parent's task, from the child's first state on: what cascading costs.
      */
     public static final String CHILDREN = "cancel-children";
-    /** Cascade only: a parent's cancellation for a child whose state has not arrived, by child executionId. */
-    public static final String CASCADE_PENDING = "cancel-cascade-pending";
+    /**
+     * Cascade only: the descendants a cascade passed through without cancelling them (ended, or in
+     * another tenant), keyed descendant U+0000 tenant, each with the cancellation it carried: so a
+     * tenant's cascade passes each run once (cycles end), and a child linked later still gets it.
+     */
+    public static final String CASCADE_PASSED = "cancel-cascade-passed";
     /** Operator grants by actorId, global: grants are not partitioned like executions. */
     public static final String OPERATOR_GRANTS = "cancel-operator-grants";
 
@@ -66,7 +70,7 @@ public final class CancelStores {
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(CHILDREN), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(CASCADE_PENDING), Serdes.String(), cancellationSerde()));
+                        Stores.persistentKeyValueStore(CASCADE_PASSED), Serdes.String(), cancellationSerde()));
     }
 
     /**
@@ -90,12 +94,5 @@ public final class CancelStores {
 
     public static String[] partitionedNames() {
         return new String[] {RUN_STATES, CANCELLATIONS, DECIDED_COMMANDS, WAITING_COMMANDS, WAITING_DEADLINES};
-    }
-
-    /** The run-state processor's stores when it also applies the cascade's kept cancellations. */
-    public static String[] partitionedNamesWithCascade() {
-        return new String[] {
-            RUN_STATES, CANCELLATIONS, DECIDED_COMMANDS, WAITING_COMMANDS, WAITING_DEADLINES, CASCADE_PENDING
-        };
     }
 }

@@ -104,9 +104,7 @@ public final class CancelTopology {
                 config,
                 inputPartitions);
         KStream<String, Decision.Outcome> fromRunStates = runStates.process(
-                () -> new RunStateProcessor(evaluators, cascade),
-                Named.as("track-run-states"),
-                cascade ? CancelStores.partitionedNamesWithCascade() : CancelStores.partitionedNames());
+                () -> new RunStateProcessor(evaluators), Named.as("track-run-states"), CancelStores.partitionedNames());
 
         // One sink: each kind of outcome goes to its own topic, as OutcomeSink says.
         OutcomeSink sink = new OutcomeSink(topics);

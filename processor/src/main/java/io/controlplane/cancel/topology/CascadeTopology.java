@@ -18,24 +18,27 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * on the parent's. So every run state that names a parent becomes a <em>link</em>, re-keyed by the
  * parent through the internal topic {@value #LINKS} (placed with cancel.partitioner, like the
  * re-keyed commands), and lands on the parent's task, in the children index (CancelStores.CHILDREN).
- * When that task cancels the parent (a command, or a cascade), each child in the index gets the
- * parent's cancellation record through a second internal topic, {@value #CASCADE}, keyed by the
- * child; the child's task judges it with {@code decision.CascadeRule}, and a child it cancels
- * cascades to its own children the same way, through the same topic. Orders, all converging:
+ * When that task cancels the parent on a command, each child in the index gets the parent's
+ * cancellation through a second internal topic, {@value #CASCADE}, keyed by the child; the child's
+ * task judges it with {@code decision.CascadeRule}: cancels the child, whose cancellation then goes
+ * on to its own children the same way, or passes the same cancellation through to them (a child
+ * that ended, or in another tenant, is left as it is, but its descendants are the cancelled run's
+ * descendants too). Orders, all converging:
  *
  * <ul>
- *   <li>link, then parent cancelled: the cancellation finds the link;
- *   <li>parent cancelled, then link (a child appearing however late): the link finds the parent's
- *       record in CancelStores.CANCELLATIONS and is turned into the child's cancel at once;
+ *   <li>link, then parent cancelled (or passed through): the cascade finds the link;
+ *   <li>parent cancelled (or passed through), then link (a child appearing however late): the link
+ *       finds the parent's record in CANCELLATIONS (or CASCADE_PASSED) and brings it to the child;
  *   <li>both happen on the parent's task one record at a time, so there is no window between them;
- *   <li>a cancel reaching a child whose state is gone (deleted after its link was made) is kept in
- *       CancelStores.CASCADE_PENDING, without a deadline, and applied when the state comes back.
+ *   <li>a cascade reaching a child whose state was deleted does nothing: nothing needs keeping,
+ *       because a state that names the parent again makes a new link, which brings the
+ *       cancellation back (and a state that no longer names it is no longer its child).
  * </ul>
  *
  * Only this processor writes the two internal topics, so a cascaded cancel cannot be forged on the
- * public commands topic. A run is cancelled at most once (CANCELLATIONS guards it), and an already
- * cancelled child passes nothing on, so cycles in the parent links end. exactly_once_v2 covers the
- * internal topics and stores like everything else.
+ * public commands topic. A run is cancelled at most once (CANCELLATIONS guards it) and passed
+ * through at most once per tenant (CASCADE_PASSED), so cycles in the parent links end.
+ * exactly_once_v2 covers the internal topics and stores like everything else.
  */
 final class CascadeTopology {
 
@@ -45,7 +48,6 @@ final class CascadeTopology {
     static final String CASCADE = "cancel-cascade";
 
     private static final String APPLY = "apply-cascaded-cancels";
-    private static final String ONWARD = "cascade-to-grandchildren";
 
     private CascadeTopology() {}
 
@@ -76,7 +78,8 @@ final class CascadeTopology {
                         ChildLinkProcessor::new,
                         Named.as("index-child-links"),
                         CancelStores.CHILDREN,
-                        CancelStores.CANCELLATIONS);
+                        CancelStores.CANCELLATIONS,
+                        CancelStores.CASCADE_PASSED);
         KStream<String, RunStateChange> toIndexedChildren =
                 outcomes.process(ChildrenFanOut::new, Named.as("cascade-to-children"), CancelStores.CHILDREN);
         return toIndexedChildren
@@ -90,23 +93,25 @@ final class CascadeTopology {
                         Named.as(APPLY),
                         CancelStores.RUN_STATES,
                         CancelStores.CANCELLATIONS,
-                        CancelStores.CASCADE_PENDING);
+                        CancelStores.CASCADE_PASSED,
+                        CancelStores.CHILDREN)
+                .mapValues(
+                        change -> (Decision.Outcome) new Decision.Cancel(change),
+                        Named.as(CascadedCancelProcessor.OUTCOMES));
     }
 
     /**
-     * A child cancelled by a cascade cascades in turn, through the same internal topic: a loop the
+     * A cascade goes on from each descendant it reaches, through the same internal topic: a loop the
      * DSL cannot draw, so it is closed here, on the built topology, by a sink to that topic (Kafka
      * Streams prefixes it with the application.id as it does the DSL's own sink).
      */
     static Topology closeLoop(Topology topology, CancelProcessorConfig config) {
-        return topology.addProcessor(ONWARD, ChildrenFanOut::new, APPLY)
-                .connectProcessorAndStateStores(ONWARD, CancelStores.CHILDREN)
-                .addSink(
-                        "cascade-onward-sink",
-                        CASCADE + "-repartition",
-                        Topics.KEY_SERDE.serializer(),
-                        CancelStores.cancellationSerde().serializer(),
-                        new ExecutionPartitioner<>(config.partitioner()),
-                        ONWARD);
+        return topology.addSink(
+                CascadedCancelProcessor.ONWARD,
+                CASCADE + "-repartition",
+                Topics.KEY_SERDE.serializer(),
+                CancelStores.cancellationSerde().serializer(),
+                new ExecutionPartitioner<>(config.partitioner()),
+                APPLY);
     }
 }

@@ -9,11 +9,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The children index on a parent's task: one entry per (parent, child) link, keyed parent U+0000
  * child so that one prefix scan finds a parent's children. Valid ids hold no control character
- * (RunStateValidation), so no two links share a key.
+ * (RunStateValidation), so no two links share a key. Links are kept: a cascade of another tenant
+ * may still pass through the parent later.
  */
 final class ChildLinks {
 
-    private static final char SEPARATOR = '\u0000';
+    static final char SEPARATOR = '\u0000';
     private static final byte[] NO_VALUE = new byte[0];
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
@@ -27,20 +28,11 @@ final class ChildLinks {
         store.put(parentId + SEPARATOR + childId, NO_VALUE);
     }
 
-    /**
-     * Removes and returns the children of a parent that has just been cancelled: a run is cancelled
-     * at most once, so its links are never needed again (a child linked later is cancelled on arrival).
-     */
-    List<String> takeChildrenOf(String parentId) {
+    List<String> childrenOf(String parentId) {
         String prefix = parentId + SEPARATOR;
-        List<String> keys = new ArrayList<>();
+        List<String> children = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        List<String> children = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            store.delete(key);
-            children.add(key.substring(prefix.length()));
+            it.forEachRemaining(kv -> children.add(kv.key.substring(prefix.length())));
         }
         return children;
     }

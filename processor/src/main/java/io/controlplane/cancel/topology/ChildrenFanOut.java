@@ -8,9 +8,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * On the task of a run that has just been cancelled (directly or by a cascade): the run's
- * cancellation goes to each of its known children, keyed by the child, to be judged on the child's
- * task. Sees every outcome of its task; rejections cascade nothing.
+ * On the task of a run a command has just cancelled: the run's cancellation goes to each of its
+ * known children, keyed by the child, to be judged on the child's task. Sees every decision on
+ * commands; rejections cascade nothing. (A run cancelled by a cascade cascades on by itself, in
+ * CascadedCancelProcessor.)
  */
 final class ChildrenFanOut implements Processor<String, Decision.Outcome, String, RunStateChange> {
 
@@ -29,7 +30,7 @@ final class ChildrenFanOut implements Processor<String, Decision.Outcome, String
             @Override
             public Void cancelled(RunStateChange change) {
                 long now = context.currentSystemTimeMs();
-                for (String childId : links.takeChildrenOf(change.getExecutionId())) {
+                for (String childId : links.childrenOf(change.getExecutionId())) {
                     context.forward(new Record<>(childId, change, now));
                 }
                 return null;

@@ -84,7 +84,8 @@ final class DecisionMetrics {
      * The cascade's own counts, beside the decisions': {@code cascade-cancelled} (a descendant
      * cancelled because its parent was), {@code cascade-skipped-terminal} (a descendant that had
      * ended already: counted, never rejected) and {@code cascade-skipped-other-tenant} (a descendant
-     * in another tenant than its parent: left alone). A descendant cancelled already counts nothing.
+     * in another tenant than the cancelled run: left alone); the cascade passes through both to
+     * their children. A descendant the cascade reached before counts nothing.
      */
     static final class Cascade {
 
@@ -105,10 +106,8 @@ final class DecisionMetrics {
         void record(CascadeRule.Result result) {
             if (result instanceof CascadeRule.Cancel) {
                 cancelled.record();
-            } else if (result instanceof CascadeRule.SkippedTerminal) {
-                skippedTerminal.record();
-            } else if (result instanceof CascadeRule.SkippedOtherTenant) {
-                skippedOtherTenant.record();
+            } else if (result instanceof CascadeRule.PassThrough pass) {
+                (pass.reason() == CascadeRule.Reason.TERMINAL ? skippedTerminal : skippedOtherTenant).record();
             }
         }
 

@@ -16,26 +16,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class RunStateProcessor implements Processor<String, RunState, String, Decision.Outcome> {
 
     private final CommandEvaluator.Factory evaluators;
-    private final boolean cascade;
     private KeyValueStore<String, RunState> runStates;
     private CommandEvaluator evaluator;
-    private CascadedCancels cascadedCancels;
 
     RunStateProcessor(CommandEvaluator.Factory evaluators) {
-        this(evaluators, false);
-    }
-
-    /** @param cascade whether a parent's cancellation kept for this run is applied when its state arrives */
-    RunStateProcessor(CommandEvaluator.Factory evaluators, boolean cascade) {
         this.evaluators = evaluators;
-        this.cascade = cascade;
     }
 
     @Override
     public void init(ProcessorContext<String, Decision.Outcome> context) {
         runStates = context.getStateStore(CancelStores.RUN_STATES);
         evaluator = evaluators.create(context);
-        cascadedCancels = cascade ? new CascadedCancels(context) : null;
     }
 
     @Override
@@ -56,16 +47,10 @@ final class RunStateProcessor implements Processor<String, RunState, String, Dec
         }
         runStates.put(executionId, update);
         evaluator.onRunState(executionId);
-        if (cascadedCancels != null) {
-            cascadedCancels.onRunState(executionId);
-        }
     }
 
     @Override
     public void close() {
         evaluator.close();
-        if (cascadedCancels != null) {
-            cascadedCancels.close();
-        }
     }
 }

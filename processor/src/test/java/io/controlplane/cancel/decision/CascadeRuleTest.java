@@ -14,10 +14,10 @@ class CascadeRuleTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
-    private static RunStateChange parentCancelled(String parentId, String commandId, String cascadedFrom) {
+    private static RunStateChange cancelled(String executionId, String tenantId, String commandId, String from) {
         return RunStateChange.newBuilder()
-                .setExecutionId(parentId)
-                .setTenantId("t1")
+                .setExecutionId(executionId)
+                .setTenantId(tenantId)
                 .setStatus(RunStatus.CANCELLED)
                 .setPreviousStatus(RunStatus.RUNNING)
                 .setCancelledAt(NOW.minusSeconds(5))
@@ -26,18 +26,25 @@ class CascadeRuleTest {
                 .setCommandId(commandId)
                 .setVersion(4L)
                 .setTraceId("trace-1")
-                .setCascadedFrom(cascadedFrom)
+                .setCascadedFrom(from)
                 .build();
+    }
+
+    private static RunStateChange parentCancelled() {
+        return cancelled("parent", "t1", "cmd-1", null);
     }
 
     private static RunState child(String tenantId, RunStatus status) {
         return new RunState("child", tenantId, status, 7L, NOW, "parent");
     }
 
+    private static CascadeRule.Result decide(RunStateChange cause, RunState child, RunStateChange own, boolean passed) {
+        return CascadeRule.decide(cause, "child", child, own, passed, NOW);
+    }
+
     @Test
-    void cascadedCancelCarriesTheStartingCommandAndNamesTheParent() {
-        CascadeRule.Result result = CascadeRule.decide(
-                parentCancelled("parent", "cmd-1", null), "child", child("t1", RunStatus.PAUSED), null, NOW);
+    void cascadedCancelCarriesTheStartingCommandAndNamesTheCancelledRun() {
+        CascadeRule.Result result = decide(parentCancelled(), child("t1", RunStatus.PAUSED), null, false);
         assertThat(result).isInstanceOf(CascadeRule.Cancel.class);
         RunStateChange change = ((CascadeRule.Cancel) result).cancel().change();
         assertThat(change.getExecutionId()).isEqualTo("child");
@@ -55,45 +62,49 @@ class CascadeRuleTest {
 
     @Test
     void aGrandchildsCommandIdIsTheStartingCommandsNotItsParents() {
-        RunStateChange childCancelled = parentCancelled("mid/dle", "a/b/mid/dle", "root");
-        CascadeRule.Result result =
-                CascadeRule.decide(childCancelled, "child", child("t1", RunStatus.RUNNING), null, NOW);
+        RunStateChange middleCancelled = cancelled("mid/dle", "t1", "a/b/mid/dle", "root");
+        CascadeRule.Result result = decide(middleCancelled, child("t1", RunStatus.RUNNING), null, false);
         assertThat(((CascadeRule.Cancel) result).cancel().change().getCommandId())
                 .isEqualTo("a/b/child");
-        assertThat(CascadeRule.startingCommandId(parentCancelled("p", "x/p", null)))
+        assertThat(CascadeRule.startingCommandId(cancelled("p", "t1", "x/p", null)))
                 .as("a direct cancellation's id is the command's own, slashes and all")
                 .isEqualTo("x/p");
     }
 
     @Test
-    void childInAnotherTenantIsLeftAlone() {
-        assertThat(CascadeRule.decide(
-                        parentCancelled("parent", "c", null), "child", child("t2", RunStatus.RUNNING), null, NOW))
-                .isEqualTo(new CascadeRule.SkippedOtherTenant("t2"));
+    void childInAnotherTenantIsPassedThroughNeverCancelled() {
+        assertThat(decide(parentCancelled(), child("t2", RunStatus.RUNNING), null, false))
+                .isEqualTo(new CascadeRule.PassThrough(CascadeRule.Reason.OTHER_TENANT));
+        RunStateChange cancelledInItsOwnTenant = cancelled("child", "t2", "other", null);
+        assertThat(decide(parentCancelled(), child("t2", RunStatus.RUNNING), cancelledInItsOwnTenant, false))
+                .isEqualTo(new CascadeRule.PassThrough(CascadeRule.Reason.OTHER_TENANT));
     }
 
     @ParameterizedTest
     @EnumSource(
             value = RunStatus.class,
             names = {"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "UNKNOWN"})
-    void childThatEndedOrIsUnknownIsSkippedNotRejected(RunStatus status) {
-        assertThat(CascadeRule.decide(parentCancelled("parent", "c", null), "child", child("t1", status), null, NOW))
-                .isEqualTo(new CascadeRule.SkippedTerminal(status));
+    void childThatEndedOrIsUnknownIsPassedThroughNotRejected(RunStatus status) {
+        assertThat(decide(parentCancelled(), child("t1", status), null, false))
+                .isEqualTo(new CascadeRule.PassThrough(CascadeRule.Reason.TERMINAL));
     }
 
     @Test
-    void childCancelledAlreadyGetsNothingWhateverUpstreamSays() {
-        RunStateChange own = parentCancelled("child", "other", null);
-        assertThat(CascadeRule.decide(
-                        parentCancelled("parent", "c", null), "child", child("t1", RunStatus.RUNNING), own, NOW))
-                .isEqualTo(new CascadeRule.AlreadyCancelled());
-        assertThat(CascadeRule.decide(parentCancelled("parent", "c", null), "child", null, own, NOW))
-                .isEqualTo(new CascadeRule.AlreadyCancelled());
+    void childCancelledAlreadyInTheTenantGetsNothingWhateverUpstreamSays() {
+        RunStateChange own = cancelled("child", "t1", "other", null);
+        assertThat(decide(parentCancelled(), child("t1", RunStatus.RUNNING), own, false))
+                .isEqualTo(new CascadeRule.Nothing());
+        assertThat(decide(parentCancelled(), null, own, false)).isEqualTo(new CascadeRule.Nothing());
     }
 
     @Test
-    void childWithoutStateIsKeptForWhenItArrives() {
-        assertThat(CascadeRule.decide(parentCancelled("parent", "c", null), "child", null, null, NOW))
-                .isEqualTo(new CascadeRule.KeepUntilStateArrives());
+    void aRunTheTenantsCascadePassedBeforeIsNotPassedAgain() {
+        assertThat(decide(parentCancelled(), child("t1", RunStatus.COMPLETED), null, true))
+                .isEqualTo(new CascadeRule.Nothing());
+    }
+
+    @Test
+    void childWithoutStateGetsNothingItsNextStateBringsTheCancellationBack() {
+        assertThat(decide(parentCancelled(), null, null, false)).isEqualTo(new CascadeRule.Nothing());
     }
 }

@@ -97,14 +97,19 @@ class CascadeTopologyTest {
         }
 
         @Test
-        void descendantInAnotherTenantIsLeftAloneAndCounted() {
+        void descendantInAnotherTenantIsLeftAloneAndCountedButItsDescendantsInTheTenantAreNot() {
             cancel.grant("bob", List.of("admin"), List.of("*"));
             run("parent", null);
             cancel.runState("foreign-child", OTHER_TENANT, RunStatus.RUNNING, 1, "parent");
             run("own-child", "parent");
+            run("own-grandchild", "foreign-child");
             cancel.cancel("parent", "bob");
 
-            assertThat(cancellations()).containsOnlyKeys("parent", "own-child");
+            Map<String, RunStateChange> cancelled = cancellations();
+            assertThat(cancelled).containsOnlyKeys("parent", "own-child", "own-grandchild");
+            assertThat(cancelled.get("own-grandchild").getCascadedFrom())
+                    .as("the run whose cancellation reached it")
+                    .isEqualTo("parent");
             assertThat(metric("cascade-skipped-other-tenant-total")).isEqualTo(1);
         }
 
@@ -166,13 +171,18 @@ class CascadeTopologyTest {
             cancel.admin("alice");
             run("parent", null);
             run("child", "parent");
+            run("other-child", "parent");
             cancel.deleteRun("child");
+            cancel.deleteRun("other-child");
             cancel.cancel("parent", "alice");
             assertThat(cancellations()).containsOnlyKeys("parent");
 
             cancel.advanceWallClock(java.time.Duration.ofDays(30));
-            cancel.runState("child", TENANT, RunStatus.RUNNING, 2, null);
+            cancel.runState("child", TENANT, RunStatus.RUNNING, 2, "parent");
             assertThat(cancellations()).containsOnlyKeys("child");
+            // a run that comes back naming no parent is no longer anyone's child
+            cancel.runState("other-child", TENANT, RunStatus.RUNNING, 2, null);
+            assertThat(cancellations()).isEmpty();
         }
 
         @Test
@@ -234,6 +244,19 @@ class CascadeTopologyTest {
         }
 
         @Test
+        void cycleThroughRunsThatEndedEnds() {
+            cancel.admin("alice");
+            run("live", "ended-2");
+            cancel.runState("ended-1", TENANT, RunStatus.COMPLETED, 1, "live");
+            cancel.runState("ended-2", TENANT, RunStatus.FAILED, 1, "ended-1");
+            cancel.runState("ended-below", TENANT, RunStatus.COMPLETED, 1, "ended-2");
+            run("live-below", "ended-below");
+            cancel.cancel("live", "alice");
+
+            assertThat(cancellations()).containsOnlyKeys("live", "live-below");
+        }
+
+        @Test
         void laterStatesOfACascadedChildProduceNothingMore() {
             cancel.admin("alice");
             run("parent", null);
@@ -257,7 +280,7 @@ class CascadeTopologyTest {
                     .contains(CascadeTopology.LINKS + "-repartition")
                     .contains(CascadeTopology.CASCADE + "-repartition")
                     .contains(CancelStores.CHILDREN)
-                    .contains(CancelStores.CASCADE_PENDING);
+                    .contains(CancelStores.CASCADE_PASSED);
             // the links, the cascade and the decisions share one sub-topology: one task per partition
             assertThat(description.subtopologies()).hasSize(1);
         }
@@ -270,15 +293,19 @@ class CascadeTopologyTest {
         @EnumSource(
                 value = RunStatus.class,
                 names = {"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "UNKNOWN"})
-        void terminalChildProducesNoRejection(RunStatus terminal) {
+        void terminalChildProducesNoRejectionAndTheCascadeGoesOnBelowIt(RunStatus terminal) {
             cancel.admin("alice");
             run("parent", null);
             cancel.runState("ended-child", TENANT, terminal, 1, "parent");
             run("running-child", "parent");
+            run("orphan", "ended-child");
             cancel.cancel("parent", "alice");
 
-            assertThat(cancellations()).containsOnlyKeys("parent", "running-child");
+            assertThat(cancellations()).containsOnlyKeys("parent", "running-child", "orphan");
             assertThat(metric("cascade-skipped-terminal-total")).isEqualTo(1);
+
+            run("late-orphan", "ended-child");
+            assertThat(cancellations()).containsOnlyKeys("late-orphan");
         }
     }
 
@@ -313,7 +340,7 @@ class CascadeTopologyTest {
                     .doesNotContain(CascadeTopology.LINKS)
                     .doesNotContain(CascadeTopology.CASCADE)
                     .doesNotContain(CancelStores.CHILDREN)
-                    .doesNotContain(CancelStores.CASCADE_PENDING);
+                    .doesNotContain(CancelStores.CASCADE_PASSED);
         }
 
         @Test

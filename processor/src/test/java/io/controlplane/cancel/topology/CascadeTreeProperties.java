@@ -27,8 +27,8 @@ import org.apache.kafka.streams.test.TestRecord;
 /**
  * Random trees of runs (parents, children, grandchildren; random tenants; some terminal; parent
  * links that may form cycles), their run states, tombstones and cancel commands arriving in a random
- * order: every non-terminal descendant in its parent's tenant of a cancelled run ends with exactly
- * one CANCELLED record, and nothing else is cancelled.
+ * order: every non-terminal descendant of a cancelled run in that run's tenant ends with exactly one
+ * CANCELLED record, and nothing else is cancelled.
  */
 class CascadeTreeProperties {
 
@@ -95,38 +95,51 @@ class CascadeTreeProperties {
             if (change.getCascadedFrom() == null) {
                 assertThat(scenario.commandTargets()).contains(child);
             } else {
-                assertThat(change.getCascadedFrom())
-                        .isEqualTo(id(runs.get(child).parent()));
+                int from = index(change.getCascadedFrom());
+                assertThat(cancelled).containsKey(change.getCascadedFrom());
+                assertThat(runs.get(from).tenantId()).isEqualTo(change.getTenantId());
+                assertThat(descendants(runs, from)).contains(child);
                 assertThat(change.getCommandId()).endsWith("/" + change.getExecutionId());
             }
         });
     }
 
-    /** The model: the runs commanded that can be cancelled, then, to a fixpoint, their live same-tenant children. */
+    /**
+     * The model: in each tenant, the runs commanded that can be cancelled, and every run of that
+     * tenant that can be cancelled among their descendants, through runs of any status and tenant.
+     */
     private static Set<String> expectedCancelled(Scenario scenario) {
         List<Run> runs = scenario.runs();
-        Set<Integer> cancelled = new HashSet<>();
-        Deque<Integer> toVisit = new ArrayDeque<>();
+        Set<String> ids = new HashSet<>();
         for (int target : scenario.commandTargets()) {
-            if (RunStatuses.isCancellable(runs.get(target).status()) && cancelled.add(target)) {
-                toVisit.add(target);
+            Run root = runs.get(target);
+            if (!RunStatuses.isCancellable(root.status())) {
+                continue;
+            }
+            ids.add(id(target));
+            for (int descendant : descendants(runs, target)) {
+                Run run = runs.get(descendant);
+                if (run.tenantId().equals(root.tenantId()) && RunStatuses.isCancellable(run.status())) {
+                    ids.add(id(descendant));
+                }
             }
         }
+        return ids;
+    }
+
+    /** Every run below {@code ancestor} in the parent links (cycles included, each run once). */
+    private static Set<Integer> descendants(List<Run> runs, int ancestor) {
+        Set<Integer> found = new HashSet<>();
+        Deque<Integer> toVisit = new ArrayDeque<>(List.of(ancestor));
         while (!toVisit.isEmpty()) {
             int parent = toVisit.poll();
             for (int child = 0; child < runs.size(); child++) {
-                Run run = runs.get(child);
-                if (run.parent() == parent
-                        && run.tenantId().equals(runs.get(parent).tenantId())
-                        && RunStatuses.isCancellable(run.status())
-                        && cancelled.add(child)) {
+                if (runs.get(child).parent() == parent && found.add(child)) {
                     toVisit.add(child);
                 }
             }
         }
-        Set<String> ids = new HashSet<>();
-        cancelled.forEach(i -> ids.add(id(i)));
-        return ids;
+        return found;
     }
 
     enum Kind {
