@@ -271,7 +271,7 @@ class CascadeTopologyTest {
         }
 
         @Test
-        void linksAndCascadesAreKeptInChangeloggedStoresAndInternalTopics() {
+        void linksAndCascadesLiveInTheOneSubTopologyWithInternalTopicsAndStoresOfTheirOwn() {
             TopologyDescription description = CancelTopology.build(new CancelProcessorConfig(Map.of(
                             "bootstrap.servers", "unused:9092", "schema.registry.url", "mock://cascade-describe")))
                     .describe();
