@@ -8,6 +8,7 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.CancelTopic;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorGroup;
@@ -30,10 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The processor JVM dies by SIGKILL in the middle of a cascade of 10,000 descendants (a spine of
- * 100 runs, each the parent of the next and of 99 leaves: wide, and deep enough that the cascade
- * takes a hundred hops through the internal topic), and is started again on the same state
- * directory: each descendant is cancelled exactly once, as read_committed subscribers see it.
+ * A processor JVM dies by SIGKILL in the middle of a cascade of 10,000 descendants (a spine of 100
+ * runs, each the parent of the next and of 99 leaves: wide, and deep enough that the cascade takes a
+ * hundred hops through the internal topic), and is started again on the same state directory, or
+ * its tasks move to a second JVM: each descendant is cancelled exactly once, as read_committed
+ * subscribers see it.
  */
 class CascadeCrashIT {
 
@@ -49,13 +51,30 @@ class CascadeCrashIT {
     @RegisterExtension
     final ProcessorJvms jvms = new ProcessorJvms();
 
+    /** Restarted under the same name, so on the same state directory, as in CrashSafetyIT. */
     @Test
     void aProcessorKilledMidCascadeCancelsEachDescendantExactlyOnce() throws Exception {
+        cascadeThroughAKill(3, false);
+    }
+
+    /** Two JVMs share six partitions; the survivor takes the killed one's tasks from the changelogs alone. */
+    @Test
+    void theSurvivorFinishesTheCascadeOfAKilledProcessorExactlyOnce() throws Exception {
+        cascadeThroughAKill(6, true);
+    }
+
+    private void cascadeThroughAKill(int partitions, boolean withSurvivor) throws Exception {
         try (RestSchemaRegistryServer registry = RestSchemaRegistryServer.start();
                 Admin admin = broker.kafka().admin()) {
             Map<String, Object> settings = ProcessorJvms.settings(broker.kafka().bootstrapServers(), registry.url());
+            // each test on the class's broker with topics and a group of its own
+            String own = withSurvivor ? "-survivor" : "-restart";
+            settings.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(StreamsConfig.APPLICATION_ID_CONFIG) + own);
+            for (CancelTopic<?> topic : CancelTopic.ALL) {
+                settings.put(topic.configKey(), topic.defaultName() + own);
+            }
             CancelProcessorConfig config = new CancelProcessorConfig(settings);
-            TopicLayout.create(admin, config, 3);
+            TopicLayout.create(admin, config, partitions);
             Topics topics = new Topics(config);
             Map<String, String> parents = tree();
             try (CancelTraffic traffic = new CancelTraffic(broker.kafka().bootstrapServers(), topics);
@@ -68,8 +87,24 @@ class CascadeCrashIT {
                 traffic.flush();
 
                 ProcessorJvm processor = jvms.start("processor", settings);
+                if (withSurvivor) {
+                    jvms.start("survivor", settings);
+                }
                 ProcessorGroup group =
                         new ProcessorGroup(admin, String.valueOf(settings.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+                int members = withSurvivor ? 2 : 1;
+                await(members + " processors sharing the partitions")
+                        .atMost(DEADLINE)
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> {
+                            Map<String, Integer> owned = group.partitionsByMember(topics.commands.name());
+                            return owned.size() == members
+                                    && !owned.containsValue(0)
+                                    && owned.values().stream()
+                                                    .mapToInt(Integer::intValue)
+                                                    .sum()
+                                            == partitions;
+                        });
                 await("the processor indexes every child link")
                         .atMost(DEADLINE)
                         .pollInterval(Duration.ofMillis(250))
@@ -82,10 +117,12 @@ class CascadeCrashIT {
                 int seen = outcomes.awaitAtLeast(DESCENDANTS / 4, DEADLINE);
                 assertThat(seen).as("cancellations seen when killed").isLessThan(DESCENDANTS + 1);
                 processor.kill();
-                jvms.start("processor", settings);
+                if (!withSurvivor) {
+                    jvms.start("processor", settings);
+                }
 
                 outcomes.awaitAtLeast(DESCENDANTS + 1, DEADLINE);
-                await("the restarted processor commits all of the cascade")
+                await("the processors commit all of the cascade")
                         .atMost(DEADLINE)
                         .pollInterval(Duration.ofMillis(250))
                         // the internal topics appear once Kafka Streams has created them
