@@ -15,6 +15,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -283,6 +285,27 @@ class CascadeTopologyTest {
                     .contains(CancelStores.CASCADE_PASSED);
             // the links, the cascade and the decisions share one sub-topology: one task per partition
             assertThat(description.subtopologies()).hasSize(1);
+        }
+    }
+
+    @Nested
+    class ParentLinksAreIdsLikeAnyOther {
+
+        @Test
+        void runStateNamingAParentWithAControlCharacterIsDeadLetteredAndLinksNothing() {
+            cancel.close();
+            // at least once: see DeadLetterQueueTest on why the driver needs it to show dead letters
+            cancel = new CancelDriver(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+            cancel.admin("alice");
+            run("parent", null);
+            run("child", "par\nent");
+            run("sibling", "parent");
+            assertThat(cancel.read(cancel.topics.dlq, new ByteArrayDeserializer()))
+                    .singleElement()
+                    .satisfies(dead -> assertThat(dead.key()).isEqualTo("child"));
+
+            cancel.cancel("parent", "alice");
+            assertThat(cancellations()).containsOnlyKeys("parent", "sibling");
         }
     }
 
