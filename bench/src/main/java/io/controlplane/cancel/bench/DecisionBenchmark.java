@@ -70,7 +70,7 @@ public class DecisionBenchmark {
     }
 
     private static RunState run(RunStatus status) {
-        return new RunState("run-4711", TENANT, status, 3L, NOW.minusSeconds(5));
+        return new RunState("run-4711", TENANT, status, 3L, NOW.minusSeconds(5), null);
     }
 
     private static SeenCommands seen(boolean decided) {

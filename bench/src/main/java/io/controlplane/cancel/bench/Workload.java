@@ -104,7 +104,7 @@ final class Workload {
 
     RunState runState(long i) {
         RunStatus status = terminal(i) ? RunStatus.COMPLETED : RunStatus.RUNNING;
-        return new RunState(executionId(i), TENANT, status, 1L, now);
+        return new RunState(executionId(i), TENANT, status, 1L, now, null);
     }
 
     /** The grants and the run states, as fast as one producer writes them. */

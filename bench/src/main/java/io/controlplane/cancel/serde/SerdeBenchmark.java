@@ -37,7 +37,7 @@ public class SerdeBenchmark {
 
     private final CancelCommand command = new CancelCommand(
             "cmd-4711", "run-4711", "alice", "stuck in a retry loop", NOW.minusMillis(20), "trace-4711");
-    private final RunState runState = new RunState("run-4711", "acme", RunStatus.RUNNING, 3L, NOW);
+    private final RunState runState = new RunState("run-4711", "acme", RunStatus.RUNNING, 3L, NOW, null);
 
     private final FramedAvroSerializer<CancelCommand> commandSerializer = new FramedAvroSerializer<>();
     private final FramedAvroDeserializer<CancelCommand> commandDeserializer =

@@ -10,11 +10,12 @@ import org.rocksdb.WriteBufferManager;
 
 /**
  * One memory budget for every RocksDB instance of the process, as Kafka Streams' memory-management
- * guide recommends. Left alone, each store (and each segment of the dedup window store) takes its
- * own 50 MB block cache and up to three 16 MB memtables, so memory grows with the number of tasks
- * and segments rather than with the data: ~517 MB peak RSS at {@code -Xmx256m} with 1.1M runs.
- * Here the block cache, the index and filter blocks and the memtables of all of them share
- * {@value CancelProcessorConfig#ROCKSDB_MEMORY_BYTES} bytes (half of it for memtables at most).
+ * guide recommends, when {@value CancelProcessorConfig#ROCKSDB_MEMORY_BYTES} is set. Left alone,
+ * each store (and each segment of the dedup window store) takes its own 50 MB block cache and up to
+ * three 16 MB memtables, so memory grows with the number of tasks and segments rather than with the
+ * data. Here the block cache, the index and filter blocks and the memtables of all of them share one
+ * budget (half of it for memtables at most). Not the default: a small budget makes RocksDB flush and
+ * compact more, measured at ~20-40% more CPU per record at 64 MiB (docs/benchmarks.md).
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
@@ -25,7 +26,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        Shared memory = shared(new CancelProcessorConfig(configs).rocksDbMemoryBytes());
+        Shared memory =
+                shared(new CancelProcessorConfig(configs).rocksDbMemoryBytes().orElseThrow());
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
         table.setBlockCache(memory.cache());
         // Index and filter blocks count against the budget too, kept ahead of data blocks in it.

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -52,6 +53,9 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String HTTP_PORT = "cancel.http.port";
     public static final String HTTP_HOST = "cancel.http.host";
     public static final String HTTP_QUERY_TOKEN = "cancel.http.query.token";
+    public static final String CASCADE = "cancel.cascade";
+    public static final String CASCADE_CHILDREN = "children";
+    public static final String CASCADE_OFF = "off";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
             .define(
@@ -115,11 +119,12 @@ public final class CancelProcessorConfig extends AbstractConfig {
             .define(
                     ROCKSDB_MEMORY_BYTES,
                     Type.LONG,
-                    64L * 1024 * 1024,
-                    ConfigDef.Range.atLeast(4L * 1024 * 1024),
+                    0L,
+                    ConfigDef.Range.atLeast(0),
                     Importance.MEDIUM,
-                    "Off-heap memory shared by all the processor's RocksDB stores: block cache, index and "
-                            + "filter blocks, and memtables (at most half). Used unless rocksdb.config.setter is set.")
+                    "Off-heap memory shared by all the processor's RocksDB stores (block cache, index and "
+                            + "filter blocks, memtables at most half); 0 = Kafka Streams' defaults, per store. "
+                            + "Ignored when rocksdb.config.setter is set.")
             .define(
                     PARTITIONER,
                     Type.STRING,
@@ -200,7 +205,15 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     null,
                     Importance.MEDIUM,
                     "The bearer token GET /executions/{id} requires (it shows tenant data); unset = that "
-                            + "endpoint is off and answers 404.");
+                            + "endpoint is off and answers 404.")
+            .define(
+                    CASCADE,
+                    Type.STRING,
+                    CASCADE_CHILDREN,
+                    ConfigDef.CaseInsensitiveValidString.in(CASCADE_CHILDREN, CASCADE_OFF),
+                    Importance.MEDIUM,
+                    "children: cancelling a run also cancels its descendants in the same tenant (run states "
+                            + "name their parent in parentExecutionId); off: only the run itself.");
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
@@ -233,8 +246,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
         return DEFINITION;
     }
 
-    public long rocksDbMemoryBytes() {
-        return getLong(ROCKSDB_MEMORY_BYTES);
+    /** The off-heap budget all RocksDB stores share; empty = each store has Kafka Streams' defaults. */
+    public OptionalLong rocksDbMemoryBytes() {
+        long bytes = getLong(ROCKSDB_MEMORY_BYTES);
+        return bytes == 0 ? OptionalLong.empty() : OptionalLong.of(bytes);
     }
 
     public String commandsTopic() {
@@ -328,6 +343,11 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public Optional<Password> queryToken() {
         Password token = getPassword(HTTP_QUERY_TOKEN);
         return token == null || token.value().isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /** Whether cancelling a run also cancels its descendants (cancel.cascade=children). */
+    public boolean cascadesToChildren() {
+        return getString(CASCADE).equalsIgnoreCase(CASCADE_CHILDREN);
     }
 
     public KeyPartitioner partitioner() {

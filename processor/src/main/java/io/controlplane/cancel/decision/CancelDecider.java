@@ -140,7 +140,8 @@ public final class CancelDecider {
                     cancellation.getTenantId(),
                     cancellation.getStatus(),
                     cancellation.getVersion(),
-                    cancellation.getCancelledAt());
+                    cancellation.getCancelledAt(),
+                    null);
         }
         return in.upstreamRun();
     }

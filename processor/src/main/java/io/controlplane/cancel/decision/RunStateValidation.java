@@ -23,6 +23,10 @@ public final class RunStateValidation {
             if (problem == null) {
                 problem = idProblem("tenantId", update.getTenantId());
             }
+            if (problem == null && update.getParentExecutionId() != null) {
+                // A parent link is an id like the others: it keys the children index (parent U+0000 child).
+                problem = idProblem("parentExecutionId", update.getParentExecutionId());
+            }
             if (problem == null && !recordKey.equals(update.getExecutionId())) {
                 problem = "it is keyed " + Ids.quote(recordKey) + " but describes execution "
                         + Ids.quote(update.getExecutionId());

@@ -1,6 +1,7 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelDecider;
@@ -60,6 +61,10 @@ public final class CancelTopology {
                 Consumed.with(Topics.KEY_SERDE, Serdes.ByteArray()).withName("operator-grants"),
                 () -> new GrantUpdater(grantDecoder));
         CancelStores.partitioned(retention).forEach(builder::addStateStore);
+        boolean cascade = config.cascadesToChildren();
+        if (cascade) {
+            CancelStores.cascade().forEach(builder::addStateStore);
+        }
         CommandEvaluator.Factory evaluators =
                 new CommandEvaluator.Factory(decider, config.notFoundGrace(), retention, grantDecoder, identity);
 
@@ -90,25 +95,26 @@ public final class CancelTopology {
                 () -> new CancelCommandProcessor(evaluators),
                 Named.as("judge-commands"),
                 CancelStores.partitionedNames());
-        KStream<String, Decision.Outcome> fromRunStates = checkPartition(
-                        builder.stream(
-                                topics.runStates.name(),
-                                Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde())
-                                        .withName("run-states")),
-                        "run-states",
-                        config,
-                        inputPartitions)
-                .process(
-                        () -> new RunStateProcessor(evaluators),
-                        Named.as("track-run-states"),
-                        CancelStores.partitionedNames());
+        KStream<String, RunState> runStates = checkPartition(
+                builder.stream(
+                        topics.runStates.name(),
+                        Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde())
+                                .withName("run-states")),
+                "run-states",
+                config,
+                inputPartitions);
+        KStream<String, Decision.Outcome> fromRunStates = runStates.process(
+                () -> new RunStateProcessor(evaluators), Named.as("track-run-states"), CancelStores.partitionedNames());
 
         // One sink: each kind of outcome goes to its own topic, as OutcomeSink says.
         OutcomeSink sink = new OutcomeSink(topics);
-        fromCommands
-                .merge(fromRunStates, Named.as("outcomes"))
-                .to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
-        return builder.build();
+        KStream<String, Decision.Outcome> outcomes = fromCommands.merge(fromRunStates, Named.as("outcomes"));
+        if (cascade) {
+            outcomes = outcomes.merge(
+                    CascadeTopology.wire(runStates, outcomes, config), Named.as("outcomes-and-cascades"));
+        }
+        outcomes.to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
+        return cascade ? CascadeTopology.closeLoop(builder.build(), config) : builder.build();
     }
 
     /** Keyed input records pass a check that they are on the partition the configured partitioner gives them. */

@@ -2,6 +2,7 @@ package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
@@ -103,5 +104,43 @@ final class DecisionMetrics {
 
     private Sensor sensor(String taskId, String outcome) {
         return metrics.addRateTotalSensor(SCOPE, taskId, outcome, Sensor.RecordingLevel.INFO);
+    }
+
+    /**
+     * The cascade's own counts, beside the decisions': {@code cascade-cancelled} (a descendant
+     * cancelled because its parent was), {@code cascade-skipped-terminal} (a descendant that had
+     * ended already: counted, never rejected) and {@code cascade-skipped-other-tenant} (a descendant
+     * in another tenant than the cancelled run: left alone); the cascade passes through both to
+     * their children. A descendant the cascade reached before counts nothing.
+     */
+    static final class Cascade {
+
+        private final StreamsMetrics metrics;
+        private final Sensor cancelled;
+        private final Sensor skippedTerminal;
+        private final Sensor skippedOtherTenant;
+
+        Cascade(StreamsMetrics metrics, String taskId) {
+            this.metrics = metrics;
+            cancelled = metrics.addRateTotalSensor(SCOPE, taskId, "cascade-cancelled", Sensor.RecordingLevel.INFO);
+            skippedTerminal =
+                    metrics.addRateTotalSensor(SCOPE, taskId, "cascade-skipped-terminal", Sensor.RecordingLevel.INFO);
+            skippedOtherTenant = metrics.addRateTotalSensor(
+                    SCOPE, taskId, "cascade-skipped-other-tenant", Sensor.RecordingLevel.INFO);
+        }
+
+        void record(CascadeRule.Result result) {
+            if (result instanceof CascadeRule.Cancel) {
+                cancelled.record();
+            } else if (result instanceof CascadeRule.PassThrough pass) {
+                (pass.reason() == CascadeRule.Reason.TERMINAL ? skippedTerminal : skippedOtherTenant).record();
+            }
+        }
+
+        void close() {
+            metrics.removeSensor(cancelled);
+            metrics.removeSensor(skippedTerminal);
+            metrics.removeSensor(skippedOtherTenant);
+        }
     }
 }

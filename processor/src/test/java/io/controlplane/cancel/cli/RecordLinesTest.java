@@ -60,7 +60,8 @@ class RecordLinesTest {
                 "stuck",
                 "c-1",
                 4L,
-                "trace-1");
+                "trace-1",
+                null);
         byte[] value =
                 topics.runStateChanges.valueSerde().serializer().serialize(topics.runStateChanges.name(), change);
         assertThat(lines.lineOf(record(topics.runStateChanges.name(), "run-1", value, new RecordHeaders())))

@@ -24,6 +24,26 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void aTaskNeverWaitsForDataOnItsOtherPartitions() {
+        assertThat(StreamsProperties.from(Map.of()))
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    }
+
+    @Test
+    void rocksDbStoresShareOneMemoryBudgetOnlyWhenOneIsSet() {
+        assertThat(StreamsProperties.from(Map.of()))
+                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        assertThat(StreamsProperties.from(Map.of(CancelProcessorConfig.ROCKSDB_MEMORY_BYTES, "67108864")))
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+        assertThat(StreamsProperties.from(Map.of(
+                        CancelProcessorConfig.ROCKSDB_MEMORY_BYTES,
+                        "67108864",
+                        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+                        "com.example.OwnSetter")))
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "com.example.OwnSetter");
+    }
+
+    @Test
     void undecodableInputGoesToTheConfiguredDeadLetterQueueAndProcessingContinues() {
         Properties props = StreamsProperties.from(Map.of(CancelProcessorConfig.DLQ_TOPIC, "my.dlq"));
         assertThat(props)

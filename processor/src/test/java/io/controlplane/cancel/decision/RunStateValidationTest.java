@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RunStateValidationTest {
 
     private static RunState run(String executionId, String tenantId) {
-        return new RunState(executionId, tenantId, RunStatus.RUNNING, 1L, Instant.EPOCH);
+        return new RunState(executionId, tenantId, RunStatus.RUNNING, 1L, Instant.EPOCH, null);
     }
 
     @Test
@@ -46,6 +46,21 @@ class RunStateValidationTest {
         assertThat(RunStateValidation.problem("run-1", run("run-1", "t\u007f"))).isPresent();
         assertThat(RunStateValidation.problem("run\u001f", run("run\u001f", "t1")))
                 .isPresent();
+    }
+
+    @Test
+    void aParentIdIsCheckedLikeEveryOtherIdAndMayBeAbsent() {
+        RunState child = run("child", "t1");
+        assertThat(RunStateValidation.problem("child", child)).isEmpty();
+        child.setParentExecutionId("parent");
+        assertThat(RunStateValidation.problem("child", child)).isEmpty();
+        child.setParentExecutionId("par\u0000ent");
+        assertThat(RunStateValidation.problem("child", child))
+                .hasValue("its parentExecutionId contains the control character U+0000 at position 3");
+        child.setParentExecutionId("p".repeat(257));
+        assertThat(RunStateValidation.problem("child", child)).isPresent();
+        child.setParentExecutionId(" ");
+        assertThat(RunStateValidation.problem("child", child)).isPresent();
     }
 
     @Test

@@ -148,7 +148,15 @@ final class CancelDriver implements AutoCloseable {
 
     void runState(String executionId, String tenantId, RunStatus status, long version) {
         runStates.pipeInput(
-                executionId, new RunState(executionId, tenantId, status, version, recordTime), nextRecordTime());
+                executionId, new RunState(executionId, tenantId, status, version, recordTime, null), nextRecordTime());
+    }
+
+    /** A run state naming its parent run (null = none). */
+    void runState(String executionId, String tenantId, RunStatus status, long version, String parentExecutionId) {
+        runStates.pipeInput(
+                executionId,
+                new RunState(executionId, tenantId, status, version, recordTime, parentExecutionId),
+                nextRecordTime());
     }
 
     void runStateRecord(String key, RunState value) {

@@ -56,6 +56,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * rejection code, a repeated command and an undecodable record, then a table of what came out. The
  * processor runs in signed mode: the demo is the identity issuer, with a key pair it makes at start,
  * and signs every command for its actor; one command is forged (signed with another key) and refused.
+ * The accepted command's run has two children, and a grandchild that starts only after the run was
+ * cancelled: the one command cancels all of them (cascading cancellation).
  */
 public final class Demo {
 
@@ -63,6 +65,7 @@ public final class Demo {
     private static final Duration GRACE = Duration.ofSeconds(2);
 
     private static final String ISSUER = "https://issuer.demo.local";
+    private static final String LATE_GRANDCHILD = "run-1a-x";
 
     private final PrintStream out;
     private final RSAKey issuerKey;
@@ -85,11 +88,16 @@ public final class Demo {
             kafka.createTopics(config, 3);
             List<String> expected = produceScenario(settings, topics);
             out.println("Starting the processor (exactly_once_v2, grace " + GRACE.toSeconds() + " s) ...");
-            try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
+            try (CancelProcessorApp app = CancelProcessorApp.start(settings);
+                    KafkaConsumer<String, byte[]> outcomes = outcomeReader(settings, topics)) {
                 String http = "http://" + LoopbackPorts.LOOPBACK + ":" + settings.get(CancelProcessorConfig.HTTP_PORT);
                 out.println("While it runs: readiness at " + http + "/health/ready, Prometheus metrics at " + http
                         + "/metrics");
-                List<String[]> rows = collectOutcomes(settings, topics, expected.size());
+                List<String[]> rows = new ArrayList<>();
+                collectOutcomes(outcomes, topics, rows, expected.size());
+                startLateGrandchild(settings, topics);
+                expected.add("cmd-1/" + LATE_GRANDCHILD);
+                collectOutcomes(outcomes, topics, rows, expected.size());
                 printTable(rows);
                 boolean complete = rows.size() == expected.size();
                 out.println(
@@ -126,23 +134,33 @@ public final class Demo {
     private List<String> produceScenario(Map<String, Object> settings, Topics topics) throws Exception {
         Instant now = Instant.now();
         List<String> expected = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(settings)) {
             send(producer, topics.operators, "alice", new OperatorGrant("alice", List.of("admin"), List.of("acme")));
             send(producer, topics.operators, "bob", new OperatorGrant("bob", List.of("viewer"), List.of("acme")));
-            send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now));
-            send(producer, topics.runStates, "run-2", new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now));
-            send(producer, topics.runStates, "run-3", new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now));
-            send(producer, topics.runStates, "run-4", new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now));
+            send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now, null));
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-2",
+                    new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now, null));
+            send(producer, topics.runStates, "run-3", new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now, null));
+            send(producer, topics.runStates, "run-4", new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now, null));
+            // run-1 started two child runs: cancelling run-1 cancels them too
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-1a",
+                    new RunState("run-1a", "acme", RunStatus.RUNNING, 1L, now, "run-1"));
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-1b",
+                    new RunState("run-1b", "acme", RunStatus.QUEUED, 1L, now, "run-1"));
             producer.flush();
             CancelCommand accepted = command("cmd-1", "run-1", "alice", "stuck on a tool call", now);
             sendCommand(producer, topics, expected, accepted);
+            expected.add("cmd-1/run-1a");
+            expected.add("cmd-1/run-1b");
             sendCommand(producer, topics, expected, command("cmd-2", "run-2", "alice", null, now));
             sendCommand(producer, topics, expected, command("cmd-3", "run-1", "bob", "I am not an admin", now));
             sendCommand(producer, topics, expected, command("cmd-4", "run-404", "alice", null, now));
@@ -156,9 +174,33 @@ public final class Demo {
                     new ProducerRecord<>(topics.commands.name(), "run-1", "not avro".getBytes(StandardCharsets.UTF_8)));
             expected.add("dead letter");
         }
-        out.println("Produced 2 grants, 4 run states, 8 signed cancel commands (one a repeat, one forged) and 1"
-                + " undecodable record.");
+        out.println("Produced 2 grants, 6 run states (run-1 with two children), 8 signed cancel commands (one a"
+                + " repeat, one forged) and 1 undecodable record.");
         return expected;
+    }
+
+    /** A grandchild of run-1 that starts after run-1 was cancelled: it is cancelled as soon as it appears. */
+    private void startLateGrandchild(Map<String, Object> settings, Topics topics) {
+        try (KafkaProducer<String, byte[]> producer = producer(settings)) {
+            send(
+                    producer,
+                    topics.runStates,
+                    LATE_GRANDCHILD,
+                    new RunState(LATE_GRANDCHILD, "acme", RunStatus.PENDING, 1L, Instant.now(), "run-1a"));
+        }
+        out.println("Run-1 and its children are cancelled; now " + LATE_GRANDCHILD
+                + ", a child of run-1a, starts late ...");
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Map<String, Object> settings) {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     private static CancelCommand command(String id, String executionId, String actor, String reason, Instant now) {
@@ -211,16 +253,22 @@ public final class Demo {
                 topic.name(), null, key, serde.serializer().serialize(topic.name(), value), List.of(headers)));
     }
 
-    private List<String[]> collectOutcomes(Map<String, Object> settings, Topics topics, int expected) {
-        List<String[]> rows = new ArrayList<>();
+    private static KafkaConsumer<String, byte[]> outcomeReader(Map<String, Object> settings, Topics topics) {
         Map<String, Object> consumerConfig = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                 ConsumerConfig.GROUP_ID_CONFIG, "cancel-demo-reader",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
+        return consumer;
+    }
+
+    /** Reads outcomes into {@code rows} until there are {@code expected} or the deadline passed. */
+    private static void collectOutcomes(
+            KafkaConsumer<String, byte[]> consumer, Topics topics, List<String[]> rows, int expected) {
+        try {
             // the consumer is polled on this thread only: it must not be used from two
             await().pollInSameThread()
                     .pollInterval(Duration.ofMillis(1))
@@ -234,7 +282,6 @@ public final class Demo {
         } catch (ConditionTimeoutException late) {
             // the table shows what did arrive, and run() says how many are missing
         }
-        return rows;
     }
 
     private static String[] row(Topics topics, ConsumerRecord<String, byte[]> record) {
@@ -247,6 +294,7 @@ public final class Demo {
                 change.getCancelledBy(),
                 "CANCELLED",
                 change.getPreviousStatus() + " -> CANCELLED, version " + change.getVersion()
+                        + (change.getCascadedFrom() == null ? "" : ", cascaded from " + change.getCascadedFrom())
             };
         }
         if (record.topic().equals(topics.rejections.name())) {
@@ -266,7 +314,7 @@ public final class Demo {
     }
 
     private void printTable(List<String[]> rows) {
-        String format = "%-8s %-9s %-7s %-19s %s%n";
+        String format = "%-17s %-9s %-7s %-19s %s%n";
         out.println();
         out.printf(format, "COMMAND", "EXECUTION", "ACTOR", "OUTCOME", "DETAIL");
         rows.sort((a, b) -> a[0].compareTo(b[0]));

@@ -150,7 +150,7 @@ class BadInputIT {
                 .serializer()
                 .serialize(
                         topics.commands.name(),
-                        new RunState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now()));
+                        new RunState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now(), null));
 
         ConsumerRecord<String, byte[]> dead = deadLetterOf(sendRaw("run-wrong-schema", runState));
         assertThat(header(dead, "__streams.errors.message"))

@@ -6,13 +6,15 @@ import io.controlplane.cancel.demo.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The README's first command does what it promises. */
 class DemoIT {
 
     @Test
-    void demoShowsOneAcceptedCancelEachRejectionCodeAForgedCommandRefusedAndADeadLetter() throws Exception {
+    void demoShowsOneAcceptedCancelWithItsDescendantsEachRejectionCodeAForgedCommandRefusedAndADeadLetter()
+            throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         boolean complete = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         String table = printed.toString(StandardCharsets.UTF_8);
@@ -26,8 +28,15 @@ class DemoIT {
                         "EXECUTION_NOT_FOUND",
                         "ALREADY_TERMINAL",
                         "DEAD LETTER",
-                        "All 8 expected outcomes arrived.");
+                        "All 11 expected outcomes arrived.");
         assertThat(table.lines().filter(line -> line.startsWith("cmd-1 "))).hasSize(1);
+        // one command cancels run-1, its two children and the grandchild that started after it
+        Map.of("run-1a", "run-1", "run-1b", "run-1", "run-1a-x", "run-1a")
+                .forEach((descendant, parent) -> assertThat(
+                                table.lines().filter(line -> line.startsWith("cmd-1/" + descendant + " ")))
+                        .singleElement()
+                        .satisfies(
+                                line -> assertThat(line).contains("CANCELLED").endsWith("cascaded from " + parent)));
         // the forged command is refused for its signature, and its token is shown nowhere
         assertThat(table.lines().filter(line -> line.startsWith("cmd-7 ")))
                 .singleElement()

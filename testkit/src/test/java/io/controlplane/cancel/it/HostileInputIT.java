@@ -156,7 +156,7 @@ class HostileInputIT {
     void runStatesWhoseKeyAndExecutionIdDifferAt400KilobytesEachAreDeadLetteredWithinTheLimit() throws Exception {
         List<RecordMetadata> sent = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            RunState state = new RunState("x".repeat(400 * 1024), TENANT, RunStatus.RUNNING, 1L, Instant.now());
+            RunState state = new RunState("x".repeat(400 * 1024), TENANT, RunStatus.RUNNING, 1L, Instant.now(), null);
             byte[] value =
                     bench.topics.runStates.valueSerde().serializer().serialize(bench.topics.runStates.name(), state);
             sent.add(bench.raw

@@ -232,6 +232,25 @@ class LeastPrivilegeIT {
         assertThat(processor.isRunning()).isTrue();
     }
 
+    /** The cascade's two internal topics are under the application.id prefix: README's ACLs cover them. */
+    @Test
+    void processorCascadesToChildrenWithReadmeAclsOnly() {
+        upstream.runState("lp-parent", TENANT, RunStatus.RUNNING, 1);
+        upstream.send(
+                topics.runStates,
+                "lp-child",
+                new RunState("lp-child", TENANT, RunStatus.RUNNING, 1L, Instant.now(), "lp-parent"));
+        upstream.cancel("lp-cascade", "lp-parent", "alice");
+        upstream.flush();
+
+        assertThat(outcomes.awaitUntil(
+                        () -> outcomes.cancellationsOf("lp-cascade/lp-child").size() == 1, TIMEOUT))
+                .isTrue();
+        assertThat(outcomes.cancellationsOf("lp-cascade/lp-child").get(0).getCascadedFrom())
+                .isEqualTo("lp-parent");
+        assertThat(processor.isRunning()).isTrue();
+    }
+
     @Test
     void processorPurgesItsRepartitionTopicWithReadmeAclsOnly() throws Exception {
         upstream.command(
@@ -274,7 +293,13 @@ class LeastPrivilegeIT {
                                     .serializer()
                                     .serialize(
                                             topics.runStates.name(),
-                                            new RunState("run-refused", TENANT, RunStatus.RUNNING, 8L, Instant.now()))))
+                                            new RunState(
+                                                    "run-refused",
+                                                    TENANT,
+                                                    RunStatus.RUNNING,
+                                                    8L,
+                                                    Instant.now(),
+                                                    null))))
                     .get();
 
             CancelCommand forged =
@@ -299,7 +324,7 @@ class LeastPrivilegeIT {
                     .serializer()
                     .serialize(
                             topics.runStates.name(),
-                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now()));
+                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now(), null));
             assertThatThrownBy(() -> producer.send(record(topics.runStates.name(), "run-refused", terminal))
                             .get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);

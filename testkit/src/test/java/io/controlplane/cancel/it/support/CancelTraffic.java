@@ -42,7 +42,7 @@ public final class CancelTraffic implements AutoCloseable {
     }
 
     public void runState(String executionId, String tenantId, RunStatus status, long version) {
-        send(topics.runStates, executionId, new RunState(executionId, tenantId, status, version, Instant.now()));
+        send(topics.runStates, executionId, new RunState(executionId, tenantId, status, version, Instant.now(), null));
     }
 
     public CancelCommand cancel(String commandId, String executionId, String actorId) {

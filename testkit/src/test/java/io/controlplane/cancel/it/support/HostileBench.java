@@ -98,7 +98,9 @@ public final class HostileBench implements AutoCloseable {
         this.runStateSchemaId = RawRecords.schemaId(topics.runStates
                 .valueSerde()
                 .serializer()
-                .serialize(topics.runStates.name(), new RunState("x", TENANT, RunStatus.RUNNING, 1L, Instant.now())));
+                .serialize(
+                        topics.runStates.name(),
+                        new RunState("x", TENANT, RunStatus.RUNNING, 1L, Instant.now(), null)));
         this.grantSchemaId = RawRecords.schemaId(topics.operators
                 .valueSerde()
                 .serializer()

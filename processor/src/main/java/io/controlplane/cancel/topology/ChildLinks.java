@@ -1,0 +1,39 @@
+package io.controlplane.cancel.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The children index on a parent's task: one entry per (parent, child) link, keyed parent U+0000
+ * child so that one prefix scan finds a parent's children. Valid ids hold no control character
+ * (RunStateValidation), so no two links share a key. Links are kept: a cascade of another tenant
+ * may still pass through the parent later.
+ */
+final class ChildLinks {
+
+    static final char SEPARATOR = '\u0000';
+    private static final byte[] NO_VALUE = new byte[0];
+    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+
+    private final KeyValueStore<String, byte[]> store;
+
+    ChildLinks(KeyValueStore<String, byte[]> store) {
+        this.store = store;
+    }
+
+    void add(String parentId, String childId) {
+        store.put(parentId + SEPARATOR + childId, NO_VALUE);
+    }
+
+    List<String> childrenOf(String parentId) {
+        String prefix = parentId + SEPARATOR;
+        List<String> children = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
+            it.forEachRemaining(kv -> children.add(kv.key.substring(prefix.length())));
+        }
+        return children;
+    }
+}
