@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.cancel.app.Settings;
 import io.controlplane.cancel.app.StartupException;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -35,8 +36,10 @@ import picocli.CommandLine.Parameters;
 final class StatusCommand implements Callable<Integer> {
 
     static final int UNKNOWN = 4;
-    static final String HTTP_PORT = "cancel.http.port";
-    static final String QUERY_TOKEN = "cancel.http.query.token";
+
+    /** The processor's own default for cancel.http.port, where the settings do not name one. */
+    private static final Object DEFAULT_PORT =
+            CancelProcessorConfig.definition().defaultValues().get(CancelProcessorConfig.HTTP_PORT);
 
     /** An answer is a few hundred bytes; a larger one is not from the processor. */
     static final int MAX_BODY_BYTES = 64 * 1024;
@@ -98,7 +101,7 @@ final class StatusCommand implements Callable<Integer> {
         URI uri = executionUri(settings);
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET();
-        String token = settings.get(QUERY_TOKEN);
+        String token = settings.get(CancelProcessorConfig.HTTP_QUERY_TOKEN);
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token.trim());
         }
@@ -133,7 +136,9 @@ final class StatusCommand implements Callable<Integer> {
     private String base(Map<String, String> settings) {
         String base = url != null
                 ? url.trim()
-                : "http://localhost:" + settings.getOrDefault(HTTP_PORT, "8080").trim();
+                : "http://localhost:"
+                        + settings.getOrDefault(CancelProcessorConfig.HTTP_PORT, String.valueOf(DEFAULT_PORT))
+                                .trim();
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
@@ -155,10 +160,12 @@ final class StatusCommand implements Callable<Integer> {
         String error = body.hasNonNull("error") ? Text.clean(body.get("error").asText()) : "no reason given";
         return switch (status) {
             case 401 ->
-                "Unauthorized (401): set " + QUERY_TOKEN + " (" + Settings.environmentNameOf(QUERY_TOKEN)
+                "Unauthorized (401): set " + CancelProcessorConfig.HTTP_QUERY_TOKEN + " ("
+                        + Settings.environmentNameOf(CancelProcessorConfig.HTTP_QUERY_TOKEN)
                         + ") to the processor's query token";
             case 404 ->
-                "Not found (404): " + error + " (the processor serves runs only when its " + QUERY_TOKEN + " is set)";
+                "Not found (404): " + error + " (the processor serves runs only when its "
+                        + CancelProcessorConfig.HTTP_QUERY_TOKEN + " is set)";
             case 503 ->
                 "Not ready (503): " + error
                         + (body.hasNonNull("state")

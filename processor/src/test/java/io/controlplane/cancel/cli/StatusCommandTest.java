@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.controlplane.cancel.app.Settings;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code status ID} against a fake instance that answers as CONTRACT11 says {@code GET /executions/{id}} does. */
+/** {@code status ID} against a fake instance that answers as {@code GET /executions/{id}} does (README, "Operating it"). */
 class StatusCommandTest {
 
     private static final String TOKEN = "s3cret-query-token";
@@ -100,7 +101,7 @@ class StatusCommandTest {
     }
 
     private static Map<String, String> withToken(String token) {
-        return Map.of(Settings.environmentNameOf(StatusCommand.QUERY_TOKEN), token);
+        return Map.of(Settings.environmentNameOf(CancelProcessorConfig.HTTP_QUERY_TOKEN), token);
     }
 
     @Test
@@ -161,9 +162,9 @@ class StatusCommandTest {
     @Test
     void defaultUrlIsLocalhostOnTheConfiguredHttpPort() {
         Map<String, String> environment = Map.of(
-                Settings.environmentNameOf(StatusCommand.QUERY_TOKEN),
+                Settings.environmentNameOf(CancelProcessorConfig.HTTP_QUERY_TOKEN),
                 TOKEN,
-                Settings.environmentNameOf(StatusCommand.HTTP_PORT),
+                Settings.environmentNameOf(CancelProcessorConfig.HTTP_PORT),
                 String.valueOf(server.getAddress().getPort()));
         assertThat(status(environment, "e-1")).isZero();
         assertThat(out.toString()).startsWith("e-1 RUNNING");

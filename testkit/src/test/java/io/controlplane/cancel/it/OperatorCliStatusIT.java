@@ -23,23 +23,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code status ID} against a running processor's {@code GET /executions/{id}} (CONTRACT11), with
- * its exit codes.
- *
- * <p>NOTE: the HTTP server and the settings {@code cancel.http.port} / {@code cancel.http.query.token}
- * come from the other half of issue 11 (the HTTP helper's branch). Until that branch is merged this
- * class is SKIPPED ({@link #httpEndpointIsMerged()}); after the merge it runs, and the lead runs it to check the
- * CLI and the endpoint against each other.
+ * {@code status ID} against a running processor's {@code GET /executions/{id}}, with its exit codes:
+ * the CLI and the endpoint checked against each other.
  */
-@EnabledIf(value = "httpEndpointIsMerged", disabledReason = "needs the HTTP endpoint of issue 11 (HTTP half)")
 class OperatorCliStatusIT {
 
-    private static final String HTTP_PORT = "cancel.http.port";
-    private static final String QUERY_TOKEN = "cancel.http.query.token";
     private static final String TOKEN = "query-token-" + UUID.randomUUID();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String TENANT = "acme";
@@ -52,20 +43,15 @@ class OperatorCliStatusIT {
     private static OperatorCli cli;
     private static OperatorCli cliWithAWrongToken;
 
-    /** Whether the processor defines the HTTP settings: decided before any broker is started. */
-    static boolean httpEndpointIsMerged() {
-        return CancelProcessorConfig.definition().names().containsAll(List.of(HTTP_PORT, QUERY_TOKEN));
-    }
-
     @BeforeAll
     static void startProcessorWithItsHttpEndpoint() throws Exception {
         registryScope = "operator-cli-status-" + UUID.randomUUID();
         int port = LoopbackPorts.free(1)[0];
         Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(), "mock://" + registryScope);
-        settings.put(HTTP_PORT, String.valueOf(port));
-        settings.put("cancel.http.host", LoopbackPorts.LOOPBACK);
+        settings.put(CancelProcessorConfig.HTTP_PORT, String.valueOf(port));
+        settings.put(CancelProcessorConfig.HTTP_HOST, LoopbackPorts.LOOPBACK);
         settings.put("application.server", LoopbackPorts.LOOPBACK + ":" + port);
-        settings.put(QUERY_TOKEN, TOKEN);
+        settings.put(CancelProcessorConfig.HTTP_QUERY_TOKEN, TOKEN);
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         broker.kafka().createTopics(config, 3);
         try (CancelTraffic traffic = new CancelTraffic(broker.bootstrapServers(), new Topics(config))) {
@@ -80,7 +66,7 @@ class OperatorCliStatusIT {
         // the CLI finds the instance at http://localhost:<cancel.http.port>, as an operator's would
         cli = new OperatorCli(settings, dir.resolve("cli.properties"));
         Map<String, Object> cliSettings = new HashMap<>(settings);
-        cliSettings.put(QUERY_TOKEN, "not-" + TOKEN);
+        cliSettings.put(CancelProcessorConfig.HTTP_QUERY_TOKEN, "not-" + TOKEN);
         cliWithAWrongToken = new OperatorCli(cliSettings, dir.resolve("wrong-token.properties"));
     }
 
