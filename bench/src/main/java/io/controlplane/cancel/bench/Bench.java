@@ -36,17 +36,15 @@ public final class Bench {
     private final Map<String, Object> deployed;
     private final Workload workload;
     private final Topics topics;
-    private final int latencySeconds;
+    private final BenchOptions options;
     private final List<ProcessorJvm> started = new ArrayList<>();
-    /** --whole-job-only: the ceiling and the whole job, nothing else (a profiling run). */
-    private static boolean wholeJobOnly;
 
-    private Bench(Path workDir, String bootstrapServers, String registryUrl, int runs, int commands, int latencySeconds)
-            throws Exception {
+    private Bench(Path workDir, String bootstrapServers, String registryUrl, BenchOptions options) throws Exception {
         this.workDir = workDir;
         this.bootstrapServers = bootstrapServers;
-        this.latencySeconds = latencySeconds;
-        plots = new Plots(String.format("%,d runs + %,d commands, %d partitions", runs, commands, PARTITIONS));
+        this.options = options;
+        plots = new Plots(String.format(
+                "%,d runs + %,d commands, %d partitions", options.runs(), options.commands(), PARTITIONS));
         deployed = ProcessorJvm.deployedSettings();
         deployed.put("bootstrap.servers", bootstrapServers);
         deployed.put("schema.registry.url", registryUrl);
@@ -65,7 +63,7 @@ public final class Bench {
             System.out.println("processor settings added: " + extra.trim());
         }
         topics = new Topics(new CancelProcessorConfig(deployed));
-        workload = new Workload(runs, commands, topics);
+        workload = new Workload(options.runs(), options.commands(), topics);
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,29 +80,25 @@ public final class Bench {
             cli.usage(System.out);
             return;
         }
-        int runs = options.runs();
-        int commands = options.commands();
-        int latencySeconds = options.latencySeconds();
-        wholeJobOnly = options.wholeJobOnly;
         Path workDir = Files.createTempDirectory("cancel-bench");
         System.out.printf(
                 "cancel-processor benchmark: %,d runs, %,d commands, %d partitions, work dir %s%n",
-                runs, commands, PARTITIONS, workDir);
+                options.runs(), options.commands(), PARTITIONS, workDir);
         try (RestSchemaRegistryServer registry = RestSchemaRegistryServer.start();
                 BrokerProcess broker = BrokerProcess.start(workDir, "1g")) {
-            Bench bench = new Bench(workDir, broker.bootstrapServers(), registry.url(), runs, commands, latencySeconds);
+            Bench bench = new Bench(workDir, broker.bootstrapServers(), registry.url(), options);
             try {
                 bench.run();
             } finally {
                 bench.stopAll();
-                bench.report(options);
+                bench.report();
             }
         }
         Utils.delete(workDir.toFile());
     }
 
     /** The table on stdout, its numbers as TSV, and the plots of whatever was measured. */
-    private void report(BenchOptions options) throws IOException {
+    private void report() throws IOException {
         table.print(System.out);
         table.writeTsv(options.results);
         System.out.println("figures as TSV: " + options.results);
@@ -134,7 +128,7 @@ public final class Bench {
                 double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
                 wholeJob(admin, guarantee, inputs, ceiling);
             }
-            if (wholeJobOnly) {
+            if (options.wholeJobOnly) {
                 return;
             }
             for (String guarantee : GUARANTEES) {
@@ -155,13 +149,7 @@ public final class Bench {
         ProcessorThroughput.Running whole = ProcessorThroughput.consumeAll(
                 admin, "whole-" + guarantee, settings("bench-whole-" + guarantee, guarantee), workDir, inputs);
         started.add(whole.jvm());
-        table.add(
-                "2 processor",
-                "whole job, " + guarantee,
-                whole.recordsPerSecond(),
-                ratio(whole, ceiling),
-                ratioMeasure(whole, ceiling));
-        plots.throughput(Plots.WHOLE_JOB, guarantee, whole.recordsPerSecond());
+        throughput("whole job", Plots.WHOLE_JOB, guarantee, whole, ceiling);
         if (guarantee.equals("exactly_once_v2")) {
             memoryThenStop("whole job", whole.jvm());
         } else {
@@ -188,13 +176,7 @@ public final class Bench {
         ProcessorThroughput.Running commands =
                 ProcessorThroughput.consumeAll(admin, name, settings, workDir, List.of(own.commands.name()));
         started.add(commands.jvm());
-        table.add(
-                "2 processor",
-                "commands alone, " + guarantee,
-                commands.recordsPerSecond(),
-                ratio(commands, ceiling),
-                ratioMeasure(commands, ceiling));
-        plots.throughput(Plots.COMMANDS_ALONE, guarantee, commands.recordsPerSecond());
+        throughput("commands alone", Plots.COMMANDS_ALONE, guarantee, commands, ceiling);
         if (guarantee.equals("exactly_once_v2")) {
             latencies(own, commands.jvm());
             memoryThenStop("after latency", commands.jvm());
@@ -204,10 +186,23 @@ public final class Bench {
         }
     }
 
+    /** A processor's rate, in the table beside its ratio to the ceiling, and on the throughput plot. */
+    private void throughput(
+            String figure, String plotBar, String guarantee, ProcessorThroughput.Running running, double ceiling) {
+        table.add(
+                "2 processor",
+                figure + ", " + guarantee,
+                running.recordsPerSecond(),
+                ratio(running, ceiling),
+                ratioMeasure(running, ceiling));
+        plots.throughput(plotBar, guarantee, running.recordsPerSecond());
+    }
+
     private void latencies(Topics own, ProcessorJvm jvm) throws Exception {
         Workload offered = new Workload(workload.runs, workload.commands, own);
         for (int perSecond : OFFERED_LOADS) {
-            LatencyRun.Percentiles p = LatencyRun.offer(bootstrapServers, own, offered, perSecond, latencySeconds);
+            LatencyRun.Percentiles p =
+                    LatencyRun.offer(bootstrapServers, own, offered, perSecond, options.latencySeconds());
             table.addText(
                     "3 latency",
                     String.format("%,d commands/s offered, exactly_once_v2", perSecond),
