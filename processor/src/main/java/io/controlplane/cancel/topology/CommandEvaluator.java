@@ -40,7 +40,7 @@ final class CommandEvaluator {
             Duration dedupRetention,
             GrantDecoder grantDecoder,
             CommandIdentity identity,
-            Map<TaskId, SharedWaiting> waitingPerTask) {
+            Map<TaskId, WaitingCommands> waitingPerTask) {
 
         Factory(
                 CancelDecider decider,
@@ -57,32 +57,17 @@ final class CommandEvaluator {
 
         /**
          * The task's processors share one {@link WaitingCommands}, so that its memory of who waits
-         * is the same whichever record changes it; made by the first of them to start, dropped
-         * with the last to close.
+         * is the same whichever record changes it: made by the first of them to start, dropped when
+         * they close (a task's processors start and close together).
          */
         private WaitingCommands waitingOf(ProcessorContext<String, Decision.Outcome> context) {
-            return waitingPerTask
-                    .compute(
-                            context.taskId(),
-                            (task, shared) -> shared == null
-                                    ? new SharedWaiting(
-                                            new WaitingCommands(
-                                                    context.getStateStore(CancelStores.WAITING_COMMANDS),
-                                                    context.getStateStore(CancelStores.WAITING_DEADLINES)),
-                                            1)
-                                    : new SharedWaiting(shared.waiting(), shared.users() + 1))
-                    .waiting();
-        }
-
-        private void release(TaskId task) {
-            waitingPerTask.computeIfPresent(
-                    task,
-                    (id, shared) ->
-                            shared.users() <= 1 ? null : new SharedWaiting(shared.waiting(), shared.users() - 1));
+            return waitingPerTask.computeIfAbsent(
+                    context.taskId(),
+                    task -> new WaitingCommands(
+                            context.getStateStore(CancelStores.WAITING_COMMANDS),
+                            context.getStateStore(CancelStores.WAITING_DEADLINES)));
         }
     }
-
-    private record SharedWaiting(WaitingCommands waiting, int users) {}
 
     private final ProcessorContext<String, Decision.Outcome> context;
     private final CancelDecider decider;
@@ -154,7 +139,8 @@ final class CommandEvaluator {
 
     void close() {
         metrics.close();
-        factory.release(context.taskId());
+        // only this incarnation's: the task may already be open again elsewhere with a new one
+        factory.waitingPerTask().remove(context.taskId(), waiting);
     }
 
     /** Dedup is per actor: what this actor's earlier commands were. */
