@@ -2,6 +2,7 @@ package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.errors.RecordSizeLimits;
 import io.controlplane.cancel.errors.ThreadFailures;
 import io.controlplane.cancel.http.HttpEndpoints;
 import io.controlplane.cancel.http.ProcessorMeters;
@@ -18,6 +19,7 @@ import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -43,6 +45,7 @@ public final class CancelProcessorApp implements AutoCloseable {
     private final Optional<SignedIdentity> signed;
     private final Optional<HttpEndpoints> http;
     private final Optional<ProcessorMeters> meters;
+    private final RecordSizeLimits limits;
 
     private CancelProcessorApp(
             KafkaStreams streams,
@@ -50,8 +53,10 @@ public final class CancelProcessorApp implements AutoCloseable {
             CountDownLatch ended,
             Optional<SignedIdentity> signed,
             Optional<HttpEndpoints> http,
-            Optional<ProcessorMeters> meters) {
+            Optional<ProcessorMeters> meters,
+            RecordSizeLimits limits) {
         this.streams = streams;
+        this.limits = limits;
         this.health = health;
         this.ended = ended;
         this.signed = signed;
@@ -100,7 +105,16 @@ public final class CancelProcessorApp implements AutoCloseable {
                             + "use exactly_once_v2",
                     props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         }
-        Optional<SignedIdentity> signed = startIdentity(config);
+        RecordSizeLimits limits = StartupChecks.recordSizeLimits(props, config);
+        logRecordSizeLimits(config, limits);
+        props.put(RecordSizeLimits.CONFIG, limits);
+        Optional<SignedIdentity> signed;
+        try {
+            signed = startIdentity(config);
+        } catch (StartupException e) {
+            limits.close();
+            throw e;
+        }
         // Metrics are served over HTTP only: without a server there is nothing to keep them for.
         Optional<ProcessorMeters> meters = config.httpPort().isPresent()
                 ? Optional.of(new ProcessorMeters(inputTopics(config)))
@@ -109,7 +123,7 @@ public final class CancelProcessorApp implements AutoCloseable {
         HostInfo self = announce(config, props);
         KafkaStreams streams = new KafkaStreams(
                 CancelTopology.build(
-                        config,
+                        withLimits(settings, limits),
                         OptionalInt.of(kafka.inputPartitions()),
                         signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED)),
                 props);
@@ -149,6 +163,7 @@ public final class CancelProcessorApp implements AutoCloseable {
             streams.close();
             meters.ifPresent(ProcessorMeters::close);
             signed.ifPresent(SignedIdentity::close);
+            limits.close();
             throw new StartupException("Cannot serve HTTP on " + config.httpHost() + ":"
                     + config.httpPort().getAsInt()
                     + " (" + CancelProcessorConfig.HTTP_PORT + ", " + CancelProcessorConfig.HTTP_HOST + "; 0 = no "
@@ -164,7 +179,31 @@ public final class CancelProcessorApp implements AutoCloseable {
         streams.start();
         Optional<HealthFile> health = config.healthFile()
                 .map(file -> HealthFile.start(file, () -> streams.state().isRunningOrRebalancing()));
-        return new CancelProcessorApp(streams, health, ended, signed, http, meters);
+        return new CancelProcessorApp(streams, health, ended, signed, http, meters, limits);
+    }
+
+    /**
+     * One line when the dead-letter topic takes less than the producer's {@code max.request.size}: dead
+     * letters of large input records are then cut to fit it (DeadLetters), which an operator should know.
+     */
+    private static void logRecordSizeLimits(CancelProcessorConfig config, RecordSizeLimits limits) {
+        int dlq = limits.of(config.dlqTopic());
+        if (dlq < limits.maxRequestSize()) {
+            log.warn(
+                    "The dead-letter topic {} takes records of at most {} bytes (max.message.bytes), less than the"
+                            + " producer's max.request.size={}: dead letters of larger input records are cut to fit it"
+                            + " (their size and SHA-256 kept in headers). Raise its max.message.bytes to keep them whole.",
+                    config.dlqTopic(),
+                    dlq,
+                    limits.maxRequestSize());
+        }
+    }
+
+    /** The settings with the limits object the topology's outcome sink holds outcomes to. */
+    private static CancelProcessorConfig withLimits(Map<String, ?> settings, RecordSizeLimits limits) {
+        Map<String, Object> withLimits = new HashMap<>(settings);
+        withLimits.put(RecordSizeLimits.CONFIG, limits);
+        return new CancelProcessorConfig(withLimits);
     }
 
     /** The topics the processor reads, whose dead-letter counters exist from the start. */
@@ -249,5 +288,6 @@ public final class CancelProcessorApp implements AutoCloseable {
         signed.ifPresent(SignedIdentity::close);
         http.ifPresent(HttpEndpoints::close);
         meters.ifPresent(ProcessorMeters::close);
+        limits.close();
     }
 }

@@ -2,6 +2,8 @@ package io.controlplane.cancel.app;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.errors.RecordSizeLimits;
 import io.controlplane.cancel.serde.SchemaRegistryAuthException;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
@@ -63,6 +65,26 @@ public final class StartupChecks {
             throw new StartupException("Interrupted while checking Kafka at " + bootstrap);
         } finally {
             admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * The largest record each output topic takes, read from Kafka ({@code max.message.bytes}) with an
+     * admin client that stays open for reading them again (see {@link RecordSizeLimits}).
+     */
+    static RecordSizeLimits recordSizeLimits(Properties streamsProps, CancelProcessorConfig config)
+            throws StartupException {
+        Properties adminProps = new Properties();
+        adminProps.putAll(new StreamsConfig(streamsProps).getAdminConfigs("record-size-limits"));
+        Admin admin = Admin.create(adminProps);
+        try {
+            return RecordSizeLimits.read(
+                    admin,
+                    List.of(config.runStateChangesTopic(), config.rejectionsTopic(), config.dlqTopic()),
+                    StreamsProperties.maxRequestSize(streamsProps));
+        } catch (IllegalStateException e) {
+            admin.close(Duration.ofSeconds(1));
+            throw new StartupException(e.getMessage());
         }
     }
 

@@ -10,14 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,8 +44,13 @@ public final class DeadLetters {
     /** Always removed from dead letters: it carries a bearer token. */
     public static final String AUTHORIZATION = "authorization";
 
-    /** Room for the record's and batch's own framing and for the headers this class adds. */
-    static final int OVERHEAD_BYTES = 16 * 1024;
+    /**
+     * Room for the batch's and the record's own framing (Kafka's v2 format: 61 bytes of batch header,
+     * at most 36 of record framing, 10 per header) and for the headers this class adds when it cuts.
+     */
+    static final int FRAMING_BYTES = 512;
+
+    static final int PER_HEADER_FRAMING_BYTES = 10;
 
     static final int MAX_ERROR_MESSAGE_BYTES = 2 * 1024;
     static final int MAX_STACK_TRACE_BYTES = 8 * 1024;
@@ -58,17 +60,24 @@ public final class DeadLetters {
 
     static final int MAX_KEY_BYTES = 64 * 1024;
 
-    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    /**
+     * Below this much room the caps above would leave too little for the record itself: each share
+     * is then a fraction of the room instead (a DLQ topic with a small {@code max.message.bytes}).
+     */
+    private static final int FULL_SHARES_ROOM = 256 * 1024;
+
     private static final int MAX_LOGGED_MESSAGE_LENGTH = 300;
-    private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     private static final String ERROR_HEADER_PREFIX = "__streams.errors.";
 
-    private final int maxRecordBytes;
+    /** One log for every handler of the process: what it says of bad records is rate-limited as a whole. */
+    private static final BadRecordLog BAD_RECORDS = new BadRecordLog(LoggerFactory.getLogger(DeadLetters.class));
+
+    private final RecordSizeLimits limits;
     private final Set<String> strippedHeaders;
     private final ProcessorObserver observer;
 
-    DeadLetters(int maxRecordBytes, Set<String> strippedHeaders, ProcessorObserver observer) {
-        this.maxRecordBytes = maxRecordBytes;
+    DeadLetters(RecordSizeLimits limits, Set<String> strippedHeaders, ProcessorObserver observer) {
+        this.limits = limits;
         this.observer = observer;
         this.strippedHeaders = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         this.strippedHeaders.add(AUTHORIZATION);
@@ -76,67 +85,87 @@ public final class DeadLetters {
     }
 
     /**
-     * From the Kafka Streams configuration a handler is given: the producer's
-     * {@code max.request.size} bounds each dead letter, and {@code cancel.dlq.strip.headers} names
-     * headers to remove besides {@value #AUTHORIZATION}; each dead letter is counted by the
-     * processor's {@link ProcessorObserver}, if the configuration holds one.
+     * From the Kafka Streams configuration a handler is given: the processor's {@link
+     * RecordSizeLimits} (or the producer's {@code max.request.size} alone) bound each dead letter, and
+     * {@code cancel.dlq.strip.headers} names headers to remove besides {@value #AUTHORIZATION}; each
+     * dead letter is counted by the processor's {@link ProcessorObserver}, if the configuration holds one.
      */
     static DeadLetters fromConfig(Map<String, ?> configs) {
-        Object maxRequestSize = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-        if (maxRequestSize == null) {
-            maxRequestSize = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        }
-        int limit = maxRequestSize == null
-                ? DEFAULT_MAX_REQUEST_SIZE
-                : Integer.parseInt(String.valueOf(maxRequestSize).trim());
-        return new DeadLetters(limit, headerNames(configs.get(STRIP_HEADERS_CONFIG)), ProcessorObserver.of(configs));
+        return new DeadLetters(
+                RecordSizeLimits.of(configs),
+                headerNames(configs.get(STRIP_HEADERS_CONFIG)),
+                ProcessorObserver.of(configs));
+    }
+
+    /** The limits dead letters and outcomes are held to. */
+    RecordSizeLimits limits() {
+        return limits;
     }
 
     /**
-     * One line per dead letter, so that an operator sees it at the default log level (the message
-     * is cut, since it may quote the record), and one count by the topic the record came from.
+     * Counts the dead letter by the topic the record came from ({@code unknown} when Kafka Streams
+     * does not say), and logs it: the first few of each interval in a line each, then a count, since a
+     * flood of bad records would otherwise bury the log and slow the stream thread down with it.
      */
     void logDeadLettered(String topic, int partition, long offset, Exception exception) {
-        observer.deadLettered(topic);
-        String message = String.valueOf(exception.getMessage());
-        log.warn(
-                "Dead-lettered the record at {}-{}@{}: {}: {}",
-                topic,
-                partition,
-                offset,
-                exception.getClass().getSimpleName(),
-                message.length() > MAX_LOGGED_MESSAGE_LENGTH
-                        ? message.substring(0, MAX_LOGGED_MESSAGE_LENGTH) + "..."
-                        : message);
+        String source = topic == null ? UNKNOWN_TOPIC : topic;
+        observer.deadLettered(source);
+        BAD_RECORDS.deadLettered(source, () -> {
+            String message = String.valueOf(exception.getMessage());
+            return String.format(
+                    "Dead-lettered the record at %s-%d@%d: %s: %s",
+                    source,
+                    partition,
+                    offset,
+                    exception.getClass().getSimpleName(),
+                    message.length() > MAX_LOGGED_MESSAGE_LENGTH
+                            ? message.substring(0, MAX_LOGGED_MESSAGE_LENGTH) + "..."
+                            : message);
+        });
     }
+
+    /** What a dead letter's source topic is counted as when Kafka Streams does not say. */
+    static final String UNKNOWN_TOPIC = "unknown";
 
     List<ProducerRecord<byte[], byte[]>> bounded(List<ProducerRecord<byte[], byte[]>> deadLetters) {
         return deadLetters.stream().map(this::bounded).toList();
     }
 
+    /**
+     * The dead letter held to what its topic takes: error headers and copied headers first cut to
+     * their shares, then the key and the value to what is left; if even nothing of the value fits, the
+     * value is dropped and only its size and SHA-256 are kept.
+     */
     ProducerRecord<byte[], byte[]> bounded(ProducerRecord<byte[], byte[]> deadLetter) {
+        int room = Math.max(0, limits.of(deadLetter.topic()) - FRAMING_BYTES);
+        Shares shares = Shares.of(room);
         Headers headers = new RecordHeaders();
         int headerBytes = 0;
         boolean cut = false;
+        int copiedBytes = 0;
         for (Header header : deadLetter.headers()) {
             if (strippedHeaders.contains(header.key())) {
                 continue;
             }
             byte[] value = header.value();
+            int bytes = PER_HEADER_FRAMING_BYTES + utf8Length(header.key()) + length(value);
             if (header.key().startsWith(ERROR_HEADER_PREFIX)) {
-                value = cutUtf8(value, errorHeaderLimit(header.key()));
-            } else if (headerBytes + header.key().length() + length(value) > MAX_COPIED_HEADER_BYTES) {
+                value = cutUtf8(value, shares.errorHeader(header.key()));
+                bytes = PER_HEADER_FRAMING_BYTES + utf8Length(header.key()) + length(value);
+            } else if (copiedBytes + bytes > shares.copiedHeaders()) {
                 cut = true;
                 continue;
+            } else {
+                copiedBytes += bytes;
             }
             headers.add(header.key(), value);
-            headerBytes += header.key().length() + length(value);
+            headerBytes += bytes;
         }
         byte[] key = deadLetter.key();
         byte[] value = deadLetter.value();
-        int room = Math.max(0, maxRecordBytes - OVERHEAD_BYTES - headerBytes);
-        int keyKept = Math.min(length(key), Math.min(MAX_KEY_BYTES, room));
-        int valueKept = Math.min(length(value), room - keyKept);
+        int left = Math.max(0, room - headerBytes);
+        int keyKept = Math.min(length(key), Math.min(shares.key(), left));
+        int valueKept = Math.min(length(value), left - keyKept);
         if (keyKept < length(key) || valueKept < length(value) || cut) {
             headers.add(CUT, bytes("true"));
             headers.add(ORIGINAL_KEY_BYTES, bytes(String.valueOf(length(key))));
@@ -149,14 +178,31 @@ public final class DeadLetters {
                 deadLetter.topic(), deadLetter.partition(), deadLetter.timestamp(), key, value, headers);
     }
 
-    private static int errorHeaderLimit(String name) {
-        if (name.equals(ExceptionHandlerUtils.HEADER_ERRORS_STACKTRACE_NAME)) {
-            return MAX_STACK_TRACE_BYTES;
+    /** How the room of one dead letter is shared out. */
+    private record Shares(int message, int stackTrace, int otherError, int copiedHeaders, int key) {
+
+        static Shares of(int room) {
+            if (room >= FULL_SHARES_ROOM) {
+                return new Shares(
+                        MAX_ERROR_MESSAGE_BYTES,
+                        MAX_STACK_TRACE_BYTES,
+                        MAX_OTHER_ERROR_HEADER_BYTES,
+                        MAX_COPIED_HEADER_BYTES,
+                        MAX_KEY_BYTES);
+            }
+            // at most half the room for all headers together (six error headers, the copied ones)
+            return new Shares(room / 16, room / 16, room / 64, room / 8, room / 4);
         }
-        if (name.equals(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME)) {
-            return MAX_ERROR_MESSAGE_BYTES;
+
+        int errorHeader(String name) {
+            if (name.equals(ExceptionHandlerUtils.HEADER_ERRORS_STACKTRACE_NAME)) {
+                return stackTrace;
+            }
+            if (name.equals(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME)) {
+                return message;
+            }
+            return otherError;
         }
-        return MAX_OTHER_ERROR_HEADER_BYTES;
     }
 
     /** At most {@code max} bytes of UTF-8 text, never ending in half a character. */
@@ -178,6 +224,10 @@ public final class DeadLetters {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static int length(byte[] bytes) {

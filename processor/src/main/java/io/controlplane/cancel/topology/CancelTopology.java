@@ -7,6 +7,7 @@ import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.errors.RecordSizeLimits;
 import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.identity.IdentityMode;
 import java.time.Duration;
@@ -107,7 +108,7 @@ public final class CancelTopology {
                 () -> new RunStateProcessor(evaluators), Named.as("track-run-states"), CancelStores.partitionedNames());
 
         // One sink: each kind of outcome goes to its own topic, as OutcomeSink says.
-        OutcomeSink sink = new OutcomeSink(topics);
+        OutcomeSink sink = new OutcomeSink(topics, RecordSizeLimits.of(config.originals()));
         KStream<String, Decision.Outcome> outcomes = fromCommands.merge(fromRunStates, Named.as("outcomes"));
         if (cascade) {
             outcomes = outcomes.merge(

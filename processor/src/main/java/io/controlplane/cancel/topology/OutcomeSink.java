@@ -3,6 +3,8 @@ package io.controlplane.cancel.topology;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.errors.OutputTooLargeException;
+import io.controlplane.cancel.errors.RecordSizeLimits;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -16,9 +18,11 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
 final class OutcomeSink implements TopicNameExtractor<String, Decision.Outcome>, Serializer<Decision.Outcome> {
 
     private final Topics topics;
+    private final RecordSizeLimits limits;
 
-    OutcomeSink(Topics topics) {
+    OutcomeSink(Topics topics, RecordSizeLimits limits) {
         this.topics = topics;
+        this.limits = limits;
     }
 
     /** The sink's value serde: outcomes are only ever written by this processor, never read back. */
@@ -43,8 +47,19 @@ final class OutcomeSink implements TopicNameExtractor<String, Decision.Outcome>,
         });
     }
 
+    /**
+     * Encoded, and refused here if its topic would refuse it ({@link OutputTooLargeException}): the
+     * production handler then dead-letters the input, where a refusal by the broker would abort the
+     * transaction and meet the same input again on every retry.
+     */
     @Override
     public byte[] serialize(String topic, Decision.Outcome outcome) {
+        byte[] value = encode(topic, outcome);
+        OutputTooLargeException.check(limits, topic, value.length);
+        return value;
+    }
+
+    private byte[] encode(String topic, Decision.Outcome outcome) {
         return outcome.accept(new Decision.Outcome.Visitor<byte[]>() {
             @Override
             public byte[] cancelled(RunStateChange change) {

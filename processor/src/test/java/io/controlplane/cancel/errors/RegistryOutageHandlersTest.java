@@ -2,11 +2,15 @@ package io.controlplane.cancel.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.http.ProcessorMeters;
+import io.controlplane.cancel.metrics.ProcessorObserver;
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -105,6 +109,58 @@ class RegistryOutageHandlersTest {
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(this::isTheInputOnTheDeadLetterQueue);
     }
 
+    @Test
+    void aDeadLetterTheBrokerRefusesIsNotDeadLetteredAgainAndLowersTheLimitForTheRetry() {
+        RecordSizeLimits limits = RecordSizeLimits.of(2 * 1024 * 1024, Map.of());
+        ProcessorMeters meters = new ProcessorMeters(Set.of(TOPIC));
+        RegistryOutageProductionHandler handler = new RegistryOutageProductionHandler();
+        handler.configure(Map.of(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLQ,
+                RecordSizeLimits.CONFIG, limits,
+                ProcessorObserver.CONFIG, meters));
+        // the send callback runs after the task moved on: Kafka Streams' context then names no topic
+        ProductionExceptionHandler.Response response = handler.handleError(
+                context(null),
+                new ProducerRecord<>(DLQ, KEY, new byte[1_500_000]),
+                new RecordTooLargeException("The request included a message larger than the max message size"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+        assertThat(limits.of(DLQ)).isLessThan(1_500_000);
+        limits.close();
+        meters.close();
+    }
+
+    @Test
+    void anOutcomeTheBrokerRefusesDeadLettersItsInputAndIsCountedEvenWhenNoTopicIsNamed() {
+        ProcessorMeters meters = new ProcessorMeters(Set.of(TOPIC));
+        RegistryOutageProductionHandler handler = new RegistryOutageProductionHandler();
+        handler.configure(Map.of(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DLQ, ProcessorObserver.CONFIG, meters));
+
+        ProductionExceptionHandler.Response response = handler.handleError(
+                context(null),
+                new ProducerRecord<>("cancel.rejections", KEY, new byte[100]),
+                new RecordTooLargeException("too large"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(this::isTheInputOnTheDeadLetterQueue);
+        assertThat(meters.scrape()).contains("topic=\"" + DeadLetters.UNKNOWN_TOPIC + "\"");
+        meters.close();
+    }
+
+    @Test
+    void anOutcomeTooLargeForItsTopicDeadLettersItsInputAndProcessingContinues() {
+        ProductionExceptionHandler.Response response = production.handleSerializationError(
+                context(),
+                new ProducerRecord<>("cancel.rejections", "exec-1", "rejection"),
+                new OutputTooLargeException("cancel.rejections", 20_000, 17_000),
+                SerializationExceptionOrigin.VALUE);
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(this::isTheInputOnTheDeadLetterQueue);
+    }
+
     private void isTheInputOnTheDeadLetterQueue(ProducerRecord<byte[], byte[]> dead) {
         assertThat(dead.topic()).isEqualTo(DLQ);
         assertThat(dead.key()).isEqualTo(KEY);
@@ -112,10 +168,14 @@ class RegistryOutageHandlersTest {
     }
 
     private static ErrorHandlerContext context() {
+        return context(TOPIC);
+    }
+
+    private static ErrorHandlerContext context(String topic) {
         return new ErrorHandlerContext() {
             @Override
             public String topic() {
-                return TOPIC;
+                return topic;
             }
 
             @Override
