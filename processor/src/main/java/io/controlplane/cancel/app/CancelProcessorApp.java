@@ -121,12 +121,14 @@ public final class CancelProcessorApp implements AutoCloseable {
                 : Optional.empty();
         meters.ifPresent(observer -> props.put(ProcessorObserver.CONFIG, observer));
         HostInfo self = announce(config, props);
+        ReplacedThreadsLeaveTheGroup clients = new ReplacedThreadsLeaveTheGroup();
         KafkaStreams streams = new KafkaStreams(
                 CancelTopology.build(
                         withLimits(settings, limits),
                         OptionalInt.of(kafka.inputPartitions()),
                         signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED)),
-                props);
+                props,
+                clients);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its
         // last commit, so no input is skipped; one that fails on the same record again and again stops
         // the processor instead of looping.
@@ -135,6 +137,7 @@ public final class CancelProcessorApp implements AutoCloseable {
         streams.setUncaughtExceptionHandler(failure -> {
             StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = failures.handle(failure);
             if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                clients.replacing(Thread.currentThread());
                 probes.threadReplaced();
             }
             return response;
