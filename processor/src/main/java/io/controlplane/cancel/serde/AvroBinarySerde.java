@@ -125,14 +125,14 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
         try {
             writerBounds.check(bytes, 0, bytes.length);
         } catch (WriterSchemaBounds.Violation e) {
-            throw new SerializationException(
+            throw new UndecodableRecordException(
                     "Could not decode a " + schema.getFullName() + " from " + topic + ": " + e.getMessage());
         }
         try {
             return datumReader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException(
-                    "Could not decode a " + schema.getFullName() + " from " + topic + ": " + e, e);
+            throw new UndecodableRecordException(
+                    "Could not decode a " + schema.getFullName() + " from " + topic + ": " + e);
         }
     }
 }

@@ -13,7 +13,6 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -25,7 +24,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * that no length or count a record claims can make the decoder allocate more than a small multiple of
  * the record's size.
  *
- * <p>Every failure is a {@link SerializationException} naming the topic, so that Kafka Streams'
+ * <p>Every failure is an {@link UndecodableRecordException} naming the topic, so that Kafka Streams'
  * deserialization handler can route the record aside.
  */
 public final class FramedAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
@@ -58,12 +57,12 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
             return null;
         }
         if (bytes.length < FramedAvroSerializer.HEADER_LENGTH) {
-            throw new SerializationException(
+            throw new UndecodableRecordException(
                     "Record on topic " + topic + " is " + bytes.length + " bytes, too short for Confluent-framed Avro"
                             + " (a magic byte and a 4-byte schema id come first)");
         }
         if (bytes[0] != FramedAvroSerializer.MAGIC_BYTE) {
-            throw new SerializationException(String.format(
+            throw new UndecodableRecordException(String.format(
                     "Record on topic %s starts with byte 0x%02x, not the magic byte 0x00 of Confluent-framed Avro",
                     topic, bytes[0]));
         }
@@ -72,7 +71,7 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
         try {
             decoding.bounds().check(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length);
         } catch (WriterSchemaBounds.Violation e) {
-            throw new SerializationException(
+            throw new UndecodableRecordException(
                     "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e.getMessage());
         }
         try {
@@ -86,8 +85,8 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
                                             bytes.length - FramedAvroSerializer.HEADER_LENGTH,
                                             null));
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException(
-                    "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e, e);
+            throw new UndecodableRecordException(
+                    "Could not decode the record on topic " + topic + " with schema id " + id + ": " + e);
         }
     }
 
@@ -109,7 +108,7 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
         SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SerializationException(
+            throw new UndecodableRecordException(
                     "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
                             + "), which cannot be read as " + readerSchema.getFullName() + ": "
                             + compatibility.getResult().getIncompatibilities().stream()
@@ -135,7 +134,7 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
             type = null;
         }
         if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-            throw new SerializationException("Record on topic " + topic + " was written with schema id " + writerId
+            throw new UndecodableRecordException("Record on topic " + topic + " was written with schema id " + writerId
                     + " (" + writer.getFullName() + "), for which no generated Avro class is on the classpath");
         }
         return (Class<T>) type;

@@ -60,7 +60,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     public synchronized Schema schemaById(int id) {
         Schema schema = schemaById.get(id);
         if (schema == null) {
-            throw new SerializationException("Unknown schema id " + id + " in the in-memory registry");
+            throw new UndecodableRecordException("Unknown schema id " + id + " in the in-memory registry");
         }
         return schema;
     }

@@ -178,7 +178,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         Schema schema = send("GET", "/schemas/ids/" + id, null, reply -> {
             if (reply.status == 404 && reply.errorCode() == SCHEMA_NOT_FOUND) {
-                throw new SerializationException("Unknown schema id " + id + ": schema registry at " + reply.baseUrl
+                throw new UndecodableRecordException("Unknown schema id " + id + ": schema registry at " + reply.baseUrl
                         + " has no such schema (" + reply.errorMessage() + ")");
             }
             return parseSchema(id, reply.expectOk());
@@ -192,7 +192,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         String text = reply.textField("schema");
         JsonNode type = reply.body.get("schemaType");
         if (type != null && !"AVRO".equals(type.asText())) {
-            throw new SerializationException("Schema id " + id + " is a " + quote(type.asText()) + " schema, not Avro");
+            throw new UndecodableRecordException(
+                    "Schema id " + id + " is a " + quote(type.asText()) + " schema, not Avro");
         }
         try {
             return new Schema.Parser().parse(text);

@@ -2,6 +2,7 @@ package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.errors.BadInputException;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,7 +39,7 @@ final class CancelCommandProcessor implements Processor<String, CancelCommand, S
     public void process(Record<String, CancelCommand> record) {
         if (record.value() == null) {
             // Thrown so that Kafka Streams' processing-exception handler puts it on the dead-letter queue.
-            throw new IllegalArgumentException("A cancel command record has no value; there is nothing to decide");
+            throw new BadInputException("A cancel command record has no value; there is nothing to decide");
         }
         evaluator.onCommand(record);
     }

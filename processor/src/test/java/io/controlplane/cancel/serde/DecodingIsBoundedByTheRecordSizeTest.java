@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -205,12 +204,12 @@ class DecodingIsBoundedByTheRecordSizeTest {
      */
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(Executable decode) {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertThat(thrownBy(decode)).isExactlyInstanceOf(SerializationException.class);
+        assertThat(thrownBy(decode)).isExactlyInstanceOf(UndecodableRecordException.class);
         long before = threads.getCurrentThreadAllocatedBytes();
         Throwable thrown = thrownBy(decode);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated while refusing").isLessThan(REFUSAL_ALLOCATION_BOUND);
-        return assertThat(thrown).isExactlyInstanceOf(SerializationException.class);
+        return assertThat(thrown).isExactlyInstanceOf(UndecodableRecordException.class);
     }
 
     private static Throwable thrownBy(Executable decode) {

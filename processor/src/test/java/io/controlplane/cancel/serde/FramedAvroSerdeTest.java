@@ -127,7 +127,7 @@ class FramedAvroSerdeTest {
         bytes[0] = 0x7b;
 
         assertThatThrownBy(() -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, bytes))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessage(
                         "Record on topic cancel-commands starts with byte 0x7b, not the magic byte 0x00 of Confluent-framed Avro");
     }
@@ -135,7 +135,7 @@ class FramedAvroSerdeTest {
     @Test
     void rejectsAPayloadTooShortForTheHeader() {
         assertThatThrownBy(() -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, new byte[] {0, 0, 1}))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessageContaining("is 3 bytes, too short for Confluent-framed Avro");
     }
 
@@ -145,7 +145,7 @@ class FramedAvroSerdeTest {
         byte[] bytes = serde.serializer().serialize(TOPIC, command("c-1"));
 
         assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, Arrays.copyOf(bytes, bytes.length - 3)))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessageStartingWith("Could not decode the record on topic cancel-commands with schema id 1: ");
     }
 
@@ -171,7 +171,7 @@ class FramedAvroSerdeTest {
         byte[] bytes = serde(RunState.class).serializer().serialize(TOPIC, runState);
 
         assertThatThrownBy(() -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, bytes))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessageContaining("schema id 1 (io.controlplane.cancel.avro.RunState)")
                 .hasMessageContaining("cannot be read as io.controlplane.cancel.avro.CancelCommand");
     }
@@ -186,7 +186,7 @@ class FramedAvroSerdeTest {
 
         assertThatThrownBy(
                         () -> serde(CancelCommand.class).deserializer().deserialize(TOPIC, framed(lookalike, record)))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessageContaining("cannot be read as io.controlplane.cancel.avro.CancelCommand");
     }
 
@@ -278,7 +278,7 @@ class FramedAvroSerdeTest {
 
         assertThatThrownBy(() ->
                         byName.deserializer().deserialize(TOPIC, framed(foreign, new GenericData.Record(foreign))))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessageContaining("(com.example.Foreign), for which no generated Avro class is on the classpath");
     }
 
@@ -292,7 +292,7 @@ class FramedAvroSerdeTest {
         byName.configure(config(), false);
 
         assertThatThrownBy(() -> byName.deserializer().deserialize(TOPIC, record))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessageContaining("(java.lang.ProcessBuilder), for which no generated Avro class");
     }
 

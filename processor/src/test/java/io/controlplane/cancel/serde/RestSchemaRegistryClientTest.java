@@ -123,7 +123,7 @@ class RestSchemaRegistryClientTest {
     @Test
     void anUnknownIdIsASerializationErrorNamingTheId() {
         assertThatThrownBy(() -> client(stub.url()).schemaById(42))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessage("Unknown schema id 42: schema registry at " + stub.url()
                         + " has no such schema (Schema 42 not found (error code 40403))");
     }
@@ -212,7 +212,7 @@ class RestSchemaRegistryClientTest {
         stub.canned = Canned.json(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
 
         assertThatThrownBy(() -> client(stub.url()).schemaById(7))
-                .isExactlyInstanceOf(SerializationException.class)
+                .isExactlyInstanceOf(UndecodableRecordException.class)
                 .hasMessage("Schema id 7 is a PROTOBUF schema, not Avro");
     }
 
