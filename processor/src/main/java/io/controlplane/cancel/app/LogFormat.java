@@ -1,30 +1,30 @@
 package io.controlplane.cancel.app;
 
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
- * {@code cancel.log.format}: {@code text} (the default, {@code log4j2.properties}) or {@code json}
- * ({@code log4j2-json.properties}: one JSON object per line, for log collectors). Chosen from the
- * settings, which are read after logging started, so JSON is a reconfiguration at start-up.
+ * {@link CancelProcessorConfig#LOG_FORMAT}: {@code text} (the default, {@code log4j2.properties}) or
+ * {@code json} ({@code log4j2-json.properties}: one JSON object per line, for log collectors). Chosen
+ * from the settings, which are read after logging started, so JSON is a reconfiguration at start-up.
  */
 public final class LogFormat {
 
-    public static final String CONFIG = "cancel.log.format";
     static final String JSON_CONFIGURATION = "/log4j2-json.properties";
 
     private LogFormat() {}
 
-    public static void apply(Map<String, String> settings) throws StartupException {
-        String format = settings.getOrDefault(CONFIG, "text").trim().toLowerCase(Locale.ROOT);
-        switch (format) {
-            case "text" -> {}
-            case "json" -> json();
-            default ->
-                throw new StartupException(CONFIG + " must be text or json, not '"
-                        + (format.length() > 40 ? format.substring(0, 40) + "..." : format) + "'");
+    /**
+     * Switches to JSON if the settings ask for it; before the other settings are checked, so that
+     * their errors are logged in the format asked for.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when the format is neither text nor json
+     */
+    public static void apply(Map<String, String> settings) {
+        if (CancelProcessorConfig.logsJson(settings)) {
+            json();
         }
     }
 

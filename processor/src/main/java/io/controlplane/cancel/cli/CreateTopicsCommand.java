@@ -1,12 +1,10 @@
 package io.controlplane.cancel.cli;
 
-import io.controlplane.cancel.app.Settings;
 import io.controlplane.cancel.app.StartupException;
 import io.controlplane.cancel.app.TopicSetup;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +19,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -37,8 +36,8 @@ final class CreateTopicsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The properties file the processor runs with.")
-    private Path config;
+    @Mixin
+    final SettingsMixin settings = new SettingsMixin();
 
     @Option(
             names = "--partitions",
@@ -56,9 +55,6 @@ final class CreateTopicsCommand implements Callable<Integer> {
                     "Replication factor of the topics created " + "(default: the broker's default.replication.factor).")
     private short replicationFactor;
 
-    /** The environment to read CANCEL_PROCESSOR_* settings from; replaced in tests. */
-    Map<String, String> environment = System.getenv();
-
     @Override
     public Integer call() throws InterruptedException {
         if (partitions < 1) {
@@ -70,13 +66,12 @@ final class CreateTopicsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, String> settings;
         CancelProcessorConfig processorConfig;
         Properties adminProps = new Properties();
         try {
-            settings = Settings.load(config, environment);
-            processorConfig = new CancelProcessorConfig(settings);
-            adminProps.putAll(new StreamsConfig(StreamsProperties.from(settings)).getAdminConfigs("create-topics"));
+            Map<String, String> loaded = settings.load();
+            processorConfig = new CancelProcessorConfig(loaded);
+            adminProps.putAll(new StreamsConfig(StreamsProperties.from(loaded)).getAdminConfigs("create-topics"));
         } catch (StartupException | ConfigException e) {
             err.println(e.getMessage());
             return 1;

@@ -6,12 +6,11 @@ import io.controlplane.cancel.app.StartupException;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "health",
@@ -21,28 +20,25 @@ import picocli.CommandLine.Option;
                 + "cancel.http.port=0, reads the file named by cancel.health.file instead.")
 final class HealthCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The properties file the processor runs with.")
-    private Path config;
-
-    /** The environment to read CANCEL_PROCESSOR_* settings from; replaced in tests. */
-    Map<String, String> environment = System.getenv();
+    @Mixin
+    final SettingsMixin settings = new SettingsMixin();
 
     @Override
     public Integer call() {
-        CancelProcessorConfig settings;
+        CancelProcessorConfig config;
         try {
-            settings = new CancelProcessorConfig(Settings.load(config, environment));
+            config = new CancelProcessorConfig(settings.load());
         } catch (StartupException | ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
         }
-        if (settings.httpPort().isPresent()) {
-            Optional<String> problem = ReadinessProbe.problem(
-                    settings.httpHost(), settings.httpPort().getAsInt());
+        if (config.httpPort().isPresent()) {
+            Optional<String> problem =
+                    ReadinessProbe.problem(config.httpHost(), config.httpPort().getAsInt());
             problem.ifPresent(System.err::println);
             return problem.isPresent() ? 1 : 0;
         }
-        Optional<Path> file = settings.healthFile();
+        Optional<Path> file = config.healthFile();
         if (file.isEmpty()) {
             System.err.println("No health file configured: set " + CancelProcessorConfig.HEALTH_FILE + " ("
                     + Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE) + ")");

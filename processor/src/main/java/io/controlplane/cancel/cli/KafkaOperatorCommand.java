@@ -1,16 +1,13 @@
 package io.controlplane.cancel.cli;
 
-import io.controlplane.cancel.app.Settings;
 import io.controlplane.cancel.app.StartupException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * An operator command that talks to Kafka with the processor's settings ({@code --config FILE} and
@@ -24,14 +21,8 @@ abstract class KafkaOperatorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "The properties file the processor runs with; CANCEL_PROCESSOR_* variables win over it.")
-    Path config;
-
-    /** The environment to read CANCEL_PROCESSOR_* settings from; replaced in tests. */
-    Map<String, String> environment = System.getenv();
+    @Mixin
+    final SettingsMixin settings = new SettingsMixin();
 
     @Override
     public final Integer call() {
@@ -40,7 +31,7 @@ abstract class KafkaOperatorCommand implements Callable<Integer> {
         try {
             OperatorClients clients;
             try {
-                clients = new OperatorClients(Settings.load(config, environment));
+                clients = new OperatorClients(settings.load());
             } catch (StartupException | ConfigException e) {
                 err.println(Text.oneLine(e));
                 return ERROR;

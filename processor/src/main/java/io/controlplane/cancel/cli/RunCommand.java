@@ -2,15 +2,13 @@ package io.controlplane.cancel.cli;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.app.LogFormat;
-import io.controlplane.cancel.app.Settings;
 import io.controlplane.cancel.app.StartupException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "run",
@@ -21,21 +19,16 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "Properties file: any Kafka Streams / client property, schema.registry.url and auth, "
-                    + "cancel.* settings.")
-    private Path config;
+    @Mixin
+    private final SettingsMixin settings = new SettingsMixin();
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, String> settings;
         CancelProcessorApp app;
         try {
-            settings = Settings.load(config, System.getenv());
-            LogFormat.apply(settings);
-            app = CancelProcessorApp.start(settings);
+            Map<String, String> loaded = settings.load();
+            LogFormat.apply(loaded);
+            app = CancelProcessorApp.start(loaded);
         } catch (StartupException | org.apache.kafka.common.config.ConfigException e) {
             log.error("Cannot start: {}", e.getMessage());
             return 1;

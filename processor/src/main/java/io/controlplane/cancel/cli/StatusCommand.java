@@ -14,12 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,22 +60,16 @@ final class StatusCommand implements Callable<Integer> {
             description = "An instance's HTTP endpoint (default: http://localhost:<cancel.http.port>, port 8080).")
     String url;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "The properties file the processor runs with; CANCEL_PROCESSOR_* variables win over it.")
-    Path config;
-
-    /** The environment to read CANCEL_PROCESSOR_* settings from; replaced in tests. */
-    Map<String, String> environment = System.getenv();
+    @Mixin
+    final SettingsMixin settings = new SettingsMixin();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Map<String, String> settings = Settings.load(config, environment);
-            HttpResponse<InputStream> response = ask(settings);
+            Map<String, String> loaded = settings.load();
+            HttpResponse<InputStream> response = ask(loaded);
             int status = response.statusCode();
             JsonNode body = bodyOf(response);
             if (status == 200) {

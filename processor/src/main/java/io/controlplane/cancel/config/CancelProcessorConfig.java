@@ -56,6 +56,9 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String CASCADE = "cancel.cascade";
     public static final String CASCADE_CHILDREN = "children";
     public static final String CASCADE_OFF = "off";
+    public static final String LOG_FORMAT = "cancel.log.format";
+    public static final String LOG_FORMAT_TEXT = "text";
+    public static final String LOG_FORMAT_JSON = "json";
 
     private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
             .define(
@@ -213,7 +216,19 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     ConfigDef.CaseInsensitiveValidString.in(CASCADE_CHILDREN, CASCADE_OFF),
                     Importance.MEDIUM,
                     "children: cancelling a run also cancels its descendants in the same tenant (run states "
-                            + "name their parent in parentExecutionId); off: only the run itself.");
+                            + "name their parent in parentExecutionId); off: only the run itself.")
+            .define(
+                    LOG_FORMAT,
+                    Type.STRING,
+                    LOG_FORMAT_TEXT,
+                    ConfigDef.CaseInsensitiveValidString.in(LOG_FORMAT_TEXT, LOG_FORMAT_JSON),
+                    Importance.LOW,
+                    "text: log lines as log4j2.properties lays them out; json: one JSON object per log line "
+                            + "(log4j2-json.properties), with the decided command's ids, for log collectors.");
+
+    /** {@link #LOG_FORMAT} alone, as {@link #DEFINITION} declares it: see {@link #logsJson(Map)}. */
+    private static final ConfigDef LOG_FORMAT_ONLY =
+            new ConfigDef().define(DEFINITION.configKeys().get(LOG_FORMAT));
 
     /** One setting per declared topic, its name. */
     private static ConfigDef topicNames(ConfigDef definition) {
@@ -244,6 +259,17 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public static ConfigDef definition() {
         return DEFINITION;
+    }
+
+    /**
+     * Whether {@code cancel.log.format} is {@code json}: the one setting read, and checked, before the
+     * others, so that whatever is wrong with them is logged in the format asked for.
+     *
+     * @throws ConfigException when it is neither text nor json (in any case)
+     */
+    public static boolean logsJson(Map<?, ?> settings) {
+        return LOG_FORMAT_JSON.equalsIgnoreCase(
+                (String) LOG_FORMAT_ONLY.parse(settings).get(LOG_FORMAT));
     }
 
     /** The off-heap budget all RocksDB stores share; empty = each store has Kafka Streams' defaults. */

@@ -3,10 +3,12 @@ package io.controlplane.cancel.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class LogFormatTest {
@@ -24,12 +26,21 @@ class LogFormatTest {
     }
 
     @Test
-    void textIsTheDefaultAndAnythingButTextOrJsonIsRefusedInOneLine() throws StartupException {
+    void textIsTheDefaultAndAnythingButTextOrJsonIsRefusedInOneLine() {
         LogFormat.apply(Map.of());
-        LogFormat.apply(Map.of(LogFormat.CONFIG, " TEXT "));
-        assertThatThrownBy(() -> LogFormat.apply(Map.of(LogFormat.CONFIG, "xml")))
-                .isInstanceOf(StartupException.class)
-                .hasMessage("cancel.log.format must be text or json, not 'xml'");
+        LogFormat.apply(Map.of(CancelProcessorConfig.LOG_FORMAT, " TEXT "));
+        assertThatThrownBy(() -> LogFormat.apply(Map.of(CancelProcessorConfig.LOG_FORMAT, "xml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value xml for configuration cancel.log.format: "
+                        + "String must be one of (case insensitive): TEXT, JSON");
+    }
+
+    @Test
+    void theFormatIsReadBeforeAndWithoutTheOtherSettings() {
+        assertThat(CancelProcessorConfig.logsJson(Map.of(
+                        CancelProcessorConfig.LOG_FORMAT, "Json", CancelProcessorConfig.HTTP_PORT, "not a port")))
+                .isTrue();
+        assertThat(CancelProcessorConfig.logsJson(Map.of())).isFalse();
     }
 
     private static Properties load(String resource) throws IOException {

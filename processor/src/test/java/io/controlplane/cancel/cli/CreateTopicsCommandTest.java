@@ -24,7 +24,7 @@ class CreateTopicsCommandTest {
 
     private int createTopics(Map<String, String> environment, String... args) {
         CreateTopicsCommand command = new CreateTopicsCommand();
-        command.environment = environment;
+        command.settings.environment = environment;
         return new CommandLine(command).setErr(new PrintWriter(err)).execute(args);
     }
 

@@ -51,7 +51,7 @@ class HealthCommandTest {
                 CancelProcessorConfig.HEALTH_FILE + "=" + dir.resolve("alive") + "\n" + CancelProcessorConfig.HTTP_PORT
                         + "=0\n");
         HealthCommand command = new HealthCommand();
-        command.environment = Map.of();
+        command.settings.environment = Map.of();
         assertThat(new CommandLine(command).execute("--config", config.toString()))
                 .isZero();
     }
@@ -88,7 +88,7 @@ class HealthCommandTest {
 
     private static int healthOverHttp(int port) {
         HealthCommand command = new HealthCommand();
-        command.environment = Map.of(
+        command.settings.environment = Map.of(
                 Settings.environmentNameOf(CancelProcessorConfig.HTTP_PORT),
                 String.valueOf(port),
                 Settings.environmentNameOf(CancelProcessorConfig.HTTP_HOST),
@@ -107,7 +107,7 @@ class HealthCommandTest {
         if (file != null) {
             environment.put(Settings.environmentNameOf(CancelProcessorConfig.HEALTH_FILE), file);
         }
-        command.environment = environment;
+        command.settings.environment = environment;
         return new CommandLine(command).execute();
     }
 }

@@ -38,7 +38,7 @@ class OperatorCommandsTest {
     }
 
     private int execute(KafkaOperatorCommand command, String... args) {
-        command.environment = unreachableKafka;
+        command.settings.environment = unreachableKafka;
         CommandLine commandLine = new CommandLine(command);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));

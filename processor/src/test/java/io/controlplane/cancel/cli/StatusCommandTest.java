@@ -93,7 +93,7 @@ class StatusCommandTest {
 
     private int status(Map<String, String> environment, String... args) {
         StatusCommand command = new StatusCommand();
-        command.environment = environment;
+        command.settings.environment = environment;
         CommandLine commandLine = new CommandLine(command);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));

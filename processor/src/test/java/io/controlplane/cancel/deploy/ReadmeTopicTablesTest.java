@@ -8,15 +8,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** README's tables of topics are written for readers; this holds them to {@link CancelTopic}, the declaration. */
+/**
+ * README's table of topics is written for readers; this holds it to {@link CancelTopic}, the declaration.
+ * (The topic settings' rows of the configuration table are held by {@link ReadmeConfigurationTableTest}.)
+ */
 class ReadmeTopicTablesTest {
 
     private static final Path README = Path.of("..", "README.md");
@@ -26,17 +27,6 @@ class ReadmeTopicTablesTest {
     @BeforeAll
     static void read() throws IOException {
         readme = Files.readAllLines(README);
-    }
-
-    @Test
-    void theConfigurationTableListsEveryTopicSettingWithItsDefault() {
-        Map<String, String> declared = new LinkedHashMap<>();
-        CancelTopic.ALL.forEach(topic -> declared.put(topic.configKey(), topic.defaultName()));
-        Map<String, String> documented = new LinkedHashMap<>();
-        for (List<String> row : rows("| `cancel.topic.")) {
-            documented.put(unquote(row.get(0)), unquote(row.get(1)));
-        }
-        assertThat(documented).containsExactlyEntriesOf(declared);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.controlplane.cancel.app.LogFormat;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,7 +41,7 @@ class JsonLogLinesTest {
 
     @Test
     void decisionLogLineIsOneJsonObjectWithTraceCommandAndExecutionIds() throws Exception {
-        LogFormat.apply(Map.of(LogFormat.CONFIG, "json"));
+        LogFormat.apply(Map.of(CancelProcessorConfig.LOG_FORMAT, "json"));
         Configurator.setLevel("org.apache.kafka", Level.ERROR); // quiet, as the test configuration is
         List<String> lines = captureWithTheConfiguredLayout(CommandEvaluator.class.getName());
 
