@@ -480,11 +480,20 @@ class AnyInputProperties {
 
     /** Few ids, so that records meet: a command its run and its actor's grant, a run state an older one. */
     private static Arbitrary<Object> validRecord(Input input) {
-        Arbitrary<String> runs = Arbitraries.of("run-1", "run-2", "run-3");
-        Arbitrary<String> actors = Arbitraries.of("alice", "bob");
+        Arbitrary<String> runs = ids("run-1", "run-2", "run-3");
+        Arbitrary<String> actors = ids("alice", "bob");
         return switch (input) {
             case COMMAND ->
-                Combinators.combine(Arbitraries.integers().between(1, 20).map(n -> "c-" + n), runs, actors)
+                Combinators.combine(
+                                Arbitraries.frequencyOf(
+                                        Tuple.of(
+                                                9,
+                                                Arbitraries.integers()
+                                                        .between(1, 20)
+                                                        .map(n -> "c-" + n)),
+                                        Tuple.of(1, unusableIds())),
+                                runs,
+                                actors)
                         .as((id, run, actor) -> new CancelCommand(id, run, actor, "why", AT, "t-" + id));
             case RUN_STATE ->
                 Combinators.combine(
@@ -502,6 +511,16 @@ class AnyInputProperties {
                                 Arbitraries.of(List.of(CancelDriver.TENANT), List.of("*"), List.<String>of()))
                         .as(OperatorGrant::new);
         };
+    }
+
+    /** Mostly the given ids, now and then one that no record may carry. */
+    private static Arbitrary<String> ids(String... usual) {
+        return Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.of(usual)), Tuple.of(1, unusableIds()));
+    }
+
+    /** Blank, over-long (CancelPolicy.MAX_ID_LENGTH), or with a control character. */
+    private static Arbitrary<String> unusableIds() {
+        return Arbitraries.of("", " ", "run-1\u0000x", "al\u001bice", "r".repeat(257));
     }
 
     /**
