@@ -113,6 +113,10 @@ public final class Bench {
             admin.createTopics(List.of(new NewTopic("bench-pipe-out", PARTITIONS, (short) 1)))
                     .all()
                     .get();
+            if (options.deadLettersOnly) {
+                deadLetters(admin);
+                return;
+            }
             long loadStart = System.nanoTime();
             workload.preloadRunStates(bootstrapServers);
             workload.preloadCommands(bootstrapServers);
@@ -131,6 +135,7 @@ public final class Bench {
             if (options.wholeJobOnly) {
                 return;
             }
+            deadLetters(admin);
             for (String guarantee : GUARANTEES) {
                 double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
                 commandsAlone(admin, guarantee, ceiling);
@@ -183,6 +188,38 @@ public final class Bench {
             restoreAndFailover(settings, own);
         } else {
             commands.jvm().stop();
+        }
+    }
+
+    /**
+     * Each dead-letter path alone: a processor (exactly_once_v2) reading nothing but records of one bad
+     * kind from topics of its own, at the rate it dead-letters them.
+     */
+    private void deadLetters(Admin admin) throws Exception {
+        HostileWorkload hostile = new HostileWorkload(topics);
+        int count = options.deadLetters();
+        int round = 0;
+        for (HostileWorkload.Kind kind : List.of(
+                hostile.undecodableCommands(), hostile.undecodableRunStates(), hostile.untrustworthyRunStates())) {
+            String prefix = "bench-dead-" + round++;
+            Map<String, Object> settings = settings(prefix, "exactly_once_v2");
+            settings.put(CancelProcessorConfig.COMMANDS_TOPIC, prefix + ".commands");
+            settings.put(CancelProcessorConfig.RUN_STATES_TOPIC, prefix + ".run-states");
+            settings.put(CancelProcessorConfig.DLQ_TOPIC, prefix + ".dlq");
+            CancelProcessorConfig config = new CancelProcessorConfig(settings);
+            TopicLayout.create(admin, config, PARTITIONS);
+            String input = kind.commands() ? config.commandsTopic() : config.runStatesTopic();
+            HostileWorkload.preload(bootstrapServers, input, kind, count);
+            ProcessorThroughput.Running running =
+                    ProcessorThroughput.consumeAll(admin, prefix, settings, workDir, List.of(input));
+            started.add(running.jvm());
+            table.add(
+                    "3 dead letters",
+                    kind.name() + ", exactly_once_v2",
+                    running.recordsPerSecond(),
+                    String.format("%.1f µs CPU/record", running.cpuMicrosPerRecord()),
+                    new Table.Measure("cpu_us_per_record", running.cpuMicrosPerRecord(), "us"));
+            running.jvm().stop();
         }
     }
 

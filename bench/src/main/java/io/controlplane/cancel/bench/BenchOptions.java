@@ -38,12 +38,22 @@ final class BenchOptions {
             description = "Only the ceiling and the whole job (e.g. a profiling run with BENCH_PROCESSOR_OPTS).")
     boolean wholeJobOnly;
 
+    @Option(
+            names = "--dead-letters-only",
+            description = "Only the dead-letter rates, one bad kind of input record at a time.")
+    boolean deadLettersOnly;
+
     int runs() {
         return size != null ? size : quick ? 50_000 : 1_000_000;
     }
 
     int commands() {
         return runs();
+    }
+
+    /** Records of each bad kind for the dead-letter rates. */
+    int deadLetters() {
+        return quick ? 20_000 : 200_000;
     }
 
     int latencySeconds() {

@@ -1,0 +1,79 @@
+package io.controlplane.cancel.bench;
+
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Records that all end on the dead-letter queue, one kind per input path, for the dead-letter rate:
+ * undecodable commands and run states (not Confluent-framed), and run states that decode but cannot
+ * be trusted (keyed by another execution than they name).
+ */
+final class HostileWorkload {
+
+    /** One way of being bad: which input topic, and the i-th record's key and value. */
+    record Kind(String name, boolean commands, LongFunction<byte[]> key, LongFunction<byte[]> value) {}
+
+    private final Topics topics;
+
+    HostileWorkload(Topics topics) {
+        this.topics = topics;
+    }
+
+    Kind undecodableCommands() {
+        return new Kind("undecodable commands", true, HostileWorkload::key, HostileWorkload::garbage);
+    }
+
+    Kind undecodableRunStates() {
+        return new Kind("undecodable run states", false, HostileWorkload::key, HostileWorkload::garbage);
+    }
+
+    Kind untrustworthyRunStates() {
+        Instant now = Instant.now();
+        return new Kind(
+                "run states keyed by another execution",
+                false,
+                HostileWorkload::key,
+                i -> topics.runStates
+                        .valueSerde()
+                        .serializer()
+                        .serialize(
+                                topics.runStates.name(),
+                                new RunState("other-" + i, "acme", RunStatus.RUNNING, 1L, now, null)));
+    }
+
+    /** Writes {@code count} records of {@code kind} to {@code topic}. */
+    static void preload(String bootstrapServers, String topic, Kind kind, long count) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (long i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(
+                        topic, kind.key().apply(i), kind.value().apply(i)));
+            }
+        }
+    }
+
+    private static byte[] key(long i) {
+        return ("bad-" + i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] garbage(long i) {
+        return ("not avro at all, record " + i).getBytes(StandardCharsets.UTF_8);
+    }
+}
