@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -114,7 +115,8 @@ public final class DeployedQueries {
             List<String> unserved = unservedMatchers(selector, series);
             drift.addAll(unserved);
             if (unserved.isEmpty() && series.stream().noneMatch(labels -> selects(selector, labels))) {
-                drift.add(selector + " selects none of the served series " + series);
+                drift.add(selector + " selects none of the served series, whose values are "
+                        + servedValues(selector, series));
             }
         }
         for (String label : parsed.groupings()) {
@@ -162,6 +164,16 @@ public final class DeployedQueries {
                                     + literal + "\", only " + values)));
         }
         return drift;
+    }
+
+    /** Each label the selector matches on, with the values its metric's series have for it. */
+    private static Map<String, Set<String>> servedValues(PromQl.Selector selector, List<Map<String, String>> series) {
+        Map<String, Set<String>> values = new TreeMap<>();
+        for (PromQl.LabelMatcher matcher : matchersOn(selector, false)) {
+            series.forEach(labels -> values.computeIfAbsent(matcher.label(), label -> new TreeSet<>())
+                    .add(labels.getOrDefault(matcher.label(), "")));
+        }
+        return values;
     }
 
     private static boolean selects(PromQl.Selector selector, Map<String, String> labels) {

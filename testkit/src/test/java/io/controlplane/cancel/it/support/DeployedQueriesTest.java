@@ -91,10 +91,9 @@ class DeployedQueriesTest {
         DeployedQueries queries = deployed(RULES.replace("-consumer\"}", "-producer\"}"));
 
         assertThat(queries.driftFrom(SERVED))
-                .singleElement()
-                .asString()
-                .startsWith("alert rule LagGrowing: kafka_consumer_fetch_manager_records_lag_max"
-                        + "{client_id=~\".*-StreamThread-.*-producer\"} selects none of the served series");
+                .containsExactly("alert rule LagGrowing: kafka_consumer_fetch_manager_records_lag_max"
+                        + "{client_id=~\".*-StreamThread-.*-producer\"} selects none of the served series, whose"
+                        + " values are {client_id=[app-1-StreamThread-1-consumer]}");
     }
 
     @Test
