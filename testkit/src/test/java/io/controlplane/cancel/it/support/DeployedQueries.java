@@ -98,7 +98,7 @@ public final class DeployedQueries {
         }
         Set<String> labelsRead = new HashSet<>(TARGET_LABELS);
         for (PromQl.Selector selector : parsed.selectors()) {
-            for (PromQl.LabelMatcher job : matchersOn(selector, true)) {
+            for (PromQl.LabelMatcher job : jobMatchers(selector)) {
                 if (jobs.stream().noneMatch(job::matches)) {
                     drift.add(selector + " names no scrape job of prometheus.yml " + jobs);
                 }
@@ -148,7 +148,7 @@ public final class DeployedQueries {
     /** Matchers on a label the metric lacks, or naming a value it never has. */
     private static List<String> unservedMatchers(PromQl.Selector selector, List<Map<String, String>> series) {
         List<String> drift = new ArrayList<>();
-        for (PromQl.LabelMatcher matcher : matchersOn(selector, false)) {
+        for (PromQl.LabelMatcher matcher : processorMatchers(selector)) {
             Set<String> values = series.stream()
                     .map(labels -> labels.get(matcher.label()))
                     .filter(Objects::nonNull)
@@ -169,7 +169,7 @@ public final class DeployedQueries {
     /** Each label the selector matches on, with the values its metric's series have for it. */
     private static Map<String, Set<String>> servedValues(PromQl.Selector selector, List<Map<String, String>> series) {
         Map<String, Set<String>> values = new TreeMap<>();
-        for (PromQl.LabelMatcher matcher : matchersOn(selector, false)) {
+        for (PromQl.LabelMatcher matcher : processorMatchers(selector)) {
             series.forEach(labels -> values.computeIfAbsent(matcher.label(), label -> new TreeSet<>())
                     .add(labels.getOrDefault(matcher.label(), "")));
         }
@@ -177,14 +177,21 @@ public final class DeployedQueries {
     }
 
     private static boolean selects(PromQl.Selector selector, Map<String, String> labels) {
-        return matchersOn(selector, false).stream()
+        return processorMatchers(selector).stream()
                 .allMatch(matcher -> matcher.matches(labels.getOrDefault(matcher.label(), "")));
     }
 
-    /** The selector's matchers on the job label ({@code job}), or on the processor's own labels. */
-    private static List<PromQl.LabelMatcher> matchersOn(PromQl.Selector selector, boolean job) {
+    /** The selector's matchers on the scrape job, which prometheus.yml names. */
+    private static List<PromQl.LabelMatcher> jobMatchers(PromQl.Selector selector) {
         return selector.matchers().stream()
-                .filter(matcher -> job ? matcher.label().equals("job") : !TARGET_LABELS.contains(matcher.label()))
+                .filter(matcher -> matcher.label().equals("job"))
+                .toList();
+    }
+
+    /** The selector's matchers on labels the processor serves. */
+    private static List<PromQl.LabelMatcher> processorMatchers(PromQl.Selector selector) {
+        return selector.matchers().stream()
+                .filter(matcher -> !TARGET_LABELS.contains(matcher.label()))
                 .toList();
     }
 }

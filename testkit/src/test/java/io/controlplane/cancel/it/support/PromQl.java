@@ -102,7 +102,12 @@ public final class PromQl {
     }
 
     public static Query parse(String expression) {
-        return new PromQl(expression).query();
+        try {
+            return new PromQl(expression).query();
+        } catch (IndexOutOfBoundsException unterminated) {
+            // an unclosed string, brace or bracket runs past the end
+            throw new IllegalArgumentException("Not PromQL this reader understands: " + expression, unterminated);
+        }
     }
 
     private Query query() {

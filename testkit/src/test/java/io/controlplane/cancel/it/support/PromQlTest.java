@@ -1,6 +1,7 @@
 package io.controlplane.cancel.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.cancel.it.support.PromQl.LabelMatcher;
 import io.controlplane.cancel.it.support.PromQl.Selector;
@@ -82,5 +83,12 @@ class PromQlTest {
                 .isFalse();
         assertThat(new LabelMatcher("code", "!=", "none").matches("")).isTrue();
         assertThat(new LabelMatcher("code", "!~", "n.*").matches("none")).isFalse();
+    }
+
+    @Test
+    void anUnclosedMatcherIsRefusedNamingTheExpression() {
+        assertThatThrownBy(() -> PromQl.parse("cancel_ready{code=\"none\""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("cancel_ready{code=\"none\"");
     }
 }
