@@ -29,7 +29,7 @@ public final class Bench {
     private static final List<String> GUARANTEES = List.of("exactly_once_v2", "at_least_once");
     private static final int[] OFFERED_LOADS = {1_000, 5_000, 10_000, 20_000};
 
-    private final Table table = new Table();
+    private final Table table = new Table(System.out);
     private final Plots plots;
     private final Path workDir;
     private final String bootstrapServers;

@@ -21,6 +21,12 @@ final class Table {
     private record Row(String section, String figure, String text, List<Measure> measures) {}
 
     private final List<Row> rows = new ArrayList<>();
+    private final PrintStream progress;
+
+    /** @param progress where each figure is printed as it comes (stdout in a run; nowhere in a unit test) */
+    Table(PrintStream progress) {
+        this.progress = progress;
+    }
 
     void add(String section, String figure, double recordsPerSecond, String note, Measure... more) {
         List<Measure> measures = new ArrayList<>();
@@ -36,7 +42,7 @@ final class Table {
     synchronized void addText(String section, String figure, String text, Measure... measures) {
         Row row = new Row(section, figure, text, List.of(measures));
         rows.add(row);
-        System.out.println(format(row));
+        progress.println(format(row));
     }
 
     synchronized void print(PrintStream out) {

@@ -3,6 +3,8 @@ package io.controlplane.cancel.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class TableTest {
 
     @Test
     void writesOneTsvLinePerMeasureUnscaledSoThatDocsCanBeRegenerated() throws IOException {
-        Table table = new Table();
+        Table table = new Table(new PrintStream(OutputStream.nullOutputStream()));
         table.add("1 ceiling", "pipe, plain", 93_612.4, "");
         table.add("2 processor", "whole job", 17_546, "0.17×", new Table.Measure("ratio to the pipe", 0.1874, "×"));
         table.addText("4 memory", "whole job", "peak heap n/a", new Table.Measure("peak heap", Double.NaN, "bytes"));

@@ -25,8 +25,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -43,12 +44,11 @@ class ConfluentPythonInteropIT {
     private static final String ISSUER = "https://issuer.interop.local";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    @Order(0)
+    static final BeforeAllCallback confluentPython = ConfluentPython.required();
 
-    @BeforeAll
-    static void requireConfluentsClient() throws Exception {
-        ConfluentPython.require();
-    }
+    @RegisterExtension
+    static final RealBroker broker = RealBroker.withApicurio();
 
     @Test
     void commandsFromConfluentsProducerAreDecidedAndItsDeserializerReadsTheOutcomes() throws Exception {

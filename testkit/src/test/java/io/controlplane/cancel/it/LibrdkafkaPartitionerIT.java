@@ -28,8 +28,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -48,12 +49,11 @@ class LibrdkafkaPartitionerIT {
     private static final String MISROUTING_LOGGER = "io.controlplane.cancel.topology.MisroutingCheck";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    @Order(0)
+    static final BeforeAllCallback confluentPython = ConfluentPython.required();
 
-    @BeforeAll
-    static void requireConfluentsClient() throws Exception {
-        ConfluentPython.require();
-    }
+    @RegisterExtension
+    static final RealBroker broker = RealBroker.withApicurio();
 
     @Test
     void withCrc32EveryUnkeyedCommandMeetsItsRunStateAndIsCancelled() throws Exception {
