@@ -11,6 +11,8 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.GrantValidation;
 import io.controlplane.cancel.decision.RunStateValidation;
+import io.controlplane.cancel.errors.BadInputException;
+import io.controlplane.cancel.serde.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -258,11 +260,11 @@ class AnyInputProperties {
          */
         private static String inputReason(Input input, String key, Decoded decoded) {
             if (decoded.failed()) {
-                return SerializationException.class.getName();
+                return UndecodableRecordException.class.getName();
             }
             return switch (input) {
                 // a command without a value: CancelCommandProcessor has nothing to decide
-                case COMMAND -> decoded.value() == null ? IllegalArgumentException.class.getName() : null;
+                case COMMAND -> decoded.value() == null ? BadInputException.class.getName() : null;
                 case RUN_STATE ->
                     RunStateValidation.problem(key, (RunState) decoded.value()).isPresent()
                             ? InvalidRunStateException.class.getName()
