@@ -2,6 +2,7 @@ package io.controlplane.cancel.config;
 
 import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.errors.DeadLetters;
+import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.identity.IdentityMode;
 import io.controlplane.cancel.identity.IdentitySettings;
 import io.controlplane.cancel.serde.FramedAvroSerde;
@@ -102,7 +103,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     "",
                     Importance.MEDIUM,
                     "Record headers removed from every dead letter because they carry credentials; " + "'"
-                            + DeadLetters.AUTHORIZATION + "' is always removed.")
+                            + CommandIdentity.AUTHORIZATION_HEADER + "' is always removed.")
             .define(
                     MAX_FAILURES_PER_RECORD,
                     Type.INT,

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.errors;
 
+import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,11 +39,8 @@ public final class DeadLetters {
     /** Hex SHA-256 of the whole original value. */
     public static final String ORIGINAL_VALUE_SHA256 = "cancel.dlq.original.value.sha256";
 
-    /** Names of headers to remove from every dead letter, besides {@value #AUTHORIZATION}. */
+    /** Names of headers to remove from every dead letter, besides {@value CommandIdentity#AUTHORIZATION_HEADER}. */
     public static final String STRIP_HEADERS_CONFIG = "cancel.dlq.strip.headers";
-
-    /** Always removed from dead letters: it carries a bearer token. */
-    public static final String AUTHORIZATION = "authorization";
 
     /**
      * Room for the batch's and the record's own framing (Kafka's v2 format: 61 bytes of batch header,
@@ -80,14 +78,15 @@ public final class DeadLetters {
         this.limits = limits;
         this.observer = observer;
         this.strippedHeaders = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        this.strippedHeaders.add(AUTHORIZATION);
+        // it carries a bearer token
+        this.strippedHeaders.add(CommandIdentity.AUTHORIZATION_HEADER);
         this.strippedHeaders.addAll(strippedHeaders);
     }
 
     /**
      * From the Kafka Streams configuration a handler is given: the processor's {@link
      * RecordSizeLimits} (or the producer's {@code max.request.size} alone) bound each dead letter, and
-     * {@code cancel.dlq.strip.headers} names headers to remove besides {@value #AUTHORIZATION}; each
+     * {@code cancel.dlq.strip.headers} names headers to remove besides {@value CommandIdentity#AUTHORIZATION_HEADER}; each
      * dead letter is counted by the processor's {@link ProcessorObserver}, if the configuration holds one.
      */
     static DeadLetters fromConfig(Map<String, ?> configs) {

@@ -3,7 +3,6 @@ package io.controlplane.cancel.topology;
 import io.controlplane.cancel.avro.RunStateChange;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -14,8 +13,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class CascadePasses {
 
-    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
-
     private final KeyValueStore<String, RunStateChange> store;
 
     CascadePasses(KeyValueStore<String, RunStateChange> store) {
@@ -23,18 +20,17 @@ final class CascadePasses {
     }
 
     boolean passed(String executionId, String tenantId) {
-        return store.get(executionId + ChildLinks.SEPARATOR + tenantId) != null;
+        return store.get(CompositeKeys.of(executionId, tenantId)) != null;
     }
 
     void add(String executionId, RunStateChange cause) {
-        store.put(executionId + ChildLinks.SEPARATOR + cause.getTenantId(), cause);
+        store.put(CompositeKeys.of(executionId, cause.getTenantId()), cause);
     }
 
     /** The cancellations that cascades carried through this run, one per tenant. */
     List<RunStateChange> causesThrough(String executionId) {
         List<RunStateChange> causes = new ArrayList<>();
-        try (KeyValueIterator<String, RunStateChange> it =
-                store.prefixScan(executionId + ChildLinks.SEPARATOR, PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<String, RunStateChange> it = CompositeKeys.startingWith(store, executionId)) {
             it.forEachRemaining(kv -> causes.add(kv.value));
         }
         return causes;

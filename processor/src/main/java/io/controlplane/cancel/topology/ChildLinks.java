@@ -2,7 +2,6 @@ package io.controlplane.cancel.topology;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -14,9 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ChildLinks {
 
-    static final char SEPARATOR = '\u0000';
     private static final byte[] NO_VALUE = new byte[0];
-    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
     private final KeyValueStore<String, byte[]> store;
 
@@ -25,13 +22,13 @@ final class ChildLinks {
     }
 
     void add(String parentId, String childId) {
-        store.put(parentId + SEPARATOR + childId, NO_VALUE);
+        store.put(CompositeKeys.of(parentId, childId), NO_VALUE);
     }
 
     List<String> childrenOf(String parentId) {
-        String prefix = parentId + SEPARATOR;
+        String prefix = CompositeKeys.prefix(parentId);
         List<String> children = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<String, byte[]> it = CompositeKeys.startingWith(store, parentId)) {
             it.forEachRemaining(kv -> children.add(kv.key.substring(prefix.length())));
         }
         return children;

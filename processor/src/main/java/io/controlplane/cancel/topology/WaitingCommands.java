@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -23,11 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class WaitingCommands {
 
-    /** Cannot occur in a valid id (Ids), and sorts before every other character. */
-    private static final char SEPARATOR = '\u0000';
-
     private static final byte[] NO_VALUE = new byte[0];
-    private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
     private final KeyValueStore<String, CancelCommand> byExecution;
     private final KeyValueStore<Bytes, byte[]> byDeadline;
@@ -67,8 +62,7 @@ final class WaitingCommands {
             return List.of();
         }
         List<CancelCommand> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, CancelCommand> it =
-                byExecution.prefixScan(executionId + SEPARATOR, PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<String, CancelCommand> it = CompositeKeys.startingWith(byExecution, executionId)) {
             it.forEachRemaining(kv -> waiting.add(kv.value));
         }
         return waiting;
@@ -109,7 +103,7 @@ final class WaitingCommands {
      * commands wait, and their ids hold no control characters (Ids), so none holds the separator.
      */
     private static String key(String executionId, String actorId, String commandId) {
-        return executionId + SEPARATOR + actorId + SEPARATOR + commandId;
+        return CompositeKeys.of(executionId, actorId, commandId);
     }
 
     private static Bytes deadlineKey(long deadlineMs, String executionKey) {
