@@ -1,5 +1,6 @@
 package io.controlplane.cancel.cli;
 
+import io.controlplane.cancel.decision.HostileText;
 import java.time.Duration;
 
 /**
@@ -22,20 +23,8 @@ final class Text {
         if (text == null) {
             return "null";
         }
-        StringBuilder line = new StringBuilder();
-        int end = Math.min(text.length(), max);
-        for (int i = 0; i < end; i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                line.append(String.format("\\u%04x", (int) c));
-            } else {
-                line.append(c);
-            }
-        }
-        if (text.length() > end) {
-            line.append("... (").append(text.length()).append(" characters)");
-        }
-        return line.toString();
+        String line = HostileText.escaped(text, max);
+        return text.length() > max ? line + "... (" + text.length() + " characters)" : line;
     }
 
     /** What went wrong, without the stack trace: the message, or the exception's name when it has none. */

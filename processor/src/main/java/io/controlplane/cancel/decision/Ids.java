@@ -34,28 +34,15 @@ public final class Ids {
         if (id == null) {
             return "null";
         }
-        StringBuilder quoted = new StringBuilder("'");
-        int end = Math.min(id.length(), QUOTED_LENGTH);
-        for (int i = 0; i < end; i++) {
-            char c = id.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                quoted.append(String.format("\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        quoted.append('\'');
-        if (id.length() > end) {
-            quoted.append(" (").append(id.length()).append(" characters)");
-        }
-        return quoted.toString();
+        String quoted = "'" + HostileText.escaped(id, QUOTED_LENGTH) + "'";
+        return id.length() > QUOTED_LENGTH ? quoted + " (" + id.length() + " characters)" : quoted;
     }
 
     private static int firstControlCharacter(String id) {
         if (id != null) {
             for (int i = 0; i < id.length(); i++) {
                 char c = id.charAt(i);
-                if (c < 0x20 || c == 0x7f) {
+                if (HostileText.isControl(c)) {
                     return i;
                 }
             }
