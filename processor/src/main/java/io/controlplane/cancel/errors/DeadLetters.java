@@ -68,7 +68,8 @@ public final class DeadLetters {
     private static final String ERROR_HEADER_PREFIX = "__streams.errors.";
 
     /** One log for every handler of the process: what it says of bad records is rate-limited as a whole. */
-    private static final BadRecordLog BAD_RECORDS = new BadRecordLog(LoggerFactory.getLogger(DeadLetters.class));
+    private static final BadRecordLog BAD_RECORDS =
+            new BadRecordLog(LoggerFactory.getLogger(DeadLetters.class), "Dead-lettered");
 
     private final RecordSizeLimits limits;
     private final Set<String> strippedHeaders;
@@ -109,7 +110,7 @@ public final class DeadLetters {
     void logDeadLettered(String topic, int partition, long offset, Exception exception) {
         String source = topic == null ? UNKNOWN_TOPIC : topic;
         observer.deadLettered(source);
-        BAD_RECORDS.deadLettered(source, () -> {
+        BAD_RECORDS.handled(source, () -> {
             String message = String.valueOf(exception.getMessage());
             return String.format(
                     "Dead-lettered the record at %s-%d@%d: %s: %s",

@@ -1,9 +1,11 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.decision.Ids;
+import io.controlplane.cancel.errors.BadRecordLog;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class GrantUpdater implements Processor<String, byte[], Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(GrantUpdater.class);
+    /** A producer writing bad grants by the thousand must not bury the log in one line each. */
+    private static final BadRecordLog BAD_GRANTS = new BadRecordLog(log, "Revoked the grants of");
 
     private final GrantDecoder decoder;
     private ProcessorContext<Void, Void> context;
@@ -46,11 +50,13 @@ final class GrantUpdater implements Processor<String, byte[], Void, Void> {
                 .ifPresentOrElse(
                         problem -> {
                             grants.delete(actorId);
-                            log.warn(
-                                    "Revoked the grant of actor {}: the grant record at {} is not usable: {}",
-                                    Ids.quote(actorId),
-                                    where(),
-                                    problem);
+                            BAD_GRANTS.handled(
+                                    context.recordMetadata()
+                                            .map(RecordMetadata::topic)
+                                            .orElse("unknown"),
+                                    () -> String.format(
+                                            "Revoked the grant of actor %s: the grant record at %s is not usable: %s",
+                                            Ids.quote(actorId), where(), problem));
                         },
                         () -> grants.put(actorId, record.value()));
     }

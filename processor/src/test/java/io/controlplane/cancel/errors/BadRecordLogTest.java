@@ -16,7 +16,7 @@ class BadRecordLogTest {
     private static final String LOGGER = BadRecordLogTest.class.getName() + ".bad-records";
 
     private final MovableClock clock = new MovableClock();
-    private final BadRecordLog badRecords = new BadRecordLog(LoggerFactory.getLogger(LOGGER), clock);
+    private final BadRecordLog badRecords = new BadRecordLog(LoggerFactory.getLogger(LOGGER), "Dead-lettered", clock);
 
     @Test
     void aFloodOfBadRecordsIsTheFirstFewLinesThenOneCountPerInterval() {
@@ -24,13 +24,13 @@ class BadRecordLogTest {
         try (CapturedLog log = CapturedLog.of(LOGGER)) {
             for (int i = 0; i < 10_000; i++) {
                 int n = i;
-                badRecords.deadLettered(i % 2 == 0 ? "commands" : "run-states", () -> {
+                badRecords.handled(i % 2 == 0 ? "commands" : "run-states", () -> {
                     formatted.incrementAndGet();
                     return "bad record " + n;
                 });
             }
             clock.advance(BadRecordLog.INTERVAL);
-            badRecords.deadLettered("commands", () -> "bad record after the interval");
+            badRecords.handled("commands", () -> "bad record after the interval");
 
             assertThat(formatted).as("lines built").hasValue(BadRecordLog.FIRST_PER_INTERVAL);
             assertThat(log.text())
@@ -46,7 +46,7 @@ class BadRecordLogTest {
         try (CapturedLog log = CapturedLog.of(LOGGER)) {
             for (int i = 0; i < 3; i++) {
                 int n = i;
-                badRecords.deadLettered("commands", () -> "bad record " + n);
+                badRecords.handled("commands", () -> "bad record " + n);
                 clock.advance(Duration.ofMinutes(1));
             }
             assertThat(log.text()).contains("bad record 0", "bad record 1", "bad record 2");
