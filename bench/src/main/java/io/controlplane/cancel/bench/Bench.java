@@ -200,7 +200,10 @@ public final class Bench {
         int count = options.deadLetters();
         int round = 0;
         for (HostileWorkload.Kind kind : List.of(
-                hostile.undecodableCommands(), hostile.undecodableRunStates(), hostile.untrustworthyRunStates())) {
+                hostile.undecodableCommands(),
+                hostile.undecodableRunStates(),
+                hostile.unknownSchemaIdCommands(),
+                hostile.untrustworthyRunStates())) {
             String prefix = "bench-dead-" + round++;
             Map<String, Object> settings = settings(prefix, "exactly_once_v2");
             settings.put(CancelProcessorConfig.COMMANDS_TOPIC, prefix + ".commands");

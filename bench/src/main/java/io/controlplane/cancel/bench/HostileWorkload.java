@@ -3,6 +3,7 @@ package io.controlplane.cancel.bench;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.topology.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -14,8 +15,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Records that all end on the dead-letter queue, one kind per input path, for the dead-letter rate:
- * undecodable commands and run states (not Confluent-framed), and run states that decode but cannot
- * be trusted (keyed by another execution than they name).
+ * undecodable commands and run states (not Confluent-framed), commands whose schema id the registry
+ * does not know (each one a lookup), and run states that decode but cannot be trusted (keyed by
+ * another execution than they name).
  */
 final class HostileWorkload {
 
@@ -34,6 +36,19 @@ final class HostileWorkload {
 
     Kind undecodableRunStates() {
         return new Kind("undecodable run states", false, HostileWorkload::key, HostileWorkload::garbage);
+    }
+
+    /** Confluent-framed, with a schema id the registry does not know (a different one each time). */
+    Kind unknownSchemaIdCommands() {
+        return new Kind(
+                "commands with unknown schema ids",
+                true,
+                HostileWorkload::key,
+                i -> ByteBuffer.allocate(9)
+                        .put((byte) 0)
+                        .putInt(1_000_000 + (int) i)
+                        .putInt(42)
+                        .array());
     }
 
     Kind untrustworthyRunStates() {
