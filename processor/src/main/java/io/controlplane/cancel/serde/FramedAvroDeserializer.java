@@ -33,6 +33,13 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
     private final Class<T> readerType;
 
     private final Map<Integer, WriterDecoding<T>> decodingByWriterId = new ConcurrentHashMap<>();
+    /**
+     * Writer ids whose schema cannot be read as the reader's type, with why: an id never changes
+     * meaning, so the (milliseconds-long) compatibility check is not repeated for each such record.
+     */
+    private final Map<Integer, String> refusedWriterIds = new ConcurrentHashMap<>();
+
+    private final UnknownSchemaIds unknownIds = new UnknownSchemaIds();
     private volatile SchemaRegistryClient registry;
 
     /** Reads into the class generated for each writer schema's full name, as Confluent's SpecificAvroSerde does. */
@@ -95,11 +102,15 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
         if (decoding != null) {
             return decoding;
         }
+        String refused = refusedWriterIds.get(writerId);
+        if (refused != null) {
+            throw new UndecodableRecordException(refused);
+        }
         SchemaRegistryClient client = registry;
         if (client == null) {
             throw new IllegalStateException("FramedAvroDeserializer is not configured: call configure(...) first");
         }
-        Schema writer = client.schemaById(writerId);
+        Schema writer = unknownIds.schemaById(writerId, client::schemaById);
         Class<T> type = readerType != null ? readerType : generatedClassFor(writer, writerId, topic);
         SpecificData model = SpecificData.getForClass(type);
         Schema readerSchema = model.getSchema(type);
@@ -108,12 +119,13 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
         SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new UndecodableRecordException(
-                    "Record on topic " + topic + " was written with schema id " + writerId + " (" + writer.getFullName()
-                            + "), which cannot be read as " + readerSchema.getFullName() + ": "
-                            + compatibility.getResult().getIncompatibilities().stream()
-                                    .map(i -> i.getMessage() + " at " + i.getLocation())
-                                    .collect(Collectors.joining("; ")));
+            String why = "Record on topic " + topic + " was written with schema id " + writerId + " ("
+                    + writer.getFullName() + "), which cannot be read as " + readerSchema.getFullName() + ": "
+                    + compatibility.getResult().getIncompatibilities().stream()
+                            .map(i -> i.getMessage() + " at " + i.getLocation())
+                            .collect(Collectors.joining("; "));
+            refusedWriterIds.put(writerId, why);
+            throw new UndecodableRecordException(why);
         }
         decoding = new WriterDecoding<>(
                 new SpecificDatumReader<>(writer, readerSchema, model), WriterSchemaBounds.of(writer));

@@ -1,0 +1,87 @@
+package io.controlplane.cancel.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.controlplane.cancel.avro.RunState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+class UnknownSchemaIdsTest {
+
+    private final MovableClock clock = new MovableClock();
+    private final UnknownSchemaIds unknownIds = new UnknownSchemaIds(clock);
+    private final List<Integer> asked = new ArrayList<>();
+    /** Knows id 1 only, and counts what it is asked. */
+    private final IntFunction<Schema> registry = id -> {
+        asked.add(id);
+        if (id == 1) {
+            return RunState.getClassSchema();
+        }
+        throw new UndecodableRecordException("Unknown schema id " + id);
+    };
+
+    @Test
+    void anIdTheRegistryDoesNotKnowIsNotAskedAgainForAWhile() {
+        for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> unknownIds.schemaById(7, registry)).isInstanceOf(UndecodableRecordException.class);
+        }
+        assertThat(asked).containsExactly(7);
+
+        clock.advance(UnknownSchemaIds.REMEMBERED);
+        assertThatThrownBy(() -> unknownIds.schemaById(7, registry)).isInstanceOf(UndecodableRecordException.class);
+        assertThat(asked).containsExactly(7, 7);
+    }
+
+    @Test
+    void aFloodOfNewIdsIsAskedAboutAtMostSoManyASecond() {
+        for (int id = 1000; id < 3000; id++) {
+            int claimed = id;
+            assertThatThrownBy(() -> unknownIds.schemaById(claimed, registry))
+                    .isInstanceOf(UndecodableRecordException.class);
+        }
+        assertThat(asked).hasSize(UnknownSchemaIds.LOOKUPS_PER_SECOND);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
+        assertThat(asked).hasSize(UnknownSchemaIds.LOOKUPS_PER_SECOND + 1).endsWith(1);
+    }
+
+    @Test
+    void aKnownIdIsAnsweredAsTheRegistryAnswersIt() {
+        assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
+        assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
+        assertThat(asked).containsExactly(1, 1);
+    }
+
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-12-03T10:00:00.100Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
