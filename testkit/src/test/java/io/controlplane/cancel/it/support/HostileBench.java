@@ -415,14 +415,9 @@ public final class HostileBench implements AutoCloseable {
                 .as("stream threads replaced (log: %s)", processor.log().toAbsolutePath())
                 .isLessThanOrEqualTo(MAX_REPLACEMENTS_PER_CASE);
         replacementsSettled = replacements;
-        outcomes.drain(Duration.ofMillis(500));
-        assertThat(outcomes.deadLetters)
+        assertThat(written().deadLetters())
                 .allSatisfy(dead -> assertThat(sizeOf(dead))
-                        .as(
-                                "dead letter of %s-%s@%s",
-                                header(dead, "__streams.errors.topic"),
-                                header(dead, "__streams.errors.partition"),
-                                header(dead, "__streams.errors.offset"))
+                        .as("dead letter of %s", source(dead))
                         .isLessThanOrEqualTo(MAX_DEAD_LETTER_BYTES));
     }
 
