@@ -11,14 +11,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelRejection;
+import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.decision.RunStateValidation;
 import io.controlplane.cancel.it.support.FramedRecords;
 import io.controlplane.cancel.it.support.HostileBench;
+import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.RecordMutator;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,20 +32,25 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +83,19 @@ class HostileInputIT {
     private static final Duration FUZZ_ACCOUNTED_WITHIN = Duration.ofSeconds(90);
     private static final String SECRET = "secret-token";
     private static final Path LOGS = Path.of("target", "it-logs", "HostileInputIT");
+    /** The statuses a cancel is carried out in (RunStatus.avsc); the processor's own rules are not the test's. */
+    private static final Set<RunStatus> CANCELLABLE = EnumSet.of(
+            RunStatus.PENDING,
+            RunStatus.QUEUED,
+            RunStatus.RUNNING,
+            RunStatus.WAITING,
+            RunStatus.AWAITING_APPROVAL,
+            RunStatus.PAUSED);
+
+    private static final Set<RunStatus> TERMINAL =
+            EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.ABORTED);
+    /** What the processor throws, for its processing-exception handler to dead-letter, on a run state it refuses. */
+    private static final String INVALID_RUN_STATE = "io.controlplane.cancel.topology.InvalidRunStateException";
 
     @RegisterExtension
     static final RealBroker broker = RealBroker.withApicurio();
@@ -308,7 +330,7 @@ class HostileInputIT {
                 .until(() -> bench.decisionOnACancelBy(marker).equals("CANCELLED"));
 
         assertThat(bench.decisionOnACancelBy(mallory)).isEqualTo(RejectionCode.UNAUTHORIZED.name());
-        assertThat(deadLettersFrom(bench.topics.operators.name()))
+        assertThat(deadLettersFrom(bench.written(), bench.topics.operators.name()))
                 .as("grants dead-lettered")
                 .isEmpty();
         bench.validCancelsOnEveryPartitionAreDecided("claims-2-gib-roles");
@@ -386,36 +408,73 @@ class HostileInputIT {
         passed();
     }
 
+    /**
+     * Decodable commands (CANCELLED, rejected as UNAUTHORIZED) and undecodable ones (dead-lettered),
+     * each carrying an authorization header: no outcome, rejection or dead letter carries it, nor the
+     * processor's log. Outputs are read whole, headers included, once the processor has consumed all.
+     */
     @Test
     @Order(10)
-    void anAuthorizationHeaderNeverReachesADeadLetterARejectionOrTheLog() throws Exception {
-        List<RecordMetadata> sent = new ArrayList<>();
+    void anAuthorizationHeaderNeverReachesAnOutcomeARejectionADeadLetterOrTheLog() throws Exception {
+        List<String> cancelled = new ArrayList<>();
+        List<String> unauthorized = new ArrayList<>();
+        List<RecordMetadata> undecodable = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            List<Header> headers = List.of(
-                    new RecordHeader("authorization", utf8("Bearer " + SECRET)),
-                    new RecordHeader("x-request-id", utf8("request-" + partition)));
-            sent.add(bench.raw
-                    .send(new ProducerRecord<>(
-                            bench.topics.commands.name(),
+            String executionId = keyOn("credentials-run", partition);
+            bench.traffic.runState(executionId, TENANT, RunStatus.RUNNING, 1);
+            bench.traffic.flush();
+            String cancel = "credentials-cancel-" + partition;
+            String refused = "credentials-unauthorized-" + partition;
+            bench.raw
+                    .send(withCredentials(
                             partition,
-                            null,
-                            utf8(keyOn("credentials", partition)),
-                            utf8("not avro"),
-                            headers))
+                            executionId,
+                            encode(new CancelCommand(
+                                    cancel, executionId, ADMIN, "credentials", Instant.now(), cancel))))
+                    .get();
+            bench.raw
+                    .send(withCredentials(
+                            partition,
+                            executionId,
+                            encode(new CancelCommand(
+                                    refused, executionId, "no-grant", "credentials", Instant.now(), refused))))
+                    .get();
+            undecodable.add(bench.raw
+                    .send(withCredentials(partition, keyOn("credentials", partition), utf8("not avro")))
                     .get());
+            cancelled.add(cancel);
+            unauthorized.add(refused);
         }
 
         bench.validCancelsOnEveryPartitionAreDecided("credentials");
-        for (RecordMetadata record : sent) {
-            assertThat(bench.deadLetterOf(record).headers())
-                    .extracting(Header::key)
-                    .noneMatch(key -> key.equalsIgnoreCase("authorization"));
-        }
-        bench.outcomes.drain(Duration.ofSeconds(1));
-        assertThat(bench.outcomes.deadLetters).as("dead letters").noneMatch(HostileInputIT::carriesTheSecret);
-        assertThat(bench.outcomes.rejections)
-                .as("rejections")
-                .noneMatch(rejection -> rejection.toString().contains(SECRET));
+        bench.outcomes.awaitUntil(
+                () -> cancelled.stream()
+                                .allMatch(id ->
+                                        !bench.outcomes.cancellationsOf(id).isEmpty())
+                        && unauthorized.stream()
+                                .allMatch(id -> !bench.outcomes.rejectionsOf(id).isEmpty()),
+                DECIDED_WITHIN);
+        HostileBench.Written written = bench.written();
+        assertThat(written.cancellations())
+                .extracting(RunStateChange::getCommandId)
+                .as("commands with credentials CANCELLED")
+                .containsAll(cancelled);
+        assertThat(written.rejections())
+                .filteredOn(rejection -> unauthorized.contains(rejection.getCommandId()))
+                .extracting(CancelRejection::getCode)
+                .as("commands with credentials by an actor without a grant")
+                .hasSize(unauthorized.size())
+                .containsOnly(RejectionCode.UNAUTHORIZED);
+        assertThat(undecodable)
+                .as("undecodable commands with credentials dead-lettered")
+                .allMatch(
+                        sent -> written.deadLettersOf(HostileBench.source(sent)).size() == 1);
+        assertThat(written.records())
+                .as("outcomes, rejections and dead letters carrying an authorization header or the secret")
+                .filteredOn(record -> Arrays.stream(record.headers().toArray())
+                                .anyMatch(header -> header.key().equalsIgnoreCase("authorization"))
+                        || carriesTheSecret(record))
+                .isEmpty();
         assertThat(bench.logContains(SECRET))
                 .as("processor log contains the secret")
                 .isFalse();
@@ -423,99 +482,195 @@ class HostileInputIT {
     }
 
     /**
-     * Mutated commands, most of them undecodable: each ends as exactly one dead letter, or (where the
-     * mutation still decodes) as exactly one rejection or cancellation. Every base command has an id
-     * of its own (128 random bits), so no mutation turns one into a duplicate of another.
+     * Mutated commands, each accounted for on its own: an undecodable one as the one dead letter of its
+     * offset, one that still decodes as the one rejection or cancellation with its commandId and traceId
+     * (a command that decodes is decided, whatever it says, never dead-lettered); and no outcome is left
+     * over. Every base command has an id of its own (128 random bits) and a traceId of its own, so no
+     * mutation turns one into a duplicate of another, and a duplicate outcome cannot hide a lost one.
      */
     @Test
     @Order(11)
-    void fuzzedCommandsAreEachDeadLetteredOrDecided() throws Exception {
+    void fuzzedCommandsAreEachDeadLetteredOrDecidedOnce() throws Exception {
         RecordMutator mutator = new RecordMutator(SEED + 1);
         for (int run = 0; run < FUZZ_RUNS; run++) {
             bench.traffic.runState("fuzz-run-" + run, TENANT, RunStatus.RUNNING, 1);
         }
         bench.traffic.flush();
-        long decidedBefore = decidedByOthersThanValidCancels();
+        Map<TopicPartition, Long> before = bench.outputEnds();
         List<Future<RecordMetadata>> sending = new ArrayList<>();
+        List<Optional<CancelCommand>> decoded = new ArrayList<>();
         for (int i = 0; i < FUZZ_RECORDS; i++) {
             String executionId = "fuzz-run-" + i % FUZZ_RUNS;
-            byte[] value = mutator.mutate(FramedRecords.command(
-                    bench.commandSchemaId,
+            CancelCommand base = new CancelCommand(
                     "fuzz-" + mutator.randomId(),
                     executionId,
                     ADMIN,
                     "fuzz",
-                    Instant.now().toEpochMilli(),
-                    "fuzz-" + i));
+                    Instant.ofEpochMilli(Instant.now().toEpochMilli()),
+                    "fuzz-" + i);
+            byte[] value = mutator.mutate(todays(
+                    FramedRecords.command(
+                            bench.commandSchemaId,
+                            base.getCommandId(),
+                            base.getExecutionId(),
+                            base.getCancelledBy(),
+                            base.getReason(),
+                            base.getRequestedAt().toEpochMilli(),
+                            base.getTraceId()),
+                    encode(base)));
             sending.add(bench.raw.send(
                     new ProducerRecord<>(bench.topics.commands.name(), fuzzedKey(mutator, executionId), value)));
+            decoded.add(FramedRecords.decoded(CancelCommand.class, bench.commandSchemaId, value));
         }
-        Set<String> fuzzed = offsets(sending);
+        List<String> sources = sources(sending);
+        // Records that decode alike (e.g. both lost commandId and traceId) are told apart by neither:
+        // their outcomes are counted together.
+        Map<Identity, List<Integer>> alike = new LinkedHashMap<>();
+        for (int i = 0; i < FUZZ_RECORDS; i++) {
+            int record = i;
+            decoded.get(i)
+                    .ifPresent(command -> alike.computeIfAbsent(Identity.of(command), id -> new ArrayList<>())
+                            .add(record));
+        }
 
         bench.validCancelsOnEveryPartitionAreDecided("fuzzed-commands");
-        await("each fuzzed command dead-lettered or decided")
-                .atMost(FUZZ_ACCOUNTED_WITHIN)
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    bench.outcomes.drain(Duration.ofMillis(200));
-                    return accountedCommands(fuzzed, decidedBefore) >= FUZZ_RECORDS;
-                });
-        bench.outcomes.drain(Duration.ofSeconds(3));
-        long deadLetters = deadLettersOf(fuzzed).count();
+        // Either ending will do here (which one it ought to be is checked record by record below, also
+        // when some never came: those checks then name them).
+        bench.outcomes.awaitUntil(
+                () -> {
+                    Map<String, Long> deadLetters = deadLetterCounts(bench.outcomes.deadLetters);
+                    Map<Identity, Long> outcomes =
+                            outcomeCounts(bench.outcomes.cancellations.stream(), bench.outcomes.rejections.stream());
+                    return IntStream.range(0, FUZZ_RECORDS)
+                            .allMatch(i -> deadLetters.containsKey(sources.get(i))
+                                    || decoded.get(i)
+                                            .map(command -> outcomes.containsKey(Identity.of(command)))
+                                            .orElse(false));
+                },
+                FUZZ_ACCOUNTED_WITHIN);
+        HostileBench.Written written = bench.written().since(before);
+        Map<String, Long> deadLetters = deadLetterCounts(written.deadLetters());
+        Map<Identity, Long> outcomes = outcomeCounts(written.cancellations().stream(), written.rejections().stream());
+        outcomes.keySet()
+                .removeIf(identity -> String.valueOf(identity.commandId()).startsWith("valid-"));
         System.out.printf(
-                "HostileInputIT: %d fuzzed commands: %d dead letters, %d decided%n",
-                FUZZ_RECORDS, deadLetters, accountedCommands(fuzzed, decidedBefore) - deadLetters);
-        assertThat(deadLettersOf(fuzzed).distinct().count())
-                .as("records with more than one dead letter")
-                .isEqualTo(deadLetters);
-        assertThat(accountedCommands(fuzzed, decidedBefore)).isEqualTo(FUZZ_RECORDS);
+                "HostileInputIT: %d fuzzed commands: %d undecodable, %d dead letters, %d outcomes%n",
+                FUZZ_RECORDS,
+                decoded.stream().filter(Optional::isEmpty).count(),
+                deadLetters.values().stream().mapToLong(Long::longValue).sum(),
+                outcomes.values().stream().mapToLong(Long::longValue).sum());
+        for (int i = 0; i < FUZZ_RECORDS; i++) {
+            assertThat(deadLetters.getOrDefault(sources.get(i), 0L))
+                    .as("dead letters of fuzzed command %s (%s), decoded as %s", i, sources.get(i), decoded.get(i))
+                    .isEqualTo(decoded.get(i).isEmpty() ? 1 : 0);
+        }
+        alike.forEach((identity, records) -> assertThat(outcomes.getOrDefault(identity, 0L))
+                .as("outcomes of the fuzzed commands %s, decoded as %s", records, identity)
+                .isEqualTo(records.size()));
+        assertThat(outcomes.keySet())
+                .as("outcomes no fuzzed command accounts for")
+                .allMatch(alike::containsKey);
         passed();
     }
 
     /**
-     * Mutated run states: each is a dead letter, unless it still decodes as a run state (then it is a
-     * run state like any other, and there is nothing to account for).
+     * Mutated run states, from records of today's schema: each undecodable one is dead-lettered once;
+     * each that decodes is dead-lettered once (as an invalid run state) if its key and ids make it one,
+     * and otherwise is not, and is stored or ignored as a newer or older version. What each run holds in
+     * the end is then checked by a cancel of it, against the same rules applied here record by record.
      */
     @Test
     @Order(12)
-    void fuzzedRunStatesAreEachDeadLetteredOrStillARunState() throws Exception {
+    void fuzzedRunStatesAreEachStoredIgnoredOrDeadLetteredForTheirInput() throws Exception {
         RecordMutator mutator = new RecordMutator(SEED + 2);
-        Map<Future<RecordMetadata>, Boolean> sending = new LinkedHashMap<>();
+        List<Future<RecordMetadata>> sending = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<Optional<RunState>> decoded = new ArrayList<>();
         for (int i = 0; i < FUZZ_RECORDS; i++) {
             String executionId = "fuzz-state-" + i % FUZZ_RUNS;
-            byte[] value = mutator.mutate(FramedRecords.runState(
-                    bench.runStateSchemaId,
+            RunState base = new RunState(
                     executionId,
                     TENANT,
                     RunStatus.RUNNING,
-                    i,
-                    Instant.now().toEpochMilli()));
+                    (long) i,
+                    Instant.ofEpochMilli(Instant.now().toEpochMilli()),
+                    // the optional field too, present and absent
+                    i % 2 == 0 ? null : "fuzz-parent-" + i % FUZZ_RUNS);
+            byte[] value = mutator.mutate(todays(
+                    FramedRecords.runState(
+                            bench.runStateSchemaId,
+                            base.getExecutionId(),
+                            base.getTenantId(),
+                            base.getStatus(),
+                            base.getVersion(),
+                            base.getUpdatedAt().toEpochMilli(),
+                            base.getParentExecutionId()),
+                    bench.topics.runStates.valueSerde().serializer().serialize(bench.topics.runStates.name(), base)));
             byte[] key = mutator.oneIn(20) ? mutator.randomBytes(32) : utf8(executionId);
-            sending.put(
-                    bench.raw.send(new ProducerRecord<>(bench.topics.runStates.name(), key, value)),
-                    decodesAsARunState(value, bench.runStateSchemaId));
+            sending.add(bench.raw.send(new ProducerRecord<>(bench.topics.runStates.name(), key, value)));
+            // as the processor reads keys
+            keys.add(new String(key, StandardCharsets.UTF_8));
+            decoded.add(FramedRecords.decoded(RunState.class, bench.runStateSchemaId, value));
         }
-        Set<String> undecodable = offsets(sending.entrySet().stream()
-                .filter(sent -> !sent.getValue())
-                .map(Map.Entry::getKey)
-                .toList());
-        Set<String> fuzzed = offsets(List.copyOf(sending.keySet()));
+        List<RecordMetadata> sent = new ArrayList<>();
+        bench.raw.flush();
+        for (Future<RecordMetadata> record : sending) {
+            sent.add(record.get());
+        }
 
         bench.validCancelsOnEveryPartitionAreDecided("fuzzed-run-states");
-        await("each undecodable run state dead-lettered")
-                .atMost(FUZZ_ACCOUNTED_WITHIN)
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    bench.outcomes.drain(Duration.ofMillis(200));
-                    return deadLettersOf(undecodable).distinct().count() == undecodable.size();
-                });
-        bench.outcomes.drain(Duration.ofSeconds(3));
+        HostileBench.Written written = bench.written();
+        Map<String, Long> deadLetters = deadLetterCounts(written.deadLetters());
+        Map<String, RunState> held = new TreeMap<>();
+        int invalid = 0;
+        for (int i : byPartitionAndOffset(sent)) {
+            String source = HostileBench.source(sent.get(i));
+            if (decoded.get(i).isEmpty()) {
+                assertThat(deadLetters.getOrDefault(source, 0L))
+                        .as("dead letters of undecodable run state %s (%s)", i, source)
+                        .isEqualTo(1);
+                continue;
+            }
+            RunState state = decoded.get(i).get();
+            Optional<String> problem = RunStateValidation.problem(keys.get(i), state);
+            assertThat(deadLetters.getOrDefault(source, 0L))
+                    .as("dead letters of run state %s (%s): %s, %s", i, source, state, problem)
+                    .isEqualTo(problem.isPresent() ? 1 : 0);
+            if (problem.isPresent()) {
+                invalid++;
+                assertThat(header(written.deadLettersOf(source).get(0), "__streams.errors.exception"))
+                        .as("why run state %s (%s) was dead-lettered", i, source)
+                        .isEqualTo(INVALID_RUN_STATE);
+            } else if (replaces(held.get(keys.get(i)), state)) {
+                held.put(keys.get(i), state);
+            }
+        }
         System.out.printf(
-                "HostileInputIT: %d fuzzed run states: %d undecodable, %d dead letters%n",
-                FUZZ_RECORDS, undecodable.size(), deadLettersOf(fuzzed).count());
-        assertThat(deadLettersOf(fuzzed).count())
-                .as("dead letters of fuzzed run states, one each at most")
-                .isEqualTo(deadLettersOf(fuzzed).distinct().count());
+                "HostileInputIT: %d fuzzed run states: %d undecodable, %d invalid, %d runs held%n",
+                FUZZ_RECORDS, decoded.stream().filter(Optional::isEmpty).count(), invalid, held.size());
+        assertThat(held.values())
+                .as("runs that are the parent of another fuzzed run: cancelling one would cancel both")
+                .noneMatch(state -> held.containsKey(String.valueOf(state.getParentExecutionId())));
+
+        List<String> runs = IntStream.range(0, FUZZ_RUNS)
+                .mapToObj(run -> "fuzz-state-" + run)
+                .toList();
+        for (String run : runs) {
+            bench.traffic.cancel("check-" + run, run, ADMIN);
+        }
+        bench.traffic.flush();
+        bench.outcomes.awaitUntil(
+                () -> runs.stream()
+                        .allMatch(run -> !bench.outcomes
+                                        .cancellationsOf("check-" + run)
+                                        .isEmpty()
+                                || !bench.outcomes.rejectionsOf("check-" + run).isEmpty()),
+                DECIDED_WITHIN);
+        for (String run : runs) {
+            assertThat(decision(bench.outcomes, "check-" + run))
+                    .as("a cancel of %s, after its fuzzed run states", run)
+                    .isEqualTo(expectedDecision(held.get(run)));
+        }
         passed();
     }
 
@@ -527,11 +682,18 @@ class HostileInputIT {
         List<Future<RecordMetadata>> sending = new ArrayList<>();
         for (int i = 0; i < FUZZ_RECORDS; i++) {
             String actorId = "fuzz-actor-" + i % FUZZ_RUNS;
-            byte[] value = mutator.mutate(
-                    FramedRecords.grant(bench.grantSchemaId, actorId, List.of("viewer"), List.of(TENANT)));
+            List<String> roles = List.of("viewer");
+            List<String> tenants = List.of(TENANT);
+            byte[] value = mutator.mutate(todays(
+                    FramedRecords.grant(bench.grantSchemaId, actorId, roles, tenants),
+                    bench.topics
+                            .operators
+                            .valueSerde()
+                            .serializer()
+                            .serialize(bench.topics.operators.name(), new OperatorGrant(actorId, roles, tenants))));
             sending.add(bench.raw.send(new ProducerRecord<>(bench.topics.operators.name(), utf8(actorId), value)));
         }
-        offsets(sending);
+        sources(sending);
 
         for (int partition = 0; partition < PARTITIONS; partition++) {
             String lateAdmin = keyOn("late-admin", partition);
@@ -541,7 +703,7 @@ class HostileInputIT {
                     .until(() -> bench.decisionOnACancelBy(lateAdmin).equals("CANCELLED"));
         }
         bench.validCancelsOnEveryPartitionAreDecided("fuzzed-grants");
-        assertThat(deadLettersFrom(bench.topics.operators.name()))
+        assertThat(deadLettersFrom(bench.written(), bench.topics.operators.name()))
                 .as("grants dead-lettered")
                 .isEmpty();
         passed();
@@ -563,93 +725,116 @@ class HostileInputIT {
         return mutator.oneIn(20) ? mutator.randomBytes(32) : utf8(executionId);
     }
 
-    /** Fuzzed commands dead-lettered, plus the outcomes beyond {@code decidedBefore} that no valid cancel made. */
-    private static long accountedCommands(Set<String> fuzzed, long decidedBefore) {
-        return deadLettersOf(fuzzed).count() + decidedByOthersThanValidCancels() - decidedBefore;
+    /** A decodable command's commandId and traceId, as its outcome copies them. */
+    private record Identity(String commandId, String traceId) {
+
+        static Identity of(CancelCommand command) {
+            return new Identity(command.getCommandId(), command.getTraceId());
+        }
+
+        static Identity of(RunStateChange change) {
+            return new Identity(change.getCommandId(), change.getTraceId());
+        }
+
+        static Identity of(CancelRejection rejection) {
+            return new Identity(rejection.getCommandId(), rejection.getTraceId());
+        }
     }
 
-    private static long decidedByOthersThanValidCancels() {
-        return bench.outcomes.cancellations.stream()
-                        .filter(change -> !String.valueOf(change.getCommandId()).startsWith("valid-"))
-                        .count()
-                + bench.outcomes.rejections.stream()
-                        .filter(rejection ->
-                                !String.valueOf(rejection.getCommandId()).startsWith("valid-"))
-                        .count();
+    private static Map<Identity, Long> outcomeCounts(
+            Stream<RunStateChange> cancellations, Stream<CancelRejection> rejections) {
+        return Stream.concat(cancellations.map(Identity::of), rejections.map(Identity::of))
+                .collect(Collectors.groupingBy(identity -> identity, Collectors.counting()));
     }
 
-    /** "topic-partition@offset" of each dead letter whose source is among {@code sources}. */
-    private static Stream<String> deadLettersOf(Set<String> sources) {
-        return bench.outcomes.deadLetters.stream().map(HostileInputIT::source).filter(sources::contains);
+    /** Dead letters by the "topic-partition@offset" of the record each stands for. */
+    private static Map<String, Long> deadLetterCounts(List<ConsumerRecord<String, byte[]>> deadLetters) {
+        return deadLetters.stream().collect(Collectors.groupingBy(HostileBench::source, Collectors.counting()));
     }
 
-    private static List<ConsumerRecord<String, byte[]>> deadLettersFrom(String topic) {
-        return bench.outcomes.deadLetters.stream()
+    private static List<ConsumerRecord<String, byte[]>> deadLettersFrom(HostileBench.Written written, String topic) {
+        return written.deadLetters().stream()
                 .filter(dead -> topic.equals(header(dead, "__streams.errors.topic")))
                 .toList();
     }
 
-    private static String source(ConsumerRecord<String, byte[]> deadLetter) {
-        return header(deadLetter, "__streams.errors.topic") + "-" + header(deadLetter, "__streams.errors.partition")
-                + "@" + header(deadLetter, "__streams.errors.offset");
+    /** "topic-partition@offset" of each record sent, in the order sent. */
+    private static List<String> sources(List<Future<RecordMetadata>> sending) throws Exception {
+        bench.raw.flush();
+        List<String> sources = new ArrayList<>();
+        for (Future<RecordMetadata> sent : sending) {
+            sources.add(HostileBench.source(sent.get()));
+        }
+        return sources;
     }
 
-    private static Set<String> offsets(List<Future<RecordMetadata>> sending) throws Exception {
-        bench.raw.flush();
-        Set<String> offsets = new HashSet<>();
-        for (Future<RecordMetadata> sent : sending) {
-            RecordMetadata metadata = sent.get();
-            offsets.add(metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset());
-        }
-        return offsets;
+    /** Indexes of {@code sent} in the order the processor reads them: by partition, then offset. */
+    private static List<Integer> byPartitionAndOffset(List<RecordMetadata> sent) {
+        return IntStream.range(0, sent.size())
+                .boxed()
+                .sorted(Comparator.comparing((Integer i) -> sent.get(i).partition())
+                        .thenComparing(i -> sent.get(i).offset()))
+                .toList();
     }
 
     /**
-     * Whether {@code value} is a whole RunState as Avro would read it (trailing bytes allowed): the
-     * framing, then two strings, an enum index, two longs, each within the bytes there are. Read
-     * here by hand, because Avro itself would try to allocate whatever a mutated length claims.
+     * The framed record a mutation starts from, once it is checked to be what today's generated class
+     * serializes: a base record of an older schema would be undecodable before any mutation.
      */
-    private static boolean decodesAsARunState(byte[] value, int schemaId) {
-        if (value.length < 5 || value[0] != 0 || ByteBuffer.wrap(value, 1, 4).getInt() != schemaId) {
-            return false;
-        }
-        int[] at = {5};
-        for (int field = 0; field < 2; field++) {
-            Long length = readVarint(value, at);
-            if (length == null || length < 0 || length > value.length - at[0]) {
-                return false;
-            }
-            at[0] += length.intValue();
-        }
-        Long status = readVarint(value, at);
-        return status != null
-                && status >= 0
-                && status < RunStatus.values().length
-                && readVarint(value, at) != null
-                && readVarint(value, at) != null;
+    private static FramedRecords.Framed todays(FramedRecords.Framed framed, byte[] serialized) {
+        assertThat(framed.bytes()).as("the base record, framed field by field").isEqualTo(serialized);
+        return framed;
     }
 
-    /** A zigzag varint at {@code at[0]}, advancing it; null if it runs past the end or past 64 bits. */
-    private static Long readVarint(byte[] bytes, int[] at) {
-        long raw = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (at[0] >= bytes.length) {
-                return null;
-            }
-            byte next = bytes[at[0]++];
-            raw |= (long) (next & 0x7f) << shift;
-            if ((next & 0x80) == 0) {
-                return (raw >>> 1) ^ -(raw & 1);
-            }
-        }
-        return null;
+    /** Whether a valid run state {@code update} replaces {@code held}: a newer version of a run not ended. */
+    private static boolean replaces(RunState held, RunState update) {
+        return held == null || (update.getVersion() > held.getVersion() && !TERMINAL.contains(held.getStatus()));
     }
 
-    private static boolean carriesTheSecret(ConsumerRecord<String, byte[]> deadLetter) {
+    /** What a cancel by {@link HostileBench#ADMIN} of a run holding {@code held} is decided as. */
+    private static String expectedDecision(RunState held) {
+        if (held == null) {
+            return RejectionCode.EXECUTION_NOT_FOUND.name();
+        }
+        if (CANCELLABLE.contains(held.getStatus())) {
+            return "CANCELLED from " + held.getStatus() + " at version " + (held.getVersion() + 1);
+        }
+        return RejectionCode.ALREADY_TERMINAL.name() + " seeing " + held.getStatus();
+    }
+
+    private static String decision(Outcomes outcomes, String commandId) {
+        List<RunStateChange> cancellations = outcomes.cancellationsOf(commandId);
+        List<CancelRejection> rejections = outcomes.rejectionsOf(commandId);
+        if (cancellations.size() + rejections.size() != 1) {
+            return cancellations.size() + " cancellations and " + rejections.size() + " rejections";
+        }
+        if (!cancellations.isEmpty()) {
+            RunStateChange change = cancellations.get(0);
+            return "CANCELLED from " + change.getPreviousStatus() + " at version " + change.getVersion();
+        }
+        CancelRejection rejection = rejections.get(0);
+        return rejection.getObservedStatus() == null
+                ? rejection.getCode().name()
+                : rejection.getCode() + " seeing " + rejection.getObservedStatus();
+    }
+
+    private static ProducerRecord<byte[], byte[]> withCredentials(int partition, String key, byte[] value) {
+        return new ProducerRecord<>(
+                bench.topics.commands.name(),
+                partition,
+                null,
+                utf8(key),
+                value,
+                List.of(
+                        new RecordHeader("authorization", utf8("Bearer " + SECRET)),
+                        new RecordHeader("x-request-id", utf8("request-" + partition))));
+    }
+
+    private static boolean carriesTheSecret(ConsumerRecord<String, byte[]> record) {
         byte[] secret = utf8(SECRET);
-        return contains(utf8(String.valueOf(deadLetter.key())), secret)
-                || contains(deadLetter.value(), secret)
-                || Arrays.stream(deadLetter.headers().toArray())
+        return contains(utf8(String.valueOf(record.key())), secret)
+                || contains(record.value(), secret)
+                || Arrays.stream(record.headers().toArray())
                         .anyMatch(header -> contains(utf8(header.key()), secret) || contains(header.value(), secret));
     }
 

@@ -1,14 +1,22 @@
 package io.controlplane.cancel.it.support;
 
 import io.controlplane.cancel.avro.RunStatus;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Confluent-framed Avro records written field by field, so that a test knows where each length
@@ -50,15 +58,26 @@ public final class FramedRecords {
         return record.framed();
     }
 
-    /** A RunState, as RunState.avsc orders its fields. */
+    /**
+     * A RunState, as RunState.avsc orders its fields ({@code parentExecutionId} may be null). A record
+     * that lacked a field of today's schema would be undecodable before any mutation, so HostileInputIT
+     * checks these bytes against the generated class's serializer.
+     */
     public static Framed runState(
-            int schemaId, String executionId, String tenantId, RunStatus status, long version, long updatedAt) {
+            int schemaId,
+            String executionId,
+            String tenantId,
+            RunStatus status,
+            long version,
+            long updatedAt,
+            String parentExecutionId) {
         FramedRecords record = new FramedRecords(schemaId);
         record.string(executionId)
                 .string(tenantId)
                 .intValue(status.ordinal())
                 .longValue(version)
-                .longValue(updatedAt);
+                .longValue(updatedAt)
+                .optionalString(parentExecutionId);
         return record.framed();
     }
 
@@ -81,6 +100,86 @@ public final class FramedRecords {
         FramedRecords record = new FramedRecords(schemaId);
         record.string(actorId).longValue(HUGE_LENGTH);
         return record.framed().bytes();
+    }
+
+    /**
+     * {@code bytes} as a reader of {@code type} would decode them, if framed with {@code schemaId}
+     * (today's schema of {@code type}); empty where Avro fails on them. Each length and count is first
+     * checked against the bytes left (read with Avro's own varint decoding), so that no claim makes
+     * this test allocate what the record does not hold.
+     */
+    public static <T extends SpecificRecord> Optional<T> decoded(Class<T> type, int schemaId, byte[] bytes) {
+        if (bytes == null
+                || bytes.length < 5
+                || bytes[0] != 0
+                || ByteBuffer.wrap(bytes, 1, 4).getInt() != schemaId) {
+            return Optional.empty();
+        }
+        Schema schema = SpecificData.get().getSchema(type);
+        ByteArrayInputStream claims = new ByteArrayInputStream(bytes, 5, bytes.length - 5);
+        try {
+            if (!claimsFit(schema, DecoderFactory.get().directBinaryDecoder(claims, null), claims)) {
+                return Optional.empty();
+            }
+            return Optional.of(new SpecificDatumReader<T>(schema)
+                    .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null)));
+        } catch (IOException | RuntimeException undecodable) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether each length and count in the datum of {@code schema} at the decoder's position fits in what is left. */
+    private static boolean claimsFit(Schema schema, Decoder decoder, ByteArrayInputStream left) throws IOException {
+        switch (schema.getType()) {
+            case RECORD -> {
+                for (Schema.Field field : schema.getFields()) {
+                    if (!claimsFit(field.schema(), decoder, left)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case STRING -> {
+                int length = decoder.readInt();
+                if (length < 0 || length > left.available()) {
+                    return false;
+                }
+                decoder.skipFixed(length);
+                return true;
+            }
+            case UNION -> {
+                int branch = decoder.readIndex();
+                return branch >= 0
+                        && branch < schema.getTypes().size()
+                        && claimsFit(schema.getTypes().get(branch), decoder, left);
+            }
+            case ARRAY -> {
+                for (long items = decoder.readArrayStart(); items != 0; items = decoder.arrayNext()) {
+                    // every item of the cancel schemas' arrays (strings) takes a byte at least
+                    if (items < 0 || items > left.available()) {
+                        return false;
+                    }
+                    for (long item = 0; item < items; item++) {
+                        if (!claimsFit(schema.getElementType(), decoder, left)) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            }
+            case LONG -> {
+                decoder.readLong();
+                return true;
+            }
+            case INT, ENUM -> {
+                decoder.readInt();
+                return true;
+            }
+            case NULL -> {
+                return true;
+            }
+            default -> throw new IllegalArgumentException(schema.getType() + " is in none of the cancel schemas");
+        }
     }
 
     /** Avro's zigzag varint of {@code value}, as lengths and counts are written. */
