@@ -3,11 +3,11 @@ package io.controlplane.cancel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
-import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
@@ -150,7 +150,7 @@ class BadInputIT {
                 .serializer()
                 .serialize(
                         topics.commands.name(),
-                        new RunState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now(), null));
+                        TestRecords.runState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now()));
 
         ConsumerRecord<String, byte[]> dead = deadLetterOf(sendRaw("run-wrong-schema", runState));
         assertThat(header(dead, "__streams.errors.message"))
@@ -175,13 +175,8 @@ class BadInputIT {
 
     @Test
     void oneMegabyteReasonIsRejectedWithTheReasonCutInTheCopyOfTheCommand() throws Exception {
-        CancelCommand command = new CancelCommand(
-                "bad-big-reason",
-                "run-big-reason",
-                "alice",
-                "r".repeat(ONE_MEGABYTE - 100),
-                Instant.now(),
-                "trace-bad-big-reason");
+        CancelCommand command = TestRecords.command(
+                "bad-big-reason", "run-big-reason", "alice", "r".repeat(ONE_MEGABYTE - 100), Instant.now());
         byte[] value = topics.commands.valueSerde().serializer().serialize(topics.commands.name(), command);
         assertThat(value.length).isBetween(ONE_MEGABYTE - 100, ONE_MEGABYTE);
         sendRaw("run-big-reason", value);

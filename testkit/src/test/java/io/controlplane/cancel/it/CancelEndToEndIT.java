@@ -3,6 +3,7 @@ package io.controlplane.cancel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
@@ -91,13 +92,12 @@ class CancelEndToEndIT {
 
     private static CancelCommand command(String commandId, String executionId, String actorId) {
         // millisecond precision, as the wire keeps it, so the copy in a rejection compares equal
-        return new CancelCommand(
+        return TestRecords.command(
                 commandId,
                 executionId,
                 actorId,
                 "operator request",
-                Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                "trace-" + commandId);
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static RunStateChange awaitCancellation(String commandId) {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
@@ -25,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,21 +83,13 @@ class OperatorCliSignedIT {
 
     /** What an identity provider gives alice for one command: its jti is the commandId. */
     private static String tokenFor(String actor, String commandId) throws Exception {
-        Instant now = Instant.now();
-        SignedJWT token = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.RS256)
-                        .keyID(issuerKey.getKeyID())
-                        .build(),
-                new JWTClaimsSet.Builder()
-                        .issuer(ISSUER)
-                        .audience("controlplane.execution.cancel")
-                        .subject(actor)
+        return TestRecords.token(
+                new RSASSASigner(issuerKey),
+                JWSAlgorithm.RS256,
+                issuerKey.getKeyID(),
+                TestRecords.claims(ISSUER, actor, Instant.now(), Duration.ofMinutes(10))
                         .jwtID(commandId)
-                        .issueTime(Date.from(now))
-                        .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
                         .build());
-        token.sign(new RSASSASigner(issuerKey));
-        return token.serialize();
     }
 
     @Test
