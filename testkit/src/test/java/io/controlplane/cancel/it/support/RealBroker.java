@@ -2,6 +2,7 @@ package io.controlplane.cancel.it.support;
 
 import io.controlplane.cancel.testkit.EmbeddedKafka;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -59,26 +60,20 @@ public final class RealBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        if (shared) {
-            ExtensionContext.Store store = context.getRoot().getStore(SHARED);
-            // the registry comes up beside the broker when this class is the first to want either
-            CompletableFuture<ApicurioRegistry> starting = withRegistry
-                    ? CompletableFuture.supplyAsync(() -> store.getOrComputeIfAbsent(
-                            ApicurioRegistry.class, key -> startRegistry(), ApicurioRegistry.class))
-                    : CompletableFuture.completedFuture(null);
-            try {
-                kafka = store.getOrComputeIfAbsent(EmbeddedKafka.class, key -> startBroker(), EmbeddedKafka.class);
-            } finally {
-                registry = starting.join();
-            }
-            return;
-        }
-        CompletableFuture<ApicurioRegistry> starting = withRegistry
-                ? CompletableFuture.supplyAsync(RealBroker::startRegistry)
-                : CompletableFuture.completedFuture(null);
+    public void beforeAll(ExtensionContext context) {
+        ExtensionContext.Store store = context.getRoot().getStore(SHARED);
+        Supplier<EmbeddedKafka> broker = shared
+                ? () -> store.getOrComputeIfAbsent(EmbeddedKafka.class, key -> startBroker(), EmbeddedKafka.class)
+                : RealBroker::startBroker;
+        Supplier<ApicurioRegistry> apicurio = shared
+                ? () -> store.getOrComputeIfAbsent(
+                        ApicurioRegistry.class, key -> startRegistry(), ApicurioRegistry.class)
+                : RealBroker::startRegistry;
+        // the registry comes up beside the broker, since each takes seconds
+        CompletableFuture<ApicurioRegistry> starting =
+                withRegistry ? CompletableFuture.supplyAsync(apicurio) : CompletableFuture.completedFuture(null);
         try {
-            kafka = EmbeddedKafka.start();
+            kafka = broker.get();
         } finally {
             // afterAll stops whichever of the two came up, also when the other did not
             registry = starting.join();
@@ -106,7 +101,7 @@ public final class RealBroker implements BeforeAllCallback, AfterAllCallback {
         try {
             return EmbeddedKafka.start();
         } catch (Exception e) {
-            throw new IllegalStateException("The shared broker did not start", e);
+            throw new IllegalStateException("The broker did not start", e);
         }
     }
 
