@@ -52,6 +52,7 @@ class RegistryFaultsIT {
     @RegisterExtension
     @Order(2)
     static final InProcessProcessor processor = InProcessProcessor.startedByTheTests(broker, settings -> {
+                // made here, once the registry is up: the processor's settings point at it
                 proxy = new FaultyRegistryProxy(broker.registry().port());
                 settings.put(
                         SchemaRegistryClients.SCHEMA_REGISTRY_URL,

@@ -46,6 +46,7 @@ class RegistryOutageIT {
     @RegisterExtension
     @Order(2)
     static final InProcessProcessor processor = InProcessProcessor.startedByTheTests(broker, settings -> {
+                // made here, once the registry is up: the processor's settings point at it
                 proxy = new TcpProxy(broker.registry().port());
                 settings.put("schema.registry.url", "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
                 // Shorter than each outage below, so that the outage outlasts the client's own retries and
