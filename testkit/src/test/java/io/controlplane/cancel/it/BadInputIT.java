@@ -7,11 +7,11 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStatus;
-import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
@@ -60,7 +60,7 @@ class BadInputIT {
     @RegisterExtension
     @Order(2)
     static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(
-                    broker, settings -> settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, "1000"))
+                    broker, SettingsChange.notFoundGrace(Duration.ofSeconds(1)))
             .seededWith(traffic -> {
                 traffic.grant("alice", List.of("admin"), List.of(TENANT));
                 for (String run : List.of(

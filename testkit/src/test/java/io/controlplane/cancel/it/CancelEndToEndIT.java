@@ -8,11 +8,11 @@ import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
-import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.RejectionMessages;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.RealBroker;
 import java.time.Duration;
@@ -43,9 +43,7 @@ class CancelEndToEndIT {
     @RegisterExtension
     @Order(2)
     static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(
-                    broker,
-                    settings ->
-                            settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, String.valueOf(GRACE.toMillis())))
+                    broker, SettingsChange.notFoundGrace(GRACE))
             // Upstream state exists before the commands that refer to it.
             .seededWith(traffic -> {
                 traffic.grant("alice", List.of("admin"), List.of(TENANT));

@@ -7,6 +7,7 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.OperatorCli;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
@@ -42,9 +43,7 @@ class OperatorCliIT {
     @RegisterExtension
     @Order(2)
     static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(
-                    broker,
-                    settings ->
-                            settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, String.valueOf(GRACE.toMillis())))
+                    broker, SettingsChange.notFoundGrace(GRACE))
             .seededWith(traffic -> {
                 traffic.grant("alice", List.of("admin"), List.of(TENANT));
                 traffic.runState("run-running", TENANT, RunStatus.RUNNING, 3);

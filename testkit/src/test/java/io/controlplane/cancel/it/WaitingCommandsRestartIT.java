@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
-import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
@@ -32,9 +32,7 @@ class WaitingCommandsRestartIT {
     static final InProcessProcessor processor = InProcessProcessor.startedByTheTests(
                     broker,
                     // Long enough that only a restored command can still be waiting when its run state arrives.
-                    settings -> settings.put(
-                            CancelProcessorConfig.NOT_FOUND_GRACE_MS,
-                            Duration.ofMinutes(2).toMillis()))
+                    SettingsChange.notFoundGrace(Duration.ofMinutes(2)))
             .seededWith(traffic -> traffic.grant("alice", List.of("admin"), List.of("acme")));
 
     @Test

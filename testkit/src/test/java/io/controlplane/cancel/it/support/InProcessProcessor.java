@@ -39,6 +39,11 @@ public final class InProcessProcessor implements BeforeAllCallback, AfterEachCal
     @FunctionalInterface
     public interface SettingsChange {
         void apply(Map<String, Object> settings) throws Exception;
+
+        /** Commands for a run whose state has not arrived are rejected after {@code grace}, not the deployed 10 s. */
+        static SettingsChange notFoundGrace(Duration grace) {
+            return settings -> settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, grace.toMillis());
+        }
     }
 
     /** What upstream services wrote before the processor came up: grants, run states. */
