@@ -2,9 +2,9 @@ package io.controlplane.cancel.bench;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.controlplane.cancel.app.Settings;
+import io.controlplane.cancel.testkit.PackagedProcessor;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -34,13 +33,11 @@ final class ProcessorJvm {
 
     final String name;
     final Path stateDir;
-    private final Path log;
-    private final Process process;
+    private final PackagedProcessor process;
 
-    private ProcessorJvm(String name, Path stateDir, Path log, Process process) {
+    private ProcessorJvm(String name, Path stateDir, PackagedProcessor process) {
         this.name = name;
         this.stateDir = stateDir;
-        this.log = log;
         this.process = process;
     }
 
@@ -56,36 +53,23 @@ final class ProcessorJvm {
     }
 
     static ProcessorJvm launch(String name, Map<String, Object> settings, Path workDir) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: start the harness with bench/run");
-        }
         Path stateDir = workDir.resolve(name + "-state");
-        Path config = workDir.resolve(name + ".properties");
-        Path log = workDir.resolve(name + ".log");
-        Properties properties = new Properties();
-        settings.forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
-        properties.setProperty("state.dir", stateDir.toString());
-        try (Writer writer = Files.newBufferedWriter(config)) {
-            properties.store(writer, "settings of processor " + name);
-        }
-        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xmx" + HEAP));
+        Map<String, Object> withState = new HashMap<>(settings);
+        withState.put("state.dir", stateDir.toString());
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + HEAP));
         // e.g. a JFR recording while tuning: BENCH_PROCESSOR_OPTS="-XX:StartFlightRecording=filename=x.jfr"
         String extra = System.getenv("BENCH_PROCESSOR_OPTS");
         if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.addAll(List.of(
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "run",
-                "--config",
-                config.toAbsolutePath().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // the config file is the whole configuration: nothing from this machine's environment overrides it
-        builder.environment().keySet().removeIf(variable -> variable.startsWith(Settings.ENV_PREFIX));
-        return new ProcessorJvm(name, stateDir, log, builder.start());
+        PackagedProcessor process = PackagedProcessor.launch(
+                JAR,
+                name,
+                withState,
+                workDir.resolve(name + ".properties"),
+                workDir.resolve(name + ".log"),
+                jvmOptions);
+        return new ProcessorJvm(name, stateDir, process);
     }
 
     long pid() {
@@ -97,7 +81,7 @@ final class ProcessorJvm {
     }
 
     Path log() {
-        return log;
+        return process.log();
     }
 
     /** The highest heap use since start: the sum of the heap pools' peaks, read over JMX (attach API). */
@@ -130,15 +114,11 @@ final class ProcessorJvm {
 
     /** SIGTERM: the processor closes Kafka Streams and leaves the group. */
     void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            kill();
-        }
+        process.stop();
     }
 
     /** SIGKILL: no shutdown hook, no commit, no leave-group. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.kill();
     }
 }

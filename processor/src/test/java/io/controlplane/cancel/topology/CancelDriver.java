@@ -2,6 +2,7 @@ package io.controlplane.cancel.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
@@ -122,7 +123,7 @@ final class CancelDriver implements AutoCloseable {
     // --- input ---------------------------------------------------------------------------------
 
     void grant(String actorId, List<String> roles, List<String> tenants) {
-        operators.pipeInput(actorId, new OperatorGrant(actorId, roles, tenants), nextRecordTime());
+        operators.pipeInput(actorId, TestRecords.grant(actorId, roles, tenants), nextRecordTime());
     }
 
     void admin(String actorId) {
@@ -148,14 +149,16 @@ final class CancelDriver implements AutoCloseable {
 
     void runState(String executionId, String tenantId, RunStatus status, long version) {
         runStates.pipeInput(
-                executionId, new RunState(executionId, tenantId, status, version, recordTime, null), nextRecordTime());
+                executionId,
+                TestRecords.runState(executionId, tenantId, status, version, recordTime),
+                nextRecordTime());
     }
 
     /** A run state naming its parent run (null = none). */
     void runState(String executionId, String tenantId, RunStatus status, long version, String parentExecutionId) {
         runStates.pipeInput(
                 executionId,
-                new RunState(executionId, tenantId, status, version, recordTime, parentExecutionId),
+                TestRecords.runState(executionId, tenantId, status, version, recordTime, parentExecutionId),
                 nextRecordTime());
     }
 
@@ -175,7 +178,7 @@ final class CancelDriver implements AutoCloseable {
     }
 
     CancelCommand command(String commandId, String executionId, String actorId) {
-        return new CancelCommand(commandId, executionId, actorId, "operator request", recordTime, "trace-" + commandId);
+        return TestRecords.command(commandId, executionId, actorId, "operator request", recordTime);
     }
 
     void send(String key, CancelCommand command) {

@@ -2,10 +2,10 @@ package io.controlplane.cancel.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.CapturedLog;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.KeyPartitioner;
-import io.controlplane.cancel.it.support.CapturedLog;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -31,7 +31,7 @@ class MisroutedRecordsTest {
     private static final String LIBRDKAFKA_PLACED =
             key(k -> on(KeyPartitioner.CRC32, k) == 0 && on(KeyPartitioner.MURMUR2, k) != 0);
 
-    private final CapturedLog log = new CapturedLog(MisroutingCheck.class);
+    private final CapturedLog log = CapturedLog.of(MisroutingCheck.class);
     private CancelDriver cancel;
 
     @AfterEach
@@ -106,6 +106,7 @@ class MisroutedRecordsTest {
         assertThat(misrouted()).isEqualTo(1.0);
         assertThat(log.lines())
                 .singleElement()
+                .extracting(CapturedLog.Line::message)
                 .asString()
                 .contains("set cancel.partitioner=murmur2, or produce with partitioner=consistent_random");
     }
@@ -122,20 +123,24 @@ class MisroutedRecordsTest {
         int expected = on(KeyPartitioner.MURMUR2, LIBRDKAFKA_PLACED);
         assertThat(log.lines())
                 .containsExactly(
-                        "WARN Records on " + cancel.topics.runStates.name()
+                        warning("Records on " + cancel.topics.runStates.name()
                                 + " are not where cancel.partitioner=murmur2 "
                                 + "puts their keys: one on partition 0 belongs on partition " + expected
                                 + ", so unkeyed "
                                 + "commands may miss their run's state; set cancel.partitioner=crc32, or produce with "
                                 + "partitioner=murmur2_random (task 0_0; counted in misrouted-records-total, logged once "
-                                + "per task and topic)",
-                        "WARN Records on " + cancel.topics.commands.name()
+                                + "per task and topic)"),
+                        warning("Records on " + cancel.topics.commands.name()
                                 + " are not where cancel.partitioner=murmur2 "
                                 + "puts their keys: one on partition 0 belongs on partition " + expected
                                 + ", so unkeyed "
                                 + "commands may miss their run's state; set cancel.partitioner=crc32, or produce with "
                                 + "partitioner=murmur2_random (task 0_0; counted in misrouted-records-total, logged once "
-                                + "per task and topic)");
+                                + "per task and topic)"));
+    }
+
+    private static CapturedLog.Line warning(String message) {
+        return new CapturedLog.Line("WARN", message);
     }
 
     @Test

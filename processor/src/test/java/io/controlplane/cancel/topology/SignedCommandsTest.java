@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -22,8 +20,8 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
-import com.nimbusds.jwt.SignedJWT;
 import io.controlplane.cancel.CapturedLog;
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
@@ -66,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SignedCommandsTest {
 
     private static final String ISSUER = "https://issuer.example";
-    private static final String AUDIENCE = "controlplane.execution.cancel";
+    private static final String AUDIENCE = TestRecords.AUDIENCE;
 
     @TempDir
     Path dir;
@@ -123,24 +121,11 @@ class SignedCommandsTest {
     }
 
     private static JWTClaimsSet.Builder claims(String actor) {
-        return new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
-                .audience(AUDIENCE)
-                .subject(actor)
-                .issueTime(Date.from(START))
-                .expirationTime(Date.from(START.plus(Duration.ofMinutes(5))));
-    }
-
-    private static String sign(JWSSigner signer, JWSAlgorithm algorithm, String keyId, JWTClaimsSet claims)
-            throws JOSEException {
-        SignedJWT token =
-                new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId).build(), claims);
-        token.sign(signer);
-        return token.serialize();
+        return TestRecords.claims(ISSUER, actor, START, Duration.ofMinutes(5));
     }
 
     private String rs256(UnaryOperator<JWTClaimsSet.Builder> change, String actor) throws JOSEException {
-        return sign(
+        return TestRecords.token(
                 new RSASSASigner(rsa),
                 JWSAlgorithm.RS256,
                 rsa.getKeyID(),
@@ -193,7 +178,7 @@ class SignedCommandsTest {
                 "cmd-2",
                 "run-2",
                 "alice",
-                bearer(sign(
+                bearer(TestRecords.token(
                         new ECDSASigner(ec),
                         JWSAlgorithm.ES256,
                         "ec-1",
@@ -202,7 +187,7 @@ class SignedCommandsTest {
                 "cmd-3",
                 "run-3",
                 "alice",
-                bearer(sign(
+                bearer(TestRecords.token(
                         new Ed25519Signer(ed),
                         JWSAlgorithm.EdDSA,
                         "ed-1",
@@ -288,7 +273,7 @@ class SignedCommandsTest {
         RSAKey forger = new RSAKeyGenerator(2048).keyID(rsa.getKeyID()).generate();
         sendAs(
                 "alice",
-                bearer(sign(
+                bearer(TestRecords.token(
                         new RSASSASigner(forger),
                         JWSAlgorithm.RS256,
                         rsa.getKeyID(),
@@ -307,7 +292,7 @@ class SignedCommandsTest {
         byte[] publicKey = rsa.toRSAPublicKey().getEncoded();
         sendAs(
                 "alice",
-                bearer(sign(
+                bearer(TestRecords.token(
                         new MACSigner(publicKey),
                         JWSAlgorithm.HS256,
                         rsa.getKeyID(),
@@ -347,7 +332,7 @@ class SignedCommandsTest {
     void anUnknownKeyIdAsksForOneRefreshAndARotatedKeyIsUsedWithoutARestart() throws Exception {
         cancel.runState("run-2", RunStatus.RUNNING, 1);
         RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
-        String signedWithRotated = sign(
+        String signedWithRotated = TestRecords.token(
                 new RSASSASigner(rotated),
                 JWSAlgorithm.RS256,
                 "rsa-2",

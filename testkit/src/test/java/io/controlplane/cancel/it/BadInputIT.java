@@ -1,23 +1,20 @@
 package io.controlplane.cancel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
-import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
-import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
-import io.controlplane.cancel.it.support.TestSettings;
-import io.controlplane.cancel.serde.InMemorySchemaRegistry;
 import io.controlplane.cancel.topology.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -37,6 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,53 +54,44 @@ class BadInputIT {
     private static final int ONE_MEGABYTE = 1024 * 1024 - 128;
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    @Order(1)
+    static final RealBroker broker = RealBroker.shared();
 
-    private static String registryScope;
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(
+                    broker, SettingsChange.notFoundGrace(Duration.ofSeconds(1)))
+            .seededWith(traffic -> {
+                traffic.grant("alice", List.of("admin"), List.of(TENANT));
+                for (String run : List.of(
+                        "run-garbage", "run-unknown-id", "run-wrong-schema", "run-big-value", "run-big-reason")) {
+                    traffic.runState(run, TENANT, RunStatus.RUNNING, 1);
+                }
+            });
+
     private static Topics topics;
-    private static CancelProcessorApp processor;
     private static ProcessorMetrics metrics;
     private static CancelTraffic traffic;
     private static Outcomes outcomes;
     private static Set<String> streamThreads;
 
     @BeforeAll
-    static void startBrokerAndProcessor() throws Exception {
-        registryScope = "cancel-bad-input-" + UUID.randomUUID();
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(), "mock://" + registryScope);
-        settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, "1000");
+    static void readOutcomes() {
         // where the dead-letter queue of a TopologyTestDriver falls short: under exactly_once_v2
-        assertThat(StreamsProperties.from(settings))
+        assertThat(StreamsProperties.from(processor.settings()))
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        topics = new Topics(config);
-        broker.kafka().createTopics(config, 3);
-        traffic = new CancelTraffic(broker.bootstrapServers(), topics);
-        traffic.grant("alice", List.of("admin"), List.of(TENANT));
-        for (String run :
-                List.of("run-garbage", "run-unknown-id", "run-wrong-schema", "run-big-value", "run-big-reason")) {
-            traffic.runState(run, TENANT, RunStatus.RUNNING, 1);
-        }
-        traffic.flush();
-        processor = CancelProcessorApp.start(settings);
-        metrics = ProcessorMetrics.of(settings);
-        outcomes = new Outcomes(broker.bootstrapServers(), topics);
-        await().atMost(TIMEOUT).until(() -> metrics.state().equals(KafkaStreams.State.RUNNING.name()));
+        topics = processor.topics();
+        metrics = processor.metrics();
+        traffic = processor.traffic();
+        outcomes = processor.outcomes();
         streamThreads = metrics.streamThreads();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (outcomes != null) {
             outcomes.close();
         }
-        if (traffic != null) {
-            traffic.close();
-        }
-        if (processor != null) {
-            processor.close();
-        }
-        InMemorySchemaRegistry.dropScope(registryScope);
     }
 
     /** Running, and on the threads it started with: none died and was replaced along the way. */
@@ -150,7 +137,7 @@ class BadInputIT {
                 .serializer()
                 .serialize(
                         topics.commands.name(),
-                        new RunState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now(), null));
+                        TestRecords.runState("run-wrong-schema", TENANT, RunStatus.RUNNING, 2L, Instant.now()));
 
         ConsumerRecord<String, byte[]> dead = deadLetterOf(sendRaw("run-wrong-schema", runState));
         assertThat(header(dead, "__streams.errors.message"))
@@ -175,13 +162,8 @@ class BadInputIT {
 
     @Test
     void oneMegabyteReasonIsRejectedWithTheReasonCutInTheCopyOfTheCommand() throws Exception {
-        CancelCommand command = new CancelCommand(
-                "bad-big-reason",
-                "run-big-reason",
-                "alice",
-                "r".repeat(ONE_MEGABYTE - 100),
-                Instant.now(),
-                "trace-bad-big-reason");
+        CancelCommand command = TestRecords.command(
+                "bad-big-reason", "run-big-reason", "alice", "r".repeat(ONE_MEGABYTE - 100), Instant.now());
         byte[] value = topics.commands.valueSerde().serializer().serialize(topics.commands.name(), command);
         assertThat(value.length).isBetween(ONE_MEGABYTE - 100, ONE_MEGABYTE);
         sendRaw("run-big-reason", value);

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The Kafka broker restarts under a running processor, in the middle of a stream of commands. */
 class BrokerRestartIT {
 
+    /** Its own: it restarts the broker. */
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.own();
 
     @RegisterExtension
     final ProcessorJvms jvms = new ProcessorJvms();

@@ -1,33 +1,28 @@
 package io.controlplane.cancel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.controlplane.cancel.app.CancelProcessorApp;
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
-import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.RejectionMessages;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.Outcomes;
-import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
-import io.controlplane.cancel.it.support.TestSettings;
-import io.controlplane.cancel.serde.InMemorySchemaRegistry;
-import io.controlplane.cancel.topology.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,62 +37,49 @@ class CancelEndToEndIT {
     private static final String TENANT = "acme";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    @Order(1)
+    static final RealBroker broker = RealBroker.shared();
 
-    private static String registryScope;
-    private static CancelProcessorApp processor;
-    private static ProcessorMetrics metrics;
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(
+                    broker, SettingsChange.notFoundGrace(GRACE))
+            // Upstream state exists before the commands that refer to it.
+            .seededWith(traffic -> {
+                traffic.grant("alice", List.of("admin"), List.of(TENANT));
+                traffic.grant("bob", List.of("viewer"), List.of(TENANT));
+                traffic.runState("run-accept", TENANT, RunStatus.RUNNING, 3);
+                traffic.runState("run-completed", TENANT, RunStatus.COMPLETED, 9);
+                traffic.runState("run-elsewhere", "globex", RunStatus.PAUSED, 1);
+                traffic.runState("run-repeat", TENANT, RunStatus.WAITING, 5);
+                traffic.runState("run-unkeyed", TENANT, RunStatus.QUEUED, 2);
+            });
+
     private static CancelTraffic traffic;
     private static Outcomes outcomes;
 
     @BeforeAll
-    static void startBrokerAndProcessor() throws Exception {
-        registryScope = "cancel-e2e-" + UUID.randomUUID();
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(), "mock://" + registryScope);
-        settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, String.valueOf(GRACE.toMillis()));
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        Topics topics = new Topics(config);
-        broker.kafka().createTopics(config, 3);
-        traffic = new CancelTraffic(broker.bootstrapServers(), topics);
-        // Upstream state exists before the commands that refer to it.
-        traffic.grant("alice", List.of("admin"), List.of(TENANT));
-        traffic.grant("bob", List.of("viewer"), List.of(TENANT));
-        traffic.runState("run-accept", TENANT, RunStatus.RUNNING, 3);
-        traffic.runState("run-completed", TENANT, RunStatus.COMPLETED, 9);
-        traffic.runState("run-elsewhere", "globex", RunStatus.PAUSED, 1);
-        traffic.runState("run-repeat", TENANT, RunStatus.WAITING, 5);
-        traffic.runState("run-unkeyed", TENANT, RunStatus.QUEUED, 2);
-        traffic.flush();
-        processor = CancelProcessorApp.start(settings);
-        metrics = ProcessorMetrics.of(settings);
-        outcomes = new Outcomes(broker.bootstrapServers(), topics);
-        await().atMost(TIMEOUT).until(() -> metrics.state().equals(KafkaStreams.State.RUNNING.name()));
+    static void readOutcomes() {
+        traffic = processor.traffic();
+        outcomes = processor.outcomes();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stillRunning() {
         if (outcomes != null) {
             outcomes.close();
         }
-        if (traffic != null) {
-            traffic.close();
-        }
-        if (processor != null) {
-            assertThat(metrics.state()).isEqualTo(KafkaStreams.State.RUNNING.name());
-            processor.close();
-        }
-        InMemorySchemaRegistry.dropScope(registryScope);
+        assertThat(processor.metrics().state()).isEqualTo(KafkaStreams.State.RUNNING.name());
     }
 
     private static CancelCommand command(String commandId, String executionId, String actorId) {
         // millisecond precision, as the wire keeps it, so the copy in a rejection compares equal
-        return new CancelCommand(
+        return TestRecords.command(
                 commandId,
                 executionId,
                 actorId,
                 "operator request",
-                Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                "trace-" + commandId);
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static RunStateChange awaitCancellation(String commandId) {

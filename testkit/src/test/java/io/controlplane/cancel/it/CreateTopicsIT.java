@@ -33,7 +33,7 @@ class CreateTopicsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.shared();
 
     @TempDir
     Path dir;
@@ -41,13 +41,14 @@ class CreateTopicsIT {
     /** The exit code and what was printed. */
     private record Run(int exitCode, List<String> out, List<String> err) {}
 
-    /** Topics of its own for each test, so that the tests do not depend on the order they run in. */
+    /**
+     * Topics of its own for each test, so that the tests do not depend on the order they run in nor on
+     * the other test classes on the shared broker.
+     */
     private static Map<String, Object> settings(String bootstrap, String prefix) {
         Map<String, Object> settings = TestSettings.processor(bootstrap, "mock://create-topics-it");
         settings.put(CancelProcessorConfig.STARTUP_TIMEOUT_MS, 2_000);
-        for (CancelTopic<?> topic : CancelTopic.ALL) {
-            settings.put(topic.configKey(), prefix + topic.defaultName());
-        }
+        TestSettings.ownNames(settings, TestSettings.uniquePrefix(prefix));
         return settings;
     }
 
@@ -81,7 +82,7 @@ class CreateTopicsIT {
 
     @Test
     void createsEveryDeclaredTopicAsDeclaredAndASecondRunChangesNothing() throws Exception {
-        Map<String, Object> settings = settings(broker.bootstrapServers(), "created.");
+        Map<String, Object> settings = settings(broker.bootstrapServers(), "created");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
 
         Run first = createTopics(settings);
@@ -121,7 +122,7 @@ class CreateTopicsIT {
 
     @Test
     void existingTopicsUnlikeTheirDeclarationAreReportedOneLineEachAndLeftAsTheyAre() throws Exception {
-        Map<String, Object> settings = settings(broker.bootstrapServers(), "mismatched.");
+        Map<String, Object> settings = settings(broker.bootstrapServers(), "mismatched");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         String commands = config.commandsTopic();
         String runStates = config.runStatesTopic();
@@ -169,7 +170,7 @@ class CreateTopicsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             bootstrap = "127.0.0.1:" + socket.getLocalPort();
         }
-        Run run = createTopics(settings(bootstrap, "unreachable."));
+        Run run = createTopics(settings(bootstrap, "unreachable"));
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).containsExactly("Cannot reach Kafka at " + bootstrap + " within 2000 ms");
     }

@@ -3,31 +3,26 @@ package io.controlplane.cancel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
-import io.controlplane.cancel.config.CancelTopic;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.InProcessProcessor;
+import io.controlplane.cancel.it.support.InProcessProcessor.SettingsChange;
 import io.controlplane.cancel.it.support.OperatorCli;
-import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
-import io.controlplane.cancel.serde.InMemorySchemaRegistry;
 import io.controlplane.cancel.topology.Topics;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,11 +37,23 @@ class OperatorCliIT {
     private static final String TENANT = "acme";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    @Order(1)
+    static final RealBroker broker = RealBroker.shared();
 
-    private static String registryScope;
-    private static CancelProcessorApp processor;
-    private static ProcessorMetrics metrics;
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(
+                    broker, SettingsChange.notFoundGrace(GRACE))
+            .seededWith(traffic -> {
+                traffic.grant("alice", List.of("admin"), List.of(TENANT));
+                traffic.runState("run-running", TENANT, RunStatus.RUNNING, 3);
+                traffic.runState("run-completed", TENANT, RunStatus.COMPLETED, 9);
+                traffic.runState("run-granted", TENANT, RunStatus.PAUSED, 1);
+                traffic.runState("run-revoked-before", TENANT, RunStatus.RUNNING, 1);
+                traffic.runState("run-revoked-after", TENANT, RunStatus.RUNNING, 1);
+                traffic.runState("run-watched", TENANT, RunStatus.WAITING, 2);
+            });
+
     private static CancelTraffic traffic;
     private static Topics topics;
     private static OperatorCli cli;
@@ -56,45 +63,15 @@ class OperatorCliIT {
     private static Path dir;
 
     @BeforeAll
-    static void startProcessor() throws Exception {
-        registryScope = "operator-cli-" + UUID.randomUUID();
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(), "mock://" + registryScope);
-        settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, String.valueOf(GRACE.toMillis()));
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        topics = new Topics(config);
-        broker.kafka().createTopics(config, 3);
-        traffic = new CancelTraffic(broker.bootstrapServers(), topics);
-        traffic.grant("alice", List.of("admin"), List.of(TENANT));
-        traffic.runState("run-running", TENANT, RunStatus.RUNNING, 3);
-        traffic.runState("run-completed", TENANT, RunStatus.COMPLETED, 9);
-        traffic.runState("run-granted", TENANT, RunStatus.PAUSED, 1);
-        traffic.runState("run-revoked-before", TENANT, RunStatus.RUNNING, 1);
-        traffic.runState("run-revoked-after", TENANT, RunStatus.RUNNING, 1);
-        traffic.runState("run-watched", TENANT, RunStatus.WAITING, 2);
-        traffic.flush();
-        processor = CancelProcessorApp.start(settings);
-        metrics = ProcessorMetrics.of(settings);
-        await().atMost(TIMEOUT).until(() -> metrics.state().equals(KafkaStreams.State.RUNNING.name()));
-
+    static void cliOnTheProcessorsTopicsAndOnIdleOnes() throws Exception {
+        traffic = processor.traffic();
+        topics = processor.topics();
         dir = Files.createTempDirectory("operator-cli-it");
-        cli = new OperatorCli(settings, dir.resolve("cli.properties"));
-        Map<String, Object> idle = new HashMap<>(settings);
-        for (CancelTopic<?> topic : CancelTopic.ALL) {
-            idle.put(topic.configKey(), "idle." + topic.defaultName());
-        }
+        cli = new OperatorCli(processor.settings(), dir.resolve("cli.properties"));
+        Map<String, Object> idle = processor.settings();
+        TestSettings.ownNames(idle, TestSettings.uniquePrefix("idle"));
         broker.kafka().createTopics(new CancelProcessorConfig(idle), 3);
         cliWithoutProcessor = new OperatorCli(idle, dir.resolve("idle.properties"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (traffic != null) {
-            traffic.close();
-        }
-        if (processor != null) {
-            processor.close();
-        }
-        InMemorySchemaRegistry.dropScope(registryScope);
     }
 
     @Test

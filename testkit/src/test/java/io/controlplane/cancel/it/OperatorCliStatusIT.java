@@ -3,25 +3,20 @@ package io.controlplane.cancel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
-import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.InProcessProcessor;
 import io.controlplane.cancel.it.support.OperatorCli;
 import io.controlplane.cancel.it.support.RealBroker;
-import io.controlplane.cancel.it.support.TestSettings;
-import io.controlplane.cancel.serde.InMemorySchemaRegistry;
 import io.controlplane.cancel.testkit.LoopbackPorts;
-import io.controlplane.cancel.topology.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,48 +31,35 @@ class OperatorCliStatusIT {
     private static final String TENANT = "acme";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    @Order(1)
+    static final RealBroker broker = RealBroker.shared();
 
-    private static String registryScope;
-    private static CancelProcessorApp processor;
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor = InProcessProcessor.startedBeforeAll(broker, settings -> {
+                int port = LoopbackPorts.free(1)[0];
+                settings.put(CancelProcessorConfig.HTTP_PORT, String.valueOf(port));
+                settings.put(CancelProcessorConfig.HTTP_HOST, LoopbackPorts.LOOPBACK);
+                settings.put("application.server", LoopbackPorts.LOOPBACK + ":" + port);
+                settings.put(CancelProcessorConfig.HTTP_QUERY_TOKEN, TOKEN);
+            })
+            .seededWith(traffic -> {
+                traffic.grant("alice", List.of("admin"), List.of(TENANT));
+                traffic.runState("run-status", TENANT, RunStatus.RUNNING, 3);
+                traffic.runState("run-status-cancelled", TENANT, RunStatus.PAUSED, 7);
+            });
+
     private static OperatorCli cli;
     private static OperatorCli cliWithAWrongToken;
 
     @BeforeAll
-    static void startProcessorWithItsHttpEndpoint() throws Exception {
-        registryScope = "operator-cli-status-" + UUID.randomUUID();
-        int port = LoopbackPorts.free(1)[0];
-        Map<String, Object> settings = TestSettings.processor(broker.bootstrapServers(), "mock://" + registryScope);
-        settings.put(CancelProcessorConfig.HTTP_PORT, String.valueOf(port));
-        settings.put(CancelProcessorConfig.HTTP_HOST, LoopbackPorts.LOOPBACK);
-        settings.put("application.server", LoopbackPorts.LOOPBACK + ":" + port);
-        settings.put(CancelProcessorConfig.HTTP_QUERY_TOKEN, TOKEN);
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        broker.kafka().createTopics(config, 3);
-        try (CancelTraffic traffic = new CancelTraffic(broker.bootstrapServers(), new Topics(config))) {
-            traffic.grant("alice", List.of("admin"), List.of(TENANT));
-            traffic.runState("run-status", TENANT, RunStatus.RUNNING, 3);
-            traffic.runState("run-status-cancelled", TENANT, RunStatus.PAUSED, 7);
-            traffic.flush();
-        }
-        processor = CancelProcessorApp.start(settings);
-
+    static void cliOnTheProcessorsEndpoint() throws Exception {
         Path dir = Files.createTempDirectory("operator-cli-status-it");
         // the CLI finds the instance at http://localhost:<cancel.http.port>, as an operator's would
-        cli = new OperatorCli(settings, dir.resolve("cli.properties"));
-        Map<String, Object> cliSettings = new HashMap<>(settings);
+        cli = new OperatorCli(processor.settings(), dir.resolve("cli.properties"));
+        Map<String, Object> cliSettings = processor.settings();
         cliSettings.put(CancelProcessorConfig.HTTP_QUERY_TOKEN, "not-" + TOKEN);
         cliWithAWrongToken = new OperatorCli(cliSettings, dir.resolve("wrong-token.properties"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (processor != null) {
-            processor.close();
-        }
-        if (registryScope != null) {
-            InMemorySchemaRegistry.dropScope(registryScope);
-        }
     }
 
     @Test

@@ -11,22 +11,21 @@ import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.FaultyRegistryProxy;
 import io.controlplane.cancel.it.support.FaultyRegistryProxy.Fault;
+import io.controlplane.cancel.it.support.InProcessProcessor;
 import io.controlplane.cancel.it.support.NewerProducerCommands;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
-import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.Topics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,14 +44,26 @@ class RegistryFaultsIT {
     private static final int REFUSALS = 3;
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    @Order(1)
+    static final RealBroker broker = RealBroker.sharedWithApicurio();
 
     private static FaultyRegistryProxy proxy;
 
-    @BeforeAll
-    static void startProxy() throws Exception {
-        proxy = new FaultyRegistryProxy(broker.registry().port());
-    }
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor = InProcessProcessor.startedByTheTests(broker, settings -> {
+                // made here, once the registry is up: the processor's settings point at it
+                proxy = new FaultyRegistryProxy(broker.registry().port());
+                settings.put(
+                        SchemaRegistryClients.SCHEMA_REGISTRY_URL,
+                        "http://cancel:" + PASSWORD + "@127.0.0.1:" + proxy.port() + PREFIX);
+                // Long enough for the client to ride out a short fault inside the call; refused credentials
+                // are held past it below, so that the failed-thread path has to carry them too.
+                settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "3000");
+                // The faulty proxy speaks plain HTTP on the loopback (RegistryOverHttpsIT covers HTTPS).
+                settings.put(SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true");
+            })
+            .partitions(1);
 
     @AfterAll
     static void stopProxy() {
@@ -63,17 +74,8 @@ class RegistryFaultsIT {
 
     @Test
     void commandsWaitOutEveryRegistryFaultAndAreDecidedOnceItAnswers() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(
-                broker.bootstrapServers(), "http://cancel:" + PASSWORD + "@127.0.0.1:" + proxy.port() + PREFIX);
-        // Long enough for the client to ride out a short fault inside the call; refused credentials
-        // are held past it below, so that the failed-thread path has to carry them too.
-        settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "3000");
-        // The faulty proxy speaks plain HTTP on the loopback (RegistryOverHttpsIT covers HTTPS).
-        settings.put(SchemaRegistryClients.BASIC_AUTH_ALLOW_PLAIN_HTTP, "true");
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        broker.kafka().createTopics(config, 1);
         // Upstream producers reach the registry directly: only the processor sees the faults.
-        Map<String, Object> producerSettings = new HashMap<>(settings);
+        Map<String, Object> producerSettings = processor.settings();
         producerSettings.put(
                 SchemaRegistryClients.SCHEMA_REGISTRY_URL, broker.registry().ccompatUrl());
         Topics topics = new Topics(new CancelProcessorConfig(producerSettings));
@@ -92,76 +94,72 @@ class RegistryFaultsIT {
 
             // A stream thread failing on a fault is expected here; Awaitility would otherwise take its
             // uncaught exception (passed on after Kafka Streams replaces the thread) for the test's.
-            try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-                ProcessorMetrics metrics = ProcessorMetrics.of(settings);
-                // warm: the input schemas and RunStateChange's id are now cached
-                assertThat(outcomes.awaitAtLeast(1, DEADLINE)).isEqualTo(1);
+            CancelProcessorApp app = processor.start();
+            ProcessorMetrics metrics = processor.metrics();
+            // warm: the input schemas and RunStateChange's id are now cached
+            assertThat(outcomes.awaitAtLeast(1, DEADLINE)).isEqualTo(1);
 
-                for (Fault fault : Fault.values()) {
-                    // A schema version the processor has not seen: decoding must ask the registry.
-                    int schemaId =
-                            broker.registry().register(subject, NewerProducerCommands.schemaWith(fieldName(fault)));
-                    String path = PREFIX + "/schemas/ids/" + schemaId;
-                    double failedBefore = metrics.failedStreamThreads();
-                    proxy.fail(fault);
-                    traffic.raw(
-                            topics.commands.name(),
-                            execution(fault),
-                            NewerProducerCommands.framed(
-                                    NewerProducerCommands.schemaWith(fieldName(fault)),
-                                    schemaId,
-                                    "cmd-" + fault,
-                                    execution(fault),
-                                    "ops-1"));
-                    traffic.flush();
+            for (Fault fault : Fault.values()) {
+                // A schema version the processor has not seen: decoding must ask the registry.
+                int schemaId = broker.registry().register(subject, NewerProducerCommands.schemaWith(fieldName(fault)));
+                String path = PREFIX + "/schemas/ids/" + schemaId;
+                double failedBefore = metrics.failedStreamThreads();
+                proxy.fail(fault);
+                traffic.raw(
+                        topics.commands.name(),
+                        execution(fault),
+                        NewerProducerCommands.framed(
+                                NewerProducerCommands.schemaWith(fieldName(fault)),
+                                schemaId,
+                                "cmd-" + fault,
+                                execution(fault),
+                                "ops-1"));
+                traffic.flush();
+                await().dontCatchUncaughtExceptions()
+                        .atMost(DEADLINE)
+                        .until(() -> proxy.faultyAnswersTo(path) >= REFUSALS);
+                if (fault == Fault.UNAUTHORIZED || fault == Fault.FORBIDDEN) {
                     await().dontCatchUncaughtExceptions()
                             .atMost(DEADLINE)
-                            .until(() -> proxy.faultyAnswersTo(path) >= REFUSALS);
-                    if (fault == Fault.UNAUTHORIZED || fault == Fault.FORBIDDEN) {
-                        await().dontCatchUncaughtExceptions()
-                                .atMost(DEADLINE)
-                                .until(() -> metrics.failedStreamThreads() > failedBefore);
-                    }
-
-                    outcomes.drain(Duration.ofMillis(300));
-                    assertThat(outcomes.cancellationsOf("cmd-" + fault))
-                            .as("decided during %s", fault)
-                            .isEmpty();
-                    assertThat(outcomes.rejectionsOf("cmd-" + fault))
-                            .as("rejected during %s", fault)
-                            .isEmpty();
-                    assertThat(outcomes.deadLetters)
-                            .as("dead letters during %s", fault)
-                            .isEmpty();
-
-                    proxy.heal();
-                    assertThat(outcomes.awaitUntil(
-                                    () -> !outcomes.cancellationsOf("cmd-" + fault)
-                                            .isEmpty(),
-                                    DEADLINE))
-                            .as("decided after %s", fault)
-                            .isTrue();
+                            .until(() -> metrics.failedStreamThreads() > failedBefore);
                 }
 
-                // The registry's own "no such schema" still dead-letters the record.
-                byte[] unknownId = ByteBuffer.allocate(13)
-                        .put((byte) 0)
-                        .putInt(987_654)
-                        .putLong(42L)
-                        .array();
-                traffic.raw(topics.commands.name(), "exec-unknown-id", unknownId);
-                traffic.flush();
-                assertThat(outcomes.awaitUntil(() -> !outcomes.deadLetters.isEmpty(), DEADLINE))
-                        .isTrue();
+                outcomes.drain(Duration.ofMillis(300));
+                assertThat(outcomes.cancellationsOf("cmd-" + fault))
+                        .as("decided during %s", fault)
+                        .isEmpty();
+                assertThat(outcomes.rejectionsOf("cmd-" + fault))
+                        .as("rejected during %s", fault)
+                        .isEmpty();
+                assertThat(outcomes.deadLetters)
+                        .as("dead letters during %s", fault)
+                        .isEmpty();
 
-                outcomes.drain(Duration.ofMillis(500));
-                assertThat(outcomes.cancellations)
-                        .extracting(RunStateChange::getCommandId)
-                        .containsExactlyInAnyOrder(expectedDecided());
-                assertThat(outcomes.rejections).isEmpty();
-                assertThat(outcomes.deadLetters).extracting(ConsumerRecord::key).containsExactly("exec-unknown-id");
-                assertThat(app.isRunning()).isTrue();
+                proxy.heal();
+                assertThat(outcomes.awaitUntil(
+                                () -> !outcomes.cancellationsOf("cmd-" + fault).isEmpty(), DEADLINE))
+                        .as("decided after %s", fault)
+                        .isTrue();
             }
+
+            // The registry's own "no such schema" still dead-letters the record.
+            byte[] unknownId = ByteBuffer.allocate(13)
+                    .put((byte) 0)
+                    .putInt(987_654)
+                    .putLong(42L)
+                    .array();
+            traffic.raw(topics.commands.name(), "exec-unknown-id", unknownId);
+            traffic.flush();
+            assertThat(outcomes.awaitUntil(() -> !outcomes.deadLetters.isEmpty(), DEADLINE))
+                    .isTrue();
+
+            outcomes.drain(Duration.ofMillis(500));
+            assertThat(outcomes.cancellations)
+                    .extracting(RunStateChange::getCommandId)
+                    .containsExactlyInAnyOrder(expectedDecided());
+            assertThat(outcomes.rejections).isEmpty();
+            assertThat(outcomes.deadLetters).extracting(ConsumerRecord::key).containsExactly("exec-unknown-id");
+            assertThat(app.isRunning()).isTrue();
             assertThat(log.text())
                     .contains("schema registry at http://127.0.0.1:" + proxy.port() + PREFIX)
                     .doesNotContain(PASSWORD);

@@ -10,21 +10,20 @@ import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.InProcessProcessor;
 import io.controlplane.cancel.it.support.NewerProducerCommands;
 import io.controlplane.cancel.it.support.Outcomes;
 import io.controlplane.cancel.it.support.ProcessorMetrics;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TcpProxy;
-import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.topology.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,14 +38,22 @@ class RegistryOutageIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    @Order(1)
+    static final RealBroker broker = RealBroker.sharedWithApicurio();
 
     private static TcpProxy proxy;
 
-    @BeforeAll
-    static void startProxy() throws Exception {
-        proxy = new TcpProxy(broker.registry().port());
-    }
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor = InProcessProcessor.startedByTheTests(broker, settings -> {
+                // made here, once the registry is up: the processor's settings point at it
+                proxy = new TcpProxy(broker.registry().port());
+                settings.put("schema.registry.url", "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
+                // Shorter than each outage below, so that the outage outlasts the client's own retries and
+                // the failed-thread path has to carry it.
+                settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
+            })
+            .partitions(1);
 
     @AfterAll
     static void stopProxy() {
@@ -57,15 +64,8 @@ class RegistryOutageIT {
 
     @Test
     void recordsNeedingTheRegistryWaitOutTheOutageAndAreDecidedOnceItIsBack() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(
-                broker.bootstrapServers(), "http://127.0.0.1:" + proxy.port() + "/apis/ccompat/v7");
-        // Shorter than each outage below, so that the outage outlasts the client's own retries and
-        // the failed-thread path has to carry it.
-        settings.put(SchemaRegistryClients.HTTP_RETRY_MAX_MS, "1000");
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        broker.kafka().createTopics(config, 1);
         // Upstream producers reach the registry directly: only the processor is cut off.
-        Map<String, Object> producerSettings = new HashMap<>(settings);
+        Map<String, Object> producerSettings = processor.settings();
         producerSettings.put("schema.registry.url", broker.registry().ccompatUrl());
         Topics topics = new Topics(new CancelProcessorConfig(producerSettings));
 
@@ -79,47 +79,46 @@ class RegistryOutageIT {
             traffic.cancel("cmd-0", "exec-0", "ops-1");
             traffic.flush();
 
-            try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-                ProcessorMetrics metrics = ProcessorMetrics.of(settings);
-                // warm: the processor has now cached the input schemas and RunStateChange's id
-                assertThat(outcomes.awaitAtLeast(1, DEADLINE)).isEqualTo(1);
+            CancelProcessorApp app = processor.start();
+            ProcessorMetrics metrics = processor.metrics();
+            // warm: the processor has now cached the input schemas and RunStateChange's id
+            assertThat(outcomes.awaitAtLeast(1, DEADLINE)).isEqualTo(1);
 
-                // Encoding a rejection needs the registry: CancelRejection has not been registered yet.
-                outage(metrics, () -> {
-                    traffic.cancel("cmd-done", "exec-done", "ops-1");
-                    traffic.flush();
-                });
-                assertThat(outcomes.awaitAtLeast(2, DEADLINE)).isEqualTo(2);
+            // Encoding a rejection needs the registry: CancelRejection has not been registered yet.
+            outage(metrics, () -> {
+                traffic.cancel("cmd-done", "exec-done", "ops-1");
+                traffic.flush();
+            });
+            assertThat(outcomes.awaitAtLeast(2, DEADLINE)).isEqualTo(2);
 
-                // Decoding needs the registry: the commands carry a schema id the processor has not seen.
-                int newCommandSchemaId = broker.registry()
-                        .register(topics.commands.name() + "-value", NewerProducerCommands.schemaWith("priority"));
-                outage(metrics, () -> {
-                    for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
-                        traffic.raw(
-                                topics.commands.name(),
-                                execution,
-                                NewerProducerCommands.framed(
-                                        NewerProducerCommands.schemaWith("priority"),
-                                        newCommandSchemaId,
-                                        "cmd-" + execution,
-                                        execution,
-                                        "ops-1"));
-                    }
-                    traffic.flush();
-                });
-                assertThat(outcomes.awaitAtLeast(5, DEADLINE)).isEqualTo(5);
+            // Decoding needs the registry: the commands carry a schema id the processor has not seen.
+            int newCommandSchemaId = broker.registry()
+                    .register(topics.commands.name() + "-value", NewerProducerCommands.schemaWith("priority"));
+            outage(metrics, () -> {
+                for (String execution : List.of("exec-1", "exec-2", "exec-3")) {
+                    traffic.raw(
+                            topics.commands.name(),
+                            execution,
+                            NewerProducerCommands.framed(
+                                    NewerProducerCommands.schemaWith("priority"),
+                                    newCommandSchemaId,
+                                    "cmd-" + execution,
+                                    execution,
+                                    "ops-1"));
+                }
+                traffic.flush();
+            });
+            assertThat(outcomes.awaitAtLeast(5, DEADLINE)).isEqualTo(5);
 
-                outcomes.drain(Duration.ofSeconds(1));
-                assertThat(outcomes.cancellations)
-                        .extracting(RunStateChange::getExecutionId)
-                        .containsExactlyInAnyOrder("exec-0", "exec-1", "exec-2", "exec-3");
-                assertThat(outcomes.rejections)
-                        .extracting(CancelRejection::getExecutionId, CancelRejection::getCode)
-                        .containsExactly(Tuple.tuple("exec-done", RejectionCode.ALREADY_TERMINAL));
-                assertThat(outcomes.deadLetters).isEmpty();
-                assertThat(app.isRunning()).isTrue();
-            }
+            outcomes.drain(Duration.ofSeconds(1));
+            assertThat(outcomes.cancellations)
+                    .extracting(RunStateChange::getExecutionId)
+                    .containsExactlyInAnyOrder("exec-0", "exec-1", "exec-2", "exec-3");
+            assertThat(outcomes.rejections)
+                    .extracting(CancelRejection::getExecutionId, CancelRejection::getCode)
+                    .containsExactly(Tuple.tuple("exec-done", RejectionCode.ALREADY_TERMINAL));
+            assertThat(outcomes.deadLetters).isEmpty();
+            assertThat(app.isRunning()).isTrue();
         }
     }
 

@@ -21,7 +21,6 @@ import io.controlplane.cancel.topology.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -46,7 +45,7 @@ class RegistryOverHttpsIT {
     private static final int REFUSALS = 3;
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    static final RealBroker broker = RealBroker.sharedWithApicurio();
 
     private static HttpsRegistryFront front;
     private static Path truststore;
@@ -146,7 +145,7 @@ class RegistryOverHttpsIT {
 
     private static Map<String, Object> settings(String password) {
         Map<String, Object> settings =
-                new HashMap<>(TestSettings.processor(broker.kafka().bootstrapServers(), front.ccompatUrl()));
+                TestSettings.isolated(broker.bootstrapServers(), front.ccompatUrl(), "RegistryOverHttpsIT");
         settings.put(SchemaRegistryClients.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
         settings.put(SchemaRegistryClients.BASIC_AUTH_USER_INFO, USER + ":" + password);
         settings.put(SchemaRegistryClients.SSL_TRUSTSTORE_LOCATION, truststore.toString());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ScaleOutIT {
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.shared();
 
     @RegisterExtension
     final ProcessorJvms jvms = new ProcessorJvms();

@@ -2,22 +2,21 @@ package io.controlplane.cancel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.InProcessProcessor;
 import io.controlplane.cancel.it.support.RawRecords;
 import io.controlplane.cancel.it.support.RealBroker;
-import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.topology.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,17 +26,19 @@ class SchemaRegistryIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    @Order(1)
+    static final RealBroker broker = RealBroker.sharedWithApicurio();
+
+    @RegisterExtension
+    @Order(2)
+    static final InProcessProcessor processor =
+            InProcessProcessor.startedByTheTests(broker, settings -> {}).partitions(1);
 
     @Test
     void commandsWrittenThroughApicurioAreDecidedAndTheOutputsCarryApicurioIds() throws Exception {
-        Map<String, Object> settings = TestSettings.processor(
-                broker.bootstrapServers(), broker.registry().ccompatUrl());
-        CancelProcessorConfig config = new CancelProcessorConfig(settings);
-        broker.kafka().createTopics(config, 1);
         // The same registry spelt with a trailing slash: the test's serdes get a client and cache of
         // their own, so the processor must fetch the commands' schema from Apicurio by id itself.
-        Map<String, Object> clientSettings = new HashMap<>(settings);
+        Map<String, Object> clientSettings = processor.settings();
         clientSettings.put("schema.registry.url", broker.registry().ccompatUrl() + "/");
         Topics topics = new Topics(new CancelProcessorConfig(clientSettings));
         try (CancelTraffic traffic = new CancelTraffic(broker.bootstrapServers(), topics)) {
@@ -50,14 +51,12 @@ class SchemaRegistryIT {
             traffic.flush();
         }
 
-        List<ConsumerRecord<String, byte[]>> outputs;
-        try (CancelProcessorApp app = CancelProcessorApp.start(settings)) {
-            outputs = RawRecords.read(
-                    broker.bootstrapServers(),
-                    List.of(topics.runStateChanges.name(), topics.rejections.name()),
-                    2,
-                    DEADLINE);
-        }
+        processor.start();
+        List<ConsumerRecord<String, byte[]>> outputs = RawRecords.read(
+                broker.bootstrapServers(),
+                List.of(topics.runStateChanges.name(), topics.rejections.name()),
+                2,
+                DEADLINE);
 
         assertThat(outputs).hasSize(2);
         ConsumerRecord<String, byte[]> cancelled = only(outputs, topics.runStateChanges.name());

@@ -26,7 +26,7 @@ import picocli.CommandLine;
 class StartupChecksIT {
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.shared();
 
     private static int closedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -35,7 +35,8 @@ class StartupChecksIT {
     }
 
     private static Map<String, Object> settings(String bootstrap, String registry) {
-        Map<String, Object> settings = TestSettings.processor(bootstrap, registry);
+        // topics of its own for each test: the missing-topics test must not find another test's
+        Map<String, Object> settings = TestSettings.isolated(bootstrap, registry, "StartupChecksIT");
         settings.put(CancelProcessorConfig.STARTUP_TIMEOUT_MS, 2_000);
         return settings;
     }
@@ -59,30 +60,18 @@ class StartupChecksIT {
 
     @Test
     void missingTopicsAreNamed() {
-        assertThatThrownBy(() -> CancelProcessorApp.start(settings(broker.bootstrapServers(), "mock://startup-it")))
+        Map<String, Object> settings = settings(broker.bootstrapServers(), "mock://startup-it");
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        assertThatThrownBy(() -> CancelProcessorApp.start(settings))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("Missing topics on Kafka at " + broker.bootstrapServers() + ": ")
-                .hasMessageContaining("controlplane.execution.cancel.commands")
-                .hasMessageContaining("controlplane.operators");
-    }
-
-    /** Topics of its own for one test, so that the missing-topics test is not affected by the order tests run in. */
-    private static void ownTopics(Map<String, Object> settings, String prefix) {
-        for (String topicKey : List.of(
-                CancelProcessorConfig.COMMANDS_TOPIC,
-                CancelProcessorConfig.RUN_STATES_TOPIC,
-                CancelProcessorConfig.OPERATORS_TOPIC,
-                CancelProcessorConfig.RUN_STATE_CHANGES_TOPIC,
-                CancelProcessorConfig.REJECTIONS_TOPIC,
-                CancelProcessorConfig.DLQ_TOPIC)) {
-            settings.put(topicKey, prefix + topicKey);
-        }
+                .hasMessageContaining(config.commandsTopic())
+                .hasMessageContaining(config.operatorsTopic());
     }
 
     @Test
     void commandsAndRunStatesTopicsWithDifferentPartitionCountsAreRefusedInOneLine() throws Exception {
         Map<String, Object> settings = settings(broker.bootstrapServers(), "mock://startup-it");
-        ownTopics(settings, "partition-check.");
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         try (Admin admin = broker.kafka().admin()) {
             admin.createTopics(List.of(new NewTopic(config.runStatesTopic(), 3, (short) 1)))
@@ -93,15 +82,14 @@ class StartupChecksIT {
 
         assertThatThrownBy(() -> CancelProcessorApp.start(settings))
                 .isInstanceOf(StartupException.class)
-                .hasMessage("Topics partition-check.cancel.topic.commands (6 partitions) and "
-                        + "partition-check.cancel.topic.run-states (3 partitions) must have the same partition count, "
+                .hasMessage("Topics " + config.commandsTopic() + " (6 partitions) and " + config.runStatesTopic()
+                        + " (3 partitions) must have the same partition count, "
                         + "or commands miss their run's state (recreate one of them as README.md describes)");
     }
 
     @Test
     void unreachableRegistryIsOneClearLine() throws Exception {
         Map<String, Object> settings = settings(broker.bootstrapServers(), "http://127.0.0.1:" + closedPort());
-        ownTopics(settings, "registry-check.");
         broker.kafka().createTopics(new CancelProcessorConfig(settings), 1);
         assertThatThrownBy(() -> CancelProcessorApp.start(settings))
                 .isInstanceOf(StartupException.class)

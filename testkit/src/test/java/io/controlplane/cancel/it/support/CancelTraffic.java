@@ -1,8 +1,7 @@
 package io.controlplane.cancel.it.support;
 
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.avro.CancelCommand;
-import io.controlplane.cancel.avro.OperatorGrant;
-import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.topology.Topics;
 import java.time.Instant;
@@ -38,16 +37,18 @@ public final class CancelTraffic implements AutoCloseable {
     }
 
     public void grant(String actorId, List<String> roles, List<String> tenants) {
-        send(topics.operators, actorId, new OperatorGrant(actorId, roles, tenants));
+        send(topics.operators, actorId, TestRecords.grant(actorId, roles, tenants));
     }
 
     public void runState(String executionId, String tenantId, RunStatus status, long version) {
-        send(topics.runStates, executionId, new RunState(executionId, tenantId, status, version, Instant.now(), null));
+        send(
+                topics.runStates,
+                executionId,
+                TestRecords.runState(executionId, tenantId, status, version, Instant.now()));
     }
 
     public CancelCommand cancel(String commandId, String executionId, String actorId) {
-        CancelCommand command = new CancelCommand(
-                commandId, executionId, actorId, "integration test", Instant.now(), "trace-" + commandId);
+        CancelCommand command = TestRecords.command(commandId, executionId, actorId, "integration test", Instant.now());
         send(topics.commands, executionId, command);
         return command;
     }

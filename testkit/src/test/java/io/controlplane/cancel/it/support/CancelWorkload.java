@@ -1,5 +1,6 @@
 package io.controlplane.cancel.it.support;
 
+import io.controlplane.cancel.TestRecords;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
@@ -43,13 +44,8 @@ public final class CancelWorkload {
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < executions; i++) {
                 String actor = round < i % ROUNDS ? VIEWER : ADMIN;
-                CancelCommand command = new CancelCommand(
-                        commandId(i, round),
-                        executionId(i),
-                        actor,
-                        "resilience test",
-                        now,
-                        "trace-" + commandId(i, round));
+                CancelCommand command =
+                        TestRecords.command(commandId(i, round), executionId(i), actor, "resilience test", now);
                 sends.add(command);
                 commandsById.put(command.getCommandId(), command);
                 expectedOutcome.put(command.getCommandId(), expectedOutcome(i, round, actor));

@@ -42,6 +42,7 @@ public final class ResilienceBench implements AutoCloseable {
         this.admin = kafka.admin();
         this.partitions = partitions;
         this.settings = ProcessorJvms.settings(kafka.bootstrapServers(), registry.url());
+        TestSettings.ownNames(settings, TestSettings.uniquePrefix("ResilienceBench"));
         CancelProcessorConfig config = new CancelProcessorConfig(settings);
         TopicLayout.create(admin, config, partitions);
         this.topics = new Topics(config);
