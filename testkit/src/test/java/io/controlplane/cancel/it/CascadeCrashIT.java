@@ -49,7 +49,7 @@ class CascadeCrashIT {
     private static final String TENANT = "tenant-a";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.shared();
 
     @RegisterExtension
     final ProcessorJvms jvms = new ProcessorJvms();

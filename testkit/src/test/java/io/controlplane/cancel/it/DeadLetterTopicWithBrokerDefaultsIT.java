@@ -60,7 +60,7 @@ class DeadLetterTopicWithBrokerDefaultsIT {
     private static final String ADMIN = "alice";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    static final RealBroker broker = RealBroker.sharedWithApicurio();
 
     @Test
     void anInputLargerThanTheDeadLetterTopicTakesIsDeadLetteredCutAndEveryPartitionMovesOn() throws Exception {

@@ -98,7 +98,7 @@ class HostileInputIT {
     private static final String INVALID_RUN_STATE = "io.controlplane.cancel.topology.InvalidRunStateException";
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.withApicurio();
+    static final RealBroker broker = RealBroker.sharedWithApicurio();
 
     private static HostileBench bench;
     private static int generation;

@@ -53,7 +53,7 @@ class HttpEndpointsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.shared();
 
     @RegisterExtension
     final ProcessorJvms jvms = new ProcessorJvms();

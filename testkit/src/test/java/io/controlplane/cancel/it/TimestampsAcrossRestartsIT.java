@@ -16,6 +16,7 @@ import io.controlplane.cancel.it.support.ProcessorJvm;
 import io.controlplane.cancel.it.support.ProcessorJvms;
 import io.controlplane.cancel.it.support.RawProducer;
 import io.controlplane.cancel.it.support.RealBroker;
+import io.controlplane.cancel.it.support.TestSettings;
 import io.controlplane.cancel.testkit.RestSchemaRegistryServer;
 import io.controlplane.cancel.topology.Topics;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ class TimestampsAcrossRestartsIT {
     private static final Duration ALIVE_FOR = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final RealBroker broker = RealBroker.only();
+    static final RealBroker broker = RealBroker.shared();
 
     @RegisterExtension
     final ProcessorJvms jvms = new ProcessorJvms();
@@ -80,6 +81,8 @@ class TimestampsAcrossRestartsIT {
         try (RestSchemaRegistryServer registry = RestSchemaRegistryServer.start();
                 Admin admin = broker.kafka().admin()) {
             Map<String, Object> settings = ProcessorJvms.settings(broker.kafka().bootstrapServers(), registry.url());
+            // topics and a group of its own on the shared broker
+            TestSettings.ownNames(settings, TestSettings.uniquePrefix("timestamps"));
             CancelProcessorConfig config = new CancelProcessorConfig(settings);
             TopicLayout.create(admin, config, PARTITIONS);
             Topics topics = new Topics(config);
