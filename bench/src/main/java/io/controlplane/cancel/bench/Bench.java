@@ -203,7 +203,9 @@ public final class Bench {
                 hostile.undecodableCommands(),
                 hostile.undecodableRunStates(),
                 hostile.unknownSchemaIdCommands(),
-                hostile.untrustworthyRunStates())) {
+                hostile.untrustworthyRunStates(),
+                hostile.fuzzedCommands(count),
+                hostile.fuzzedRunStates(count))) {
             String prefix = "bench-dead-" + round++;
             Map<String, Object> settings = settings(prefix, "exactly_once_v2");
             settings.put(CancelProcessorConfig.COMMANDS_TOPIC, prefix + ".commands");

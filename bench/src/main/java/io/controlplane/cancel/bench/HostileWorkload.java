@@ -1,7 +1,10 @@
 package io.controlplane.cancel.bench;
 
+import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.testkit.FramedRecords;
+import io.controlplane.cancel.testkit.RecordMutator;
 import io.controlplane.cancel.topology.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +26,11 @@ final class HostileWorkload {
 
     /** One way of being bad: which input topic, and the i-th record's key and value. */
     record Kind(String name, boolean commands, LongFunction<byte[]> key, LongFunction<byte[]> value) {}
+
+    /** HostileInputIT's seed, runs and fuzz: the dead-letter rate is measured on what that test sends. */
+    private static final long FUZZ_SEED = 20261125L;
+
+    private static final int FUZZ_RUNS = 20;
 
     private final Topics topics;
 
@@ -63,6 +71,60 @@ final class HostileWorkload {
                         .serialize(
                                 topics.runStates.name(),
                                 new RunState("other-" + i, "acme", RunStatus.RUNNING, 1L, now, null)));
+    }
+
+    /**
+     * HostileInputIT's fuzz of run states: a valid run state of today's schema, framed field by field
+     * and mutated by its RecordMutator (bit flips, truncation, inserted bytes, lying lengths); one key in
+     * twenty random bytes. Generated ahead, as the IT does, with the IT's seed.
+     */
+    Kind fuzzedRunStates(int count) {
+        int schemaId = schemaId(topics.runStates
+                .valueSerde()
+                .serializer()
+                .serialize(
+                        topics.runStates.name(),
+                        new RunState("x", "acme", RunStatus.RUNNING, 1L, Instant.now(), null)));
+        RecordMutator mutator = new RecordMutator(FUZZ_SEED + 2);
+        long now = Instant.now().toEpochMilli();
+        byte[][] keys = new byte[count][];
+        byte[][] values = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            String executionId = "fuzz-state-" + i % FUZZ_RUNS;
+            values[i] = mutator.mutate(FramedRecords.runState(
+                    schemaId,
+                    executionId,
+                    "acme",
+                    RunStatus.RUNNING,
+                    i,
+                    now,
+                    i % 2 == 0 ? null : "fuzz-parent-" + i % FUZZ_RUNS));
+            keys[i] = mutator.oneIn(20) ? mutator.randomBytes(32) : executionId.getBytes(StandardCharsets.UTF_8);
+        }
+        return new Kind("HostileInputIT's fuzzed run states", false, i -> keys[(int) i], i -> values[(int) i]);
+    }
+
+    /** HostileInputIT's fuzz of commands, as {@link #fuzzedRunStates(int)} (keys here always the run's). */
+    Kind fuzzedCommands(int count) {
+        int schemaId = schemaId(topics.commands
+                .valueSerde()
+                .serializer()
+                .serialize(topics.commands.name(), new CancelCommand("x", "x", "alice", null, Instant.now(), null)));
+        RecordMutator mutator = new RecordMutator(FUZZ_SEED + 1);
+        long now = Instant.now().toEpochMilli();
+        byte[][] keys = new byte[count][];
+        byte[][] values = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            String executionId = "fuzz-run-" + i % FUZZ_RUNS;
+            values[i] = mutator.mutate(FramedRecords.command(
+                    schemaId, "fuzz-" + mutator.randomId(), executionId, "alice", "fuzz", now, "fuzz-" + i));
+            keys[i] = executionId.getBytes(StandardCharsets.UTF_8);
+        }
+        return new Kind("HostileInputIT's fuzzed commands", true, i -> keys[(int) i], i -> values[(int) i]);
+    }
+
+    private static int schemaId(byte[] framed) {
+        return ByteBuffer.wrap(framed, 1, 4).getInt();
     }
 
     /** Writes {@code count} records of {@code kind} to {@code topic}. */

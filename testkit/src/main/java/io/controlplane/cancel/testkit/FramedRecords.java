@@ -1,4 +1,4 @@
-package io.controlplane.cancel.it.support;
+package io.controlplane.cancel.testkit;
 
 import io.controlplane.cancel.avro.RunStatus;
 import java.io.ByteArrayInputStream;

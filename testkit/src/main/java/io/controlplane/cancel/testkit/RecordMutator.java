@@ -1,4 +1,4 @@
-package io.controlplane.cancel.it.support;
+package io.controlplane.cancel.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
