@@ -31,7 +31,15 @@ final class CancelCommandProcessor implements Processor<String, CancelCommand, S
         Duration grace = evaluators.grace();
         if (!grace.isZero()) {
             Duration interval = grace.compareTo(MAX_EXPIRY_INTERVAL) < 0 ? grace : MAX_EXPIRY_INTERVAL;
-            context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, evaluator::expireWaiting);
+            // A task opened after a crash, a restart or a move holds commands whose deadlines passed
+            // while nobody read the run states queued behind them in its input: nothing expires until
+            // the task has been reading for one whole grace, so that those run states are read first.
+            long readingSince = context.currentSystemTimeMs();
+            context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (now - readingSince >= grace.toMillis()) {
+                    evaluator.expireWaiting(now);
+                }
+            });
         }
     }
 
