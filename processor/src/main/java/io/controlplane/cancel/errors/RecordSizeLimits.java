@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,7 +151,17 @@ public final class RecordSizeLimits implements AutoCloseable {
                 }
             });
             return limits;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                // A principal without DescribeConfigs still runs: a refused record teaches the limit.
+                log.warn(
+                        "Not allowed to read max.message.bytes of {} (grant DescribeConfigs on them): records for them"
+                                + " are held to the producer's max.request.size until the broker refuses one",
+                        topics);
+                return Map.of();
+            }
+            throw new IllegalStateException("Cannot read the topics' max.message.bytes: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Cannot read the topics' max.message.bytes: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
