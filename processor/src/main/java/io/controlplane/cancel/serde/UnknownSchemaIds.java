@@ -30,7 +30,11 @@ final class UnknownSchemaIds {
 
     static final Duration REMEMBERED = Duration.ofSeconds(10);
     static final int MAX_REMEMBERED = 10_000;
-    static final int LOOKUPS_PER_SECOND = 50;
+    /**
+     * Few enough that lookups taking tens of milliseconds (as against a registry with a slow answer)
+     * leave most of every second to the other records, and the transaction is committed in time.
+     */
+    static final int LOOKUPS_PER_SECOND = 10;
 
     private final Clock clock;
     /** Unknown ids, oldest answer first, with when the registry said so. */
