@@ -74,6 +74,12 @@ public final class FramedAvroDeserializer<T extends SpecificRecord> implements D
                     topic, bytes[0]));
         }
         int id = (bytes[1] & 0xff) << 24 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 8 | (bytes[4] & 0xff);
+        if (id <= 0) {
+            // Registries number schemas from 1 (Confluent's, Apicurio's). Not asked: some answer such
+            // an id with a bare 404, which reads as an outage and would hold the record back for good.
+            throw new UndecodableRecordException(
+                    "Record on topic " + topic + " names schema id " + id + ", which no schema registry gives");
+        }
         WriterDecoding<T> decoding = decodingFor(id, topic);
         try {
             decoding.bounds().check(bytes, FramedAvroSerializer.HEADER_LENGTH, bytes.length);
