@@ -16,8 +16,9 @@ import org.apache.avro.Schema;
  * <ul>
  *   <li>An id the registry said it does not know is taken as unknown without asking again for
  *       {@link #REMEMBERED} (at most {@link #MAX_REMEMBERED} ids).
- *   <li>Ids never asked about are looked up at most {@link #LOOKUPS_PER_SECOND} a second (a burst of
- *       that many at once); past that, a record with a new id is taken as undecodable without asking.
+ *   <li>Ids never asked about are looked up at most {@link #LOOKUPS_PER_SECOND} a second, and for at
+ *       most {@link #LOOKUP_TIME_PER_SECOND} of it; past that, a record with a new id is taken as
+ *       undecodable without asking.
  * </ul>
  *
  * The cost: a record written with a schema registered in the last {@link #REMEMBERED}, under an id a
@@ -30,11 +31,13 @@ final class UnknownSchemaIds {
 
     static final Duration REMEMBERED = Duration.ofSeconds(10);
     static final int MAX_REMEMBERED = 10_000;
-    /**
-     * Few enough that lookups taking tens of milliseconds (as against a registry with a slow answer)
-     * leave most of every second to the other records, and the transaction is committed in time.
-     */
     static final int LOOKUPS_PER_SECOND = 10;
+    /**
+     * And at most this much of each second spent waiting for the registry's answers about new ids, so
+     * that a slow registry (tens of milliseconds an answer) leaves most of every second to the other
+     * records, and the transaction is committed in time.
+     */
+    static final Duration LOOKUP_TIME_PER_SECOND = Duration.ofMillis(50);
 
     private final Clock clock;
     /** Unknown ids, oldest answer first, with when the registry said so. */
@@ -42,6 +45,7 @@ final class UnknownSchemaIds {
 
     private long budgetSecond = Long.MIN_VALUE;
     private int lookupsThisSecond;
+    private long lookupMillisThisSecond;
 
     UnknownSchemaIds() {
         this(Clock.systemUTC());
@@ -67,6 +71,8 @@ final class UnknownSchemaIds {
         } catch (UndecodableRecordException e) {
             remember(id, now);
             throw e;
+        } finally {
+            spent(clock.millis() - now);
         }
     }
 
@@ -82,8 +88,13 @@ final class UnknownSchemaIds {
         if (second != budgetSecond) {
             budgetSecond = second;
             lookupsThisSecond = 0;
+            lookupMillisThisSecond = 0;
         }
-        return ++lookupsThisSecond <= LOOKUPS_PER_SECOND;
+        return ++lookupsThisSecond <= LOOKUPS_PER_SECOND && lookupMillisThisSecond < LOOKUP_TIME_PER_SECOND.toMillis();
+    }
+
+    private synchronized void spent(long millis) {
+        lookupMillisThisSecond += millis;
     }
 
     private synchronized void remember(int id, long now) {

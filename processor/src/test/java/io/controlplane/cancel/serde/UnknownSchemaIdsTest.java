@@ -56,6 +56,23 @@ class UnknownSchemaIdsTest {
     }
 
     @Test
+    void aSlowRegistryIsAskedAboutNewIdsOnlyForAFractionOfEachSecond() {
+        IntFunction<Schema> slow = id -> {
+            asked.add(id);
+            clock.advance(Duration.ofMillis(30));
+            throw new UndecodableRecordException("Unknown schema id " + id);
+        };
+        clock.now = Instant.parse("2026-12-03T10:00:00.000Z");
+        for (int id = 1000; id < 1005; id++) {
+            int claimed = id;
+            assertThatThrownBy(() -> unknownIds.schemaById(claimed, slow))
+                    .isInstanceOf(UndecodableRecordException.class);
+        }
+        // 30 ms each: the second lookup takes the time spent past the 50 ms of a second
+        assertThat(asked).containsExactly(1000, 1001);
+    }
+
+    @Test
     void aKnownIdIsAnsweredAsTheRegistryAnswersIt() {
         assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
         assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
