@@ -3,10 +3,9 @@ package io.controlplane.cancel.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.CapturedLog;
-import java.time.Clock;
+import io.controlplane.cancel.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,7 @@ class BadRecordLogTest {
 
     private static final String LOGGER = BadRecordLogTest.class.getName() + ".bad-records";
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-03T10:00:00Z"));
     private final BadRecordLog badRecords = new BadRecordLog(LoggerFactory.getLogger(LOGGER), "Dead-lettered", clock);
 
     @Test
@@ -51,29 +50,6 @@ class BadRecordLogTest {
             }
             assertThat(log.text()).contains("bad record 0", "bad record 1", "bad record 2");
             assertThat(log.lines()).hasSize(3);
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-03T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }

@@ -3,10 +3,9 @@ package io.controlplane.cancel.http;
 import static io.controlplane.cancel.http.Replies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.controlplane.cancel.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -17,7 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StreamsHealthTest {
 
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T18:00:00Z"));
     private final StreamsHealth health = new StreamsHealth(state::get, clock);
     private final TopicPartition changelog = new TopicPartition("app-cancel-run-states-changelog", 3);
 
@@ -109,29 +108,5 @@ class StreamsHealthTest {
 
         clock.advance(Duration.ofSeconds(1));
         assertThat(health.ready().up()).isTrue();
-    }
-
-    /** Time moved by the test. */
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T18:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

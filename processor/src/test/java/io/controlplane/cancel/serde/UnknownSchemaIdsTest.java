@@ -3,12 +3,10 @@ package io.controlplane.cancel.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.controlplane.cancel.TestClock;
 import io.controlplane.cancel.avro.RunState;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class UnknownSchemaIdsTest {
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-03T10:00:00.100Z"));
     private final UnknownSchemaIds unknownIds = new UnknownSchemaIds(clock);
     private final List<Integer> asked = new ArrayList<>();
     /** Knows id 1 only, and counts what it is asked. */
@@ -62,7 +60,7 @@ class UnknownSchemaIdsTest {
             clock.advance(Duration.ofMillis(30));
             throw new UndecodableRecordException("Unknown schema id " + id);
         };
-        clock.now = Instant.parse("2026-12-03T10:00:00.000Z");
+        clock.setTo(Instant.parse("2026-12-03T10:00:00.000Z"));
         for (int id = 1000; id < 1005; id++) {
             int claimed = id;
             assertThatThrownBy(() -> unknownIds.schemaById(claimed, slow))
@@ -77,28 +75,5 @@ class UnknownSchemaIdsTest {
         assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
         assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
         assertThat(asked).containsExactly(1, 1);
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-03T10:00:00.100Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
