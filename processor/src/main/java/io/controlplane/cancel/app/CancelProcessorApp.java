@@ -126,7 +126,8 @@ public final class CancelProcessorApp implements AutoCloseable {
                 CancelTopology.build(
                         withLimits(settings, limits),
                         OptionalInt.of(kafka.inputPartitions()),
-                        signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED)),
+                        signed.map(SignedIdentity::verifier).orElse(CommandIdentity.TRUSTED),
+                        kafka.previous()),
                 props,
                 clients);
         // A failed thread (e.g. the registry was briefly unreachable) is replaced and resumes from its

@@ -7,9 +7,12 @@ import io.controlplane.cancel.errors.RecordSizeLimits;
 import io.controlplane.cancel.serde.SchemaRegistryAuthException;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
+import io.controlplane.cancel.topology.CascadeTopic;
+import io.controlplane.cancel.topology.PreviousVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -28,8 +32,12 @@ public final class StartupChecks {
 
     private StartupChecks() {}
 
-    /** What the checks learnt about the cluster that the processor needs. */
-    public record Kafka(String clusterId, int inputPartitions) {}
+    /**
+     * What the checks learnt about the cluster that the processor needs.
+     *
+     * @param previous what the previous version left under this application.id, to carry on from
+     */
+    public record Kafka(String clusterId, int inputPartitions, PreviousVersion previous) {}
 
     public static Kafka check(Properties streamsProps, CancelProcessorConfig config) throws StartupException {
         Kafka kafka = checkTopics(streamsProps, config);
@@ -54,7 +62,12 @@ public final class StartupChecks {
                         + String.join(", ", new TreeSet<>(missing))
                         + " (create them with `cancel-processor create-topics`, or set their cancel.topic.* names)");
             }
-            return new Kafka(clusterId, InputPartitions.check(admin, config, timeoutMs));
+            int inputPartitions = InputPartitions.check(admin, config, timeoutMs);
+            String applicationId = String.valueOf(streamsProps.get(StreamsConfig.APPLICATION_ID_CONFIG));
+            if (config.cascadesToChildren()) {
+                createCascadeTopic(admin, streamsProps, applicationId, inputPartitions, existing, timeoutMs);
+            }
+            return new Kafka(clusterId, inputPartitions, PreviousVersion.foundIn(existing, applicationId));
         } catch (TimeoutException e) {
             throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + timeoutMs + " ms");
         } catch (ExecutionException e) {
@@ -65,6 +78,49 @@ public final class StartupChecks {
             throw new StartupException("Interrupted while checking Kafka at " + bootstrap);
         } finally {
             admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * The cascade's internal topic is created here, as Kafka Streams creates its own (same prefix,
+     * same replication factor), with the input topics' partition count; one that exists with another
+     * count would send cascades to the wrong tasks, so it stops the start.
+     */
+    private static void createCascadeTopic(
+            Admin admin,
+            Properties streamsProps,
+            String applicationId,
+            int inputPartitions,
+            Set<String> existing,
+            long timeoutMs)
+            throws StartupException, ExecutionException, InterruptedException, TimeoutException {
+        String name = CascadeTopic.name(applicationId);
+        if (existing.contains(name)) {
+            int partitions = admin.describeTopics(List.of(name))
+                    .allTopicNames()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS)
+                    .get(name)
+                    .partitions()
+                    .size();
+            if (partitions != inputPartitions) {
+                throw new StartupException("The cascade topic " + name + " has " + partitions
+                        + " partitions, the input topics " + inputPartitions
+                        + ": delete it (it holds only cascades in flight) or give it as many partitions");
+            }
+            return;
+        }
+        int replication = new StreamsConfig(streamsProps).getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+        try {
+            admin.createTopics(List.of(CascadeTopic.declaration(
+                            applicationId,
+                            inputPartitions,
+                            replication < 0 ? Optional.empty() : Optional.of((short) replication))))
+                    .all()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e; // created meanwhile by another instance starting: fine
+            }
         }
     }
 

@@ -68,6 +68,13 @@ final class ExecutionQuery {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("executionId", executionId);
+        // What this processor holds the run to be: its own cancellation wins over whatever upstream
+        // still reports (upstream's view is beside it, in "run").
+        body.put(
+                "status",
+                execution.cancellation() != null
+                        ? execution.cancellation().getStatus().name()
+                        : execution.run().getStatus().name());
         body.put("run", run(execution.run()));
         body.put("cancellation", cancellation(execution.cancellation()));
         body.put("servedBy", host.host() + ":" + host.port());

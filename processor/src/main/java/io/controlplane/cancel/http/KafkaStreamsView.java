@@ -1,8 +1,8 @@
 package io.controlplane.cancel.http;
 
-import io.controlplane.cancel.avro.RunState;
-import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.config.KeyPartitioner;
+import io.controlplane.cancel.state.ExecutionRecord;
+import io.controlplane.cancel.state.ExecutionRecordFormat;
 import io.controlplane.cancel.topology.CancelStores;
 import io.controlplane.cancel.topology.ExecutionPartitioner;
 import java.util.Optional;
@@ -42,7 +42,7 @@ final class KafkaStreamsView implements StreamsView {
     public Optional<Owner> owner(String executionId) {
         KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(CancelStores.RUN_STATES, executionId, partitioner);
+            metadata = streams.queryMetadataForKey(CancelStores.EXECUTIONS, executionId, partitioner);
         } catch (IllegalStateException | InvalidStateStoreException e) {
             return Optional.empty(); // not started yet, or shutting down
         }
@@ -54,27 +54,30 @@ final class KafkaStreamsView implements StreamsView {
 
     @Override
     public Execution execution(String executionId, int partition) {
-        ReadOnlyKeyValueStore<String, RunState> runs = streams.store(StoreQueryParameters.fromNameAndType(
-                        CancelStores.RUN_STATES, QueryableStoreTypes.<String, RunState>keyValueStore())
+        ReadOnlyKeyValueStore<String, byte[]> executions = streams.store(StoreQueryParameters.fromNameAndType(
+                        CancelStores.EXECUTIONS, QueryableStoreTypes.<String, byte[]>keyValueStore())
                 .withPartition(partition));
-        ReadOnlyKeyValueStore<String, RunStateChange> cancellations =
-                streams.store(StoreQueryParameters.fromNameAndType(
-                                CancelStores.CANCELLATIONS, QueryableStoreTypes.<String, RunStateChange>keyValueStore())
-                        .withPartition(partition));
-        return new Execution(runs.get(executionId), cancellations.get(executionId));
+        byte[] stored = executions.get(executionId);
+        if (stored == null) {
+            return new Execution(null, null);
+        }
+        ExecutionRecord record = new ExecutionRecordFormat().decode(stored);
+        return new Execution(record.getUpstream(), record.getCancellation());
     }
 
     /**
-     * Commands waiting in this instance's tasks, from each store's own estimate of its size (RocksDB
-     * keeps one: reading it costs no scan); NaN while Kafka Streams is not running.
+     * Commands waiting in this instance's tasks, from the size of the time index each task keeps
+     * (CancelStores.DUE), as RocksDB estimates it (reading that costs no scan). An estimate: the index
+     * also holds, for a while, the runs kept only for their decided commands. NaN while Kafka Streams
+     * is not running.
      */
     double approximateWaitingCommands() {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return Double.NaN;
         }
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(
-                            CancelStores.WAITING_COMMANDS, QueryableStoreTypes.keyValueStore()))
+            return streams.store(
+                            StoreQueryParameters.fromNameAndType(CancelStores.DUE, QueryableStoreTypes.keyValueStore()))
                     .approximateNumEntries();
         } catch (InvalidStateStoreException e) {
             return 0; // no task of this instance holds the store

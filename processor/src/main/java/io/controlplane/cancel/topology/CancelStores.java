@@ -1,6 +1,5 @@
 package io.controlplane.cancel.topology;
 
-import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.serde.AvroBinarySerde;
@@ -17,65 +16,45 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CancelStores {
 
-    /** Run states as upstream reported them, after the version and terminal-state rules. */
-    public static final String RUN_STATES = "cancel-run-states";
-    /** This processor's own cancellations, by executionId, kept forever: at most one per execution, ever. */
-    public static final String CANCELLATIONS = "cancel-cancellations";
-    /** Decided commandIds, for the dedup retention. */
-    public static final String DECIDED_COMMANDS = "cancel-decided-commands";
-    /** Commands waiting for their run's state, by executionId + commandId. */
-    public static final String WAITING_COMMANDS = "cancel-waiting-commands";
-    /** The same waiting commands ordered by deadline, so that expiry reads only what expired. */
-    public static final String WAITING_DEADLINES = "cancel-waiting-deadlines";
     /**
-     * Cascade only: which children name each parent, keyed parent U+0000 child (ids hold no control
-     * character, so the key is unambiguous and a prefix scan finds one parent's children). Lives on
-     * the parent's task, from the child's first state on: what cascading costs.
+     * Everything about one execution, keyed by executionId ({@link RunRecord}, in the versioned
+     * format of {@link io.controlplane.cancel.state.ExecutionRecordFormat}): the run state upstream
+     * reported, this processor's own cancellation (kept for good), the commands decided on the run
+     * within the dedup retention, the commands waiting for it, and what the cascade needs.
      */
-    public static final String CHILDREN = "cancel-children";
+    public static final String EXECUTIONS = "cancel-executions";
+    /** The task's time index: which records to look at again when (DueIndex). */
+    public static final String DUE = "cancel-due";
     /**
-     * Cascade only: the descendants a cascade passed through without cancelling them (ended, or in
-     * another tenant), keyed descendant U+0000 tenant, each with the cancellation it carried: so a
-     * tenant's cascade passes each run once (cycles end), and a child linked later still gets it.
+     * Decided commandIds of the commands that name no run they are keyed by (all of them invalid),
+     * by (cancelledBy, commandId), for the dedup retention: segmented by time, so that old ones are
+     * dropped a segment at a time, never scanned.
      */
-    public static final String CASCADE_PASSED = "cancel-cascade-passed";
+    public static final String UNROUTED_DECIDED = "cancel-unrouted-decided";
     /** Operator grants by actorId, global: grants are not partitioned like executions. */
     public static final String OPERATOR_GRANTS = "cancel-operator-grants";
 
     private CancelStores() {}
 
-    /** The stores that the command and run-state processors share, in one sub-topology. */
+    /** The stores of the one processor, in one sub-topology. */
     public static List<StoreBuilder<?>> partitioned(Duration dedupRetention) {
         return List.of(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(RUN_STATES), Serdes.String(), runStateSerde()),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(CANCELLATIONS), Serdes.String(), cancellationSerde()),
-                // Segmented by time: old decisions are dropped a segment at a time, never scanned.
+                        Stores.persistentKeyValueStore(EXECUTIONS), Serdes.String(), Serdes.ByteArray()),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE), Serdes.Bytes(), Serdes.ByteArray()),
                 Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(DECIDED_COMMANDS, dedupRetention, dedupRetention, false),
+                        Stores.persistentWindowStore(UNROUTED_DECIDED, dedupRetention, dedupRetention, false),
                         Serdes.String(),
-                        Serdes.Long()),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(WAITING_COMMANDS),
-                        Serdes.String(),
-                        new AvroBinarySerde<>(CancelCommand.class)),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(WAITING_DEADLINES), Serdes.Bytes(), Serdes.ByteArray()));
+                        Serdes.Long()));
     }
 
-    /** The stores only the cascade uses, in the same sub-topology (its processors share the run states). */
-    public static List<StoreBuilder<?>> cascade() {
-        return List.of(
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(CHILDREN), Serdes.String(), Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(CASCADE_PASSED), Serdes.String(), cancellationSerde()));
+    public static String[] partitionedNames() {
+        return new String[] {EXECUTIONS, DUE, UNROUTED_DECIDED};
     }
 
     /**
      * Run states and cancellations were kept before their last field was added (parentExecutionId,
-     * cascadedFrom): a store written by the previous version reads on after an upgrade.
+     * cascadedFrom): a value written by an earlier version reads on after an upgrade.
      */
     static AvroBinarySerde<RunState> runStateSerde() {
         return AvroBinarySerde.readingAlsoBefore(RunState.class, "parentExecutionId");
@@ -90,9 +69,5 @@ public final class CancelStores {
         return Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(OPERATOR_GRANTS), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled();
-    }
-
-    public static String[] partitionedNames() {
-        return new String[] {RUN_STATES, CANCELLATIONS, DECIDED_COMMANDS, WAITING_COMMANDS, WAITING_DEADLINES};
     }
 }

@@ -1,18 +1,19 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.CancelCommand;
-import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
-import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.errors.RecordSizeLimits;
 import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.identity.IdentityMode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -27,6 +28,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 
 /** The whole processor, source to sink. */
 public final class CancelTopology {
+
+    /** The one processor of everything keyed by executionId. */
+    public static final String PROCESSOR = "decide";
 
     private CancelTopology() {}
 
@@ -44,30 +48,39 @@ public final class CancelTopology {
 
     /** @param identity what a command's authorization header proves (trusted mode: nothing needed) */
     public static Topology build(CancelProcessorConfig config, OptionalInt inputPartitions, CommandIdentity identity) {
+        return build(config, inputPartitions, identity, PreviousVersion.NONE);
+    }
+
+    /** @param previous what the previous version left under this application.id, to carry on from */
+    public static Topology build(
+            CancelProcessorConfig config,
+            OptionalInt inputPartitions,
+            CommandIdentity identity,
+            PreviousVersion previous) {
         Topics topics = new Topics(config);
-        CancelDecider decider = new CancelDecider(config.policy());
         Duration retention = config.dedupRetention();
+        boolean cascade = config.cascadesToChildren();
         // Built with the application's own settings: StreamsBuilder() alone reads a default config.
         StreamsBuilder builder =
                 new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsProperties.from(config.originals()))));
 
         // Grants are keyed by actor, not by execution, so every instance keeps all of them. They are
         // kept as they came and decoded when used, failing closed (GrantDecoder): a grant record
-        // that cannot be decoded revokes, and never stops the global thread.
-        GrantDecoder grantDecoder = new GrantDecoder(
-                topics.operators.name(), topics.operators.valueSerde().deserializer());
+        // that cannot be decoded revokes, and never stops the global thread. Commands are served
+        // from the decoded grants in memory (OperatorGrants), which the global processor keeps.
+        OperatorGrants grants = new OperatorGrants(new GrantDecoder(
+                topics.operators.name(), topics.operators.valueSerde().deserializer()));
         builder.addGlobalStore(
                 CancelStores.grants(),
                 topics.operators.name(),
                 Consumed.with(Topics.KEY_SERDE, Serdes.ByteArray()).withName("operator-grants"),
-                () -> new GrantUpdater(grantDecoder));
+                () -> new GrantUpdater(grants));
         CancelStores.partitioned(retention).forEach(builder::addStateStore);
-        boolean cascade = config.cascadesToChildren();
-        if (cascade) {
-            CancelStores.cascade().forEach(builder::addStateStore);
+        List<String> stores = new ArrayList<>(List.of(CancelStores.partitionedNames()));
+        if (previous.stores()) {
+            PreviousVersionState.stores(retention, cascade).forEach(builder::addStateStore);
+            stores.addAll(List.of(PreviousVersionState.storeNames(cascade)));
         }
-        CommandEvaluator.Factory evaluators =
-                new CommandEvaluator.Factory(decider, config.notFoundGrace(), retention, grantDecoder, identity);
 
         // Commands must meet their run's state on the same partition. Those keyed by executionId
         // already do; only unkeyed ones pay for a repartition.
@@ -89,33 +102,94 @@ public final class CancelTopology {
                                 "unkeyed"))
                 .defaultBranch(Branched.withFunction(
                         keyed -> checkPartition(keyed, "commands", config, inputPartitions), "keyed"));
-        KStream<String, CancelCommand> byExecution =
-                routes.get("command-keyed").merge(routes.get("command-unkeyed"), Named.as("merge-commands"));
-
-        KStream<String, Decision.Outcome> fromCommands = byExecution.process(
-                () -> new CancelCommandProcessor(evaluators),
-                Named.as("judge-commands"),
-                CancelStores.partitionedNames());
-        KStream<String, RunState> runStates = checkPartition(
-                builder.stream(
-                        topics.runStates.name(),
-                        Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde())
-                                .withName("run-states")),
-                "run-states",
-                config,
-                inputPartitions);
-        KStream<String, Decision.Outcome> fromRunStates = runStates.process(
-                () -> new RunStateProcessor(evaluators), Named.as("track-run-states"), CancelStores.partitionedNames());
-
-        // One sink: each kind of outcome goes to its own topic, as OutcomeSink says.
-        OutcomeSink sink = new OutcomeSink(topics, RecordSizeLimits.of(config.originals()));
-        KStream<String, Decision.Outcome> outcomes = fromCommands.merge(fromRunStates, Named.as("outcomes"));
+        KStream<String, ExecutionInput> inputs = routes.get("command-keyed")
+                .merge(routes.get("command-unkeyed"), Named.as("merge-commands"))
+                .mapValues(ExecutionInput.Command::new, Named.as("as-command"));
+        KStream<String, ExecutionInput> runStates = checkPartition(
+                        builder.stream(
+                                topics.runStates.name(),
+                                Consumed.with(Topics.KEY_SERDE, topics.runStates.valueSerde())
+                                        .withName("run-states")),
+                        "run-states",
+                        config,
+                        inputPartitions)
+                .mapValues(ExecutionInput.RunStateUpdate::new, Named.as("as-run-state"));
+        inputs = inputs.merge(runStates, Named.as("merge-run-states"));
         if (cascade) {
-            outcomes = outcomes.merge(
-                    CascadeTopology.wire(runStates, outcomes, config), Named.as("outcomes-and-cascades"));
+            inputs = inputs.merge(
+                    builder.stream(
+                                    topics.cascade,
+                                    Consumed.with(Topics.KEY_SERDE, CascadeTopic.serde())
+                                            .withName("cascade"))
+                            .mapValues(message -> (ExecutionInput) message, Named.as("as-cascade")),
+                    Named.as("merge-cascade"));
+            inputs = readOnPreviousCascadeTopics(builder, inputs, topics, previous);
         }
-        outcomes.to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
-        return cascade ? CascadeTopology.closeLoop(builder.build(), config) : builder.build();
+
+        ExecutionProcessor.Settings settings = new ExecutionProcessor.Settings(
+                new CancelDecider(config.policy()),
+                config.notFoundGrace(),
+                retention,
+                grants,
+                identity,
+                cascade,
+                previous.stores());
+        KStream<String, ExecutionOutput> outputs = inputs.process(
+                () -> new ExecutionProcessor(settings), Named.as(PROCESSOR), stores.toArray(String[]::new));
+
+        // One sink for outcomes: each kind goes to its own topic, as OutcomeSink says.
+        OutcomeSink sink = new OutcomeSink(topics, RecordSizeLimits.of(config.originals()));
+        Consumer<KStream<String, ExecutionOutput>> toOutcomeTopics = outcomes -> outcomes.mapValues(
+                        output -> ((ExecutionOutput.Outcome) output).outcome(), Named.as("outcome"))
+                .to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
+        if (!cascade) {
+            toOutcomeTopics.accept(outputs);
+            return builder.build();
+        }
+        outputs.split(Named.as("output-"))
+                .branch(
+                        (key, output) -> output instanceof ExecutionOutput.Outcome,
+                        Branched.withConsumer(toOutcomeTopics, "outcomes"))
+                .defaultBranch(Branched.withConsumer(
+                        messages -> messages.mapValues(output -> (CascadeMessage) output, Named.as("cascade-message"))
+                                .to(
+                                        topics.cascade,
+                                        Produced.with(Topics.KEY_SERDE, CascadeTopic.serde())
+                                                .withStreamPartitioner(new ExecutionPartitioner<>(config.partitioner()))
+                                                .withName("cascade-sink")),
+                        "cascade"));
+        return builder.build();
+    }
+
+    /**
+     * Links and cascades the previous version left in its two repartition topics (found at start-up)
+     * are read on from where it stopped, as the group's offsets say: nothing in flight is lost.
+     */
+    private static KStream<String, ExecutionInput> readOnPreviousCascadeTopics(
+            StreamsBuilder builder, KStream<String, ExecutionInput> inputs, Topics topics, PreviousVersion previous) {
+        if (previous.linksTopic()) {
+            inputs = inputs.merge(
+                    builder.stream(
+                                    topics.applicationId + PreviousVersionState.LINKS_TOPIC_SUFFIX,
+                                    Consumed.with(Topics.KEY_SERDE, Serdes.String())
+                                            .withName("previous-version-links"))
+                            .mapValues(
+                                    childId -> (ExecutionInput) new CascadeMessage.ChildLink(childId),
+                                    Named.as("as-previous-version-link")),
+                    Named.as("merge-previous-version-links"));
+        }
+        if (previous.cascadeTopic()) {
+            inputs = inputs.merge(
+                    builder.stream(
+                                    topics.applicationId + PreviousVersionState.CASCADE_TOPIC_SUFFIX,
+                                    Consumed.with(Topics.KEY_SERDE, CancelStores.cancellationSerde())
+                                            .withName("previous-version-cascades"))
+                            .mapValues(
+                                    cause -> (ExecutionInput) new CascadeMessage.Cascade(cause),
+                                    Named.as("as-previous-version-cascade")),
+                    Named.as("merge-previous-version-cascades"));
+        }
+        return inputs;
     }
 
     /** Keyed input records pass a check that they are on the partition the configured partitioner gives them. */

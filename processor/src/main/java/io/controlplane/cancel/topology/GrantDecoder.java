@@ -3,10 +3,7 @@ package io.controlplane.cancel.topology;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.decision.GrantValidation;
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -18,20 +15,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class GrantDecoder {
 
     private static final int MAX_PROBLEM_LENGTH = 300;
-    /** Operators are people and services, not runs: few. Past this, the memory starts again. */
-    private static final int MAX_REMEMBERED_GRANTS = 10_000;
 
     private final String topic;
     private final Deserializer<OperatorGrant> deserializer;
-    /**
-     * The last usable grant decoded per actor, with the bytes it came from: a command would
-     * otherwise decode its actor's grant each time (measured: ~4% of the stream thread's time).
-     * Shared by the stream threads; a grant's bytes are compared in full, so a changed or revoked
-     * grant is never answered from here.
-     */
-    private final Map<String, Decoded> remembered = new ConcurrentHashMap<>();
-
-    private record Decoded(byte[] bytes, OperatorGrant grant) {}
 
     GrantDecoder(String topic, Deserializer<OperatorGrant> deserializer) {
         this.topic = topic;
@@ -45,20 +31,9 @@ final class GrantDecoder {
      *     about the grant, so the caller must wait rather than decide without it
      */
     OperatorGrant usable(String actorId, byte[] bytes) {
-        Decoded known = remembered.get(actorId);
-        if (known != null && Arrays.equals(known.bytes(), bytes)) {
-            return known.grant();
-        }
         try {
             OperatorGrant grant = deserializer.deserialize(topic, bytes);
-            if (grant == null || GrantValidation.problem(actorId, grant).isPresent()) {
-                return null;
-            }
-            if (remembered.size() >= MAX_REMEMBERED_GRANTS) {
-                remembered.clear();
-            }
-            remembered.put(actorId, new Decoded(bytes, grant));
-            return grant;
+            return grant == null || GrantValidation.problem(actorId, grant).isPresent() ? null : grant;
         } catch (SchemaRegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {

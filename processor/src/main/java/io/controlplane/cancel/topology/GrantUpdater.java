@@ -21,18 +21,21 @@ final class GrantUpdater implements Processor<String, byte[], Void, Void> {
     /** A producer writing bad grants by the thousand must not bury the log in one line each. */
     private static final BadRecordLog BAD_GRANTS = new BadRecordLog(log, "Revoked the grants of");
 
+    private final OperatorGrants inMemory;
     private final GrantDecoder decoder;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> grants;
 
-    GrantUpdater(GrantDecoder decoder) {
-        this.decoder = decoder;
+    GrantUpdater(OperatorGrants inMemory) {
+        this.inMemory = inMemory;
+        this.decoder = inMemory.decoder();
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.grants = context.getStateStore(CancelStores.OPERATOR_GRANTS);
+        inMemory.forgetAll();
     }
 
     @Override
@@ -44,12 +47,14 @@ final class GrantUpdater implements Processor<String, byte[], Void, Void> {
         }
         if (record.value() == null) {
             grants.delete(actorId);
+            inMemory.revoked(actorId);
             return;
         }
         decoder.problem(actorId, record.value())
                 .ifPresentOrElse(
                         problem -> {
                             grants.delete(actorId);
+                            inMemory.revoked(actorId);
                             BAD_GRANTS.handled(
                                     context.recordMetadata()
                                             .map(RecordMetadata::topic)
@@ -58,7 +63,10 @@ final class GrantUpdater implements Processor<String, byte[], Void, Void> {
                                             "Revoked the grant of actor %s: the grant record at %s is not usable: %s",
                                             Ids.quote(actorId), where(), problem));
                         },
-                        () -> grants.put(actorId, record.value()));
+                        () -> {
+                            grants.put(actorId, record.value());
+                            inMemory.stored(actorId, record.value());
+                        });
     }
 
     private String where() {

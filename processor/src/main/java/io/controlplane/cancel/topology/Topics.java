@@ -7,12 +7,14 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.CancelTopic;
+import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.serde.FramedAvroSerde;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The topics the processor touches, as {@link CancelTopic} declares them, each with its serdes, so
@@ -29,6 +31,10 @@ public final class Topics {
     public final Topic<RunStateChange> runStateChanges;
     public final Topic<CancelRejection> rejections;
     public final String dlq;
+    /** The application.id, which Kafka Streams' internal topics and the cascade topic are named after. */
+    public final String applicationId;
+    /** The cascade's internal topic (CascadeTopic). */
+    public final String cascade;
 
     public Topics(CancelProcessorConfig config) {
         Map<String, Object> serdeConfig = config.originalsWithPrefix("", false);
@@ -39,6 +45,9 @@ public final class Topics {
         runStateChanges = topic(CancelTopic.RUN_STATE_CHANGES, config, serdeClass, serdeConfig);
         rejections = topic(CancelTopic.REJECTIONS, config, serdeClass, serdeConfig);
         dlq = CancelTopic.DLQ.name(config);
+        applicationId =
+                String.valueOf(StreamsProperties.from(config.originals()).get(StreamsConfig.APPLICATION_ID_CONFIG));
+        cascade = CascadeTopic.name(applicationId);
     }
 
     /** A topic's name and the serde of its values. */

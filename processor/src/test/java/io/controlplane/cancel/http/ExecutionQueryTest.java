@@ -62,7 +62,7 @@ class ExecutionQueryTest {
     }
 
     @Test
-    void theRunAndItsCancellationFromTheOwnersOwnStores() {
+    void theEffectiveStatusFirstThenUpstreamsViewAndTheCancellationFromTheOwnersOwnStore() {
         RunStateChange change = RunStateChange.newBuilder()
                 .setExecutionId("e-1")
                 .setTenantId("t1")
@@ -82,7 +82,7 @@ class ExecutionQueryTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).isEqualTo(Reply.JSON);
         assertThat(text(reply))
-                .isEqualTo("{\"executionId\":\"e-1\","
+                .isEqualTo("{\"executionId\":\"e-1\",\"status\":\"CANCELLED\","
                         + "\"run\":{\"status\":\"RUNNING\",\"version\":3,\"tenantId\":\"t1\"},"
                         + "\"cancellation\":{\"cancelledBy\":\"alice\",\"cancelledAt\":\"2026-11-25T18:00:00.123Z\","
                         + "\"commandId\":\"c-1\",\"reason\":\"stuck\",\"traceId\":\"tr-1\"},"

@@ -116,9 +116,8 @@ class AnyInputProperties {
 
         private final CancelDriver cancel;
         private final Map<Input, TestInputTopic<byte[], byte[]>> topics;
-        private final KeyValueStore<String, RunState> runStates;
+        private final HeldExecutions held;
         private final KeyValueStore<String, byte[]> grants;
-        private final KeyValueStore<String, CancelCommand> waiting;
         private final List<ConsumerInterceptor<byte[], byte[]>> globalInterceptors = globalConsumerInterceptors();
 
         Witness(CancelDriver cancel) {
@@ -127,9 +126,8 @@ class AnyInputProperties {
                     Input.COMMAND, raw(cancel.topics.commands.name()),
                     Input.RUN_STATE, raw(cancel.topics.runStates.name()),
                     Input.GRANT, raw(cancel.topics.operators.name()));
-            runStates = cancel.driver.getKeyValueStore(CancelStores.RUN_STATES);
+            held = new HeldExecutions(cancel.driver);
             grants = cancel.driver.getKeyValueStore(CancelStores.OPERATOR_GRANTS);
-            waiting = cancel.driver.getKeyValueStore(CancelStores.WAITING_COMMANDS);
         }
 
         void check(Arrival arrival) {
@@ -143,9 +141,9 @@ class AnyInputProperties {
                     "%s record (key %s, value %s, timestamp %d)",
                     arrival.input(), hex(keyBytes), hex(value), arrival.timestamp());
 
-            RunState heldBefore = key == null ? null : runStates.get(key);
+            RunState heldBefore = key == null ? null : held.upstream(key);
             Map<String, String> grantsBefore = grantsHeld();
-            int waitingBefore = count(waiting);
+            int waitingBefore = held.waitingCommands();
             double duplicatesBefore = metric("duplicate-total");
             double waitsBefore = metric("waiting-total");
             double ignoredBefore = metric("run-state-ignored-total");
@@ -164,7 +162,7 @@ class AnyInputProperties {
             int duplicates = (int) (metric("duplicate-total") - duplicatesBefore);
             int waits = (int) (metric("waiting-total") - waitsBefore);
             int ignored = (int) (metric("run-state-ignored-total") - ignoredBefore);
-            int nowWaiting = count(waiting);
+            int nowWaiting = held.waitingCommands();
 
             Decoded decoded = decode(arrival.input(), value);
             String inputReason = inputReason(arrival.input(), key, decoded);
@@ -199,7 +197,7 @@ class AnyInputProperties {
                             .isEqualTo(waits);
                 }
                 case RUN_STATE -> {
-                    RunState heldAfter = key == null ? null : runStates.get(key);
+                    RunState heldAfter = key == null ? null : held.upstream(key);
                     RunState update = decoded.failed() ? null : (RunState) decoded.value();
                     boolean usable = inputReason == null;
                     boolean applied = usable && update != null && update.equals(heldAfter) && ignored == 0;
@@ -383,17 +381,6 @@ class AnyInputProperties {
             }
         }
         return interceptors;
-    }
-
-    private static int count(KeyValueStore<String, ?> store) {
-        int count = 0;
-        try (KeyValueIterator<String, ?> all = store.all()) {
-            while (all.hasNext()) {
-                all.next();
-                count++;
-            }
-        }
-        return count;
     }
 
     private static String header(TestRecord<String, byte[]> record, String name) {

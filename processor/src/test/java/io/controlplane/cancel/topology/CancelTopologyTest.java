@@ -12,11 +12,13 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.RejectionMessages;
-import io.controlplane.cancel.serde.AvroBinarySerde;
+import io.controlplane.cancel.state.ExecutionRecordFormat;
+import io.controlplane.cancel.state.WaitingCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -251,10 +253,16 @@ class CancelTopologyTest {
         void waitingCommandsAreWrittenToAChangelogSoTheySurviveARestart() {
             cancel.admin("alice");
             CancelCommand waiting = cancel.cancel("run-1", "alice");
-            List<TestRecord<String, CancelCommand>> changelog = cancel.read(
-                    "controlplane-execution-cancel-" + CancelStores.WAITING_COMMANDS + "-changelog",
-                    new AvroBinarySerde<>(CancelCommand.class).deserializer());
-            assertThat(changelog).extracting(TestRecord::value).containsExactly(waiting);
+            ExecutionRecordFormat format = new ExecutionRecordFormat();
+            List<TestRecord<String, byte[]>> changelog = cancel.read(
+                    "controlplane-execution-cancel-" + CancelStores.EXECUTIONS + "-changelog",
+                    new ByteArrayDeserializer());
+            assertThat(changelog)
+                    .extracting(record -> format.decode(record.value()).getWaiting())
+                    .singleElement()
+                    .satisfies(commands -> assertThat(commands)
+                            .extracting(WaitingCommand::getCommand)
+                            .containsExactly(waiting));
         }
     }
 

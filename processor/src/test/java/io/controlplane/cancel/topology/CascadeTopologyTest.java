@@ -273,16 +273,14 @@ class CascadeTopologyTest {
         }
 
         @Test
-        void linksAndCascadesLiveInTheOneSubTopologyWithInternalTopicsAndStoresOfTheirOwn() {
+        void linksAndCascadesGoThroughTheOneProcessorAndItsDeclaredInternalTopic() {
             TopologyDescription description = CancelTopology.build(new CancelProcessorConfig(Map.of(
                             "bootstrap.servers", "unused:9092", "schema.registry.url", "mock://cascade-describe")))
                     .describe();
             String topology = description.toString();
             assertThat(topology)
-                    .contains(CascadeTopology.LINKS + "-repartition")
-                    .contains(CascadeTopology.CASCADE + "-repartition")
-                    .contains(CancelStores.CHILDREN)
-                    .contains(CancelStores.CASCADE_PASSED);
+                    .contains("Source: cascade (topics: [controlplane-execution-cancel-cancel-cascade])")
+                    .contains("Sink: cascade-sink (topic: controlplane-execution-cancel-cancel-cascade)");
             // the links, the cascade and the decisions share one sub-topology: one task per partition
             assertThat(description.subtopologies()).hasSize(1);
         }
@@ -349,7 +347,7 @@ class CascadeTopologyTest {
         }
 
         @Test
-        void offLeavesTheTopologyAsItWasWithoutAnyCascadeTopicOrStore() {
+        void offLeavesTheTopologyWithoutTheCascadeTopic() {
             String off = CancelTopology.build(new CancelProcessorConfig(Map.of(
                             "bootstrap.servers",
                             "unused:9092",
@@ -359,11 +357,7 @@ class CascadeTopologyTest {
                             "off")))
                     .describe()
                     .toString();
-            assertThat(off)
-                    .doesNotContain(CascadeTopology.LINKS)
-                    .doesNotContain(CascadeTopology.CASCADE)
-                    .doesNotContain(CancelStores.CHILDREN)
-                    .doesNotContain(CancelStores.CASCADE_PASSED);
+            assertThat(off).doesNotContain(CascadeTopic.SUFFIX);
         }
 
         @Test

@@ -43,7 +43,7 @@ class JsonLogLinesTest {
     void decisionLogLineIsOneJsonObjectWithTraceCommandAndExecutionIds() throws Exception {
         LogFormat.apply(Map.of(CancelProcessorConfig.LOG_FORMAT, "json"));
         Configurator.setLevel("org.apache.kafka", Level.ERROR); // quiet, as the test configuration is
-        List<String> lines = captureWithTheConfiguredLayout(CommandEvaluator.class.getName());
+        List<String> lines = captureWithTheConfiguredLayout(ExecutionProcessor.class.getName());
 
         CancelCommand command;
         try (CancelDriver driver = new CancelDriver()) {

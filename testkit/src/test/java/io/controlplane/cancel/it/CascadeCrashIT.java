@@ -111,9 +111,9 @@ class CascadeCrashIT {
                 await("the processor indexes every child link")
                         .atMost(DEADLINE)
                         .pollInterval(Duration.ofMillis(250))
-                        // the internal topics appear once Kafka Streams has created them
+                        // the group's offsets appear once the processor has committed
                         .ignoreExceptions()
-                        .until(() -> group.hasConsumedAll(List.of(topics.runStates.name(), linksTopic(settings))));
+                        .until(() -> group.hasConsumedAll(List.of(topics.runStates.name(), topics.cascade)));
                 traffic.cancel("cmd-root", "root", "alice");
                 traffic.flush();
 
@@ -133,13 +133,10 @@ class CascadeCrashIT {
                 await("the processors commit all of the cascade")
                         .atMost(DEADLINE)
                         .pollInterval(Duration.ofMillis(250))
-                        // the internal topics appear once Kafka Streams has created them
+                        // the group's offsets appear once the processor has committed
                         .ignoreExceptions()
-                        .until(() -> group.hasConsumedAll(List.of(
-                                topics.commands.name(),
-                                topics.runStates.name(),
-                                linksTopic(settings),
-                                cascadeTopic(settings))));
+                        .until(() -> group.hasConsumedAll(
+                                List.of(topics.commands.name(), topics.runStates.name(), topics.cascade)));
                 outcomes.drain(Duration.ofSeconds(2));
 
                 assertThat(outcomes.rejections).isEmpty();
@@ -175,13 +172,5 @@ class CascadeCrashIT {
             }
         }
         return parents;
-    }
-
-    private static String linksTopic(Map<String, Object> settings) {
-        return settings.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-cancel-child-links-repartition";
-    }
-
-    private static String cascadeTopic(Map<String, Object> settings) {
-        return settings.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-cancel-cascade-repartition";
     }
 }

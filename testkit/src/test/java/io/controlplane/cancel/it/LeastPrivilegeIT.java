@@ -232,7 +232,7 @@ class LeastPrivilegeIT {
         assertThat(processor.isRunning()).isTrue();
     }
 
-    /** The cascade's two internal topics are under the application.id prefix: README's ACLs cover them. */
+    /** The cascade's internal topic, created by the processor at start-up, is under the application.id prefix: README's ACLs cover it. */
     @Test
     void processorCascadesToChildrenWithReadmeAclsOnly() {
         upstream.runState("lp-parent", TENANT, RunStatus.RUNNING, 1);

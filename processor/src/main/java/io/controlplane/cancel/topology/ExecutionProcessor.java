@@ -1,0 +1,482 @@
+package io.controlplane.cancel.topology;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.decision.ActorProof;
+import io.controlplane.cancel.decision.CancelDecider;
+import io.controlplane.cancel.decision.CancelPolicy;
+import io.controlplane.cancel.decision.CascadeRule;
+import io.controlplane.cancel.decision.CommandValidation;
+import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.decision.DecisionInput;
+import io.controlplane.cancel.decision.Ids;
+import io.controlplane.cancel.decision.Moment;
+import io.controlplane.cancel.decision.RunStateRules;
+import io.controlplane.cancel.decision.RunStateValidation;
+import io.controlplane.cancel.decision.SeenCommands;
+import io.controlplane.cancel.errors.BadInputException;
+import io.controlplane.cancel.identity.CommandIdentity;
+import io.controlplane.cancel.metrics.ProcessorObserver;
+import io.controlplane.cancel.state.ExecutionRecordFormat;
+import io.controlplane.cancel.state.WaitingCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one processor of everything keyed by executionId: commands, run states, the cascade's
+ * messages, and the expiry of what waited. Each input record costs one read of its run's record
+ * ({@link RunRecord}, store {@value CancelStores#EXECUTIONS}), the pure rules ({@link CancelDecider},
+ * {@link CascadeRule}), at most one write of that record, and then its outputs: the state is written
+ * before anything is forwarded, so an output never exists without the state that explains it.
+ */
+final class ExecutionProcessor implements Processor<String, ExecutionInput, String, ExecutionOutput> {
+
+    private static final Logger log = LoggerFactory.getLogger(ExecutionProcessor.class);
+
+    /** The grace is a person's wait, so it runs on the wall clock, not on stream time that may stall. */
+    private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofSeconds(1);
+
+    /** What every instance is built from; one per topology. */
+    record Settings(
+            CancelDecider decider,
+            Duration grace,
+            Duration dedupRetention,
+            OperatorGrants grants,
+            CommandIdentity identity,
+            boolean cascade,
+            boolean previousVersionStores) {}
+
+    private final Settings settings;
+    private final long graceMs;
+    private final long retentionMs;
+    private final ExecutionRecordFormat format = new ExecutionRecordFormat();
+    /** Outputs of the record being processed, forwarded once its state is written. */
+    private final List<Record<String, ExecutionOutput>> pending = new ArrayList<>();
+
+    private ProcessorContext<String, ExecutionOutput> context;
+    private KeyValueStore<String, byte[]> executions;
+    private KeyValueStore<String, byte[]> grantStore;
+    private DueIndex due;
+    private DecidedCommands unrouted;
+    private PreviousVersionState previous;
+    private DecisionMetrics metrics;
+    private DecisionMetrics.Cascade cascadeMetrics;
+
+    ExecutionProcessor(Settings settings) {
+        this.settings = settings;
+        this.graceMs = settings.grace().toMillis();
+        this.retentionMs = settings.dedupRetention().toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ExecutionOutput> context) {
+        this.context = context;
+        executions = context.getStateStore(CancelStores.EXECUTIONS);
+        grantStore = context.getStateStore(CancelStores.OPERATOR_GRANTS);
+        due = new DueIndex(context.getStateStore(CancelStores.DUE));
+        unrouted = new DecidedCommands(context.getStateStore(CancelStores.UNROUTED_DECIDED), settings.dedupRetention());
+        String taskId = context.taskId().toString();
+        metrics = new DecisionMetrics(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
+        if (settings.cascade()) {
+            cascadeMetrics = new DecisionMetrics.Cascade(context.metrics(), taskId);
+        }
+        if (settings.previousVersionStores()) {
+            previous = PreviousVersionState.of(context, executions, format, due, settings);
+        }
+        // A task opened after a crash, a restart or a move holds commands whose deadlines passed
+        // while nobody read the run states queued behind them in its input: nothing expires until
+        // the task has been reading for one whole grace, so that those run states are read first.
+        long readingSince = context.currentSystemTimeMs();
+        Duration interval = !settings.grace().isZero() && settings.grace().compareTo(MAX_EXPIRY_INTERVAL) < 0
+                ? settings.grace()
+                : MAX_EXPIRY_INTERVAL;
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (previous != null) {
+                previous.moveOnce();
+            }
+            if (now - readingSince >= graceMs) {
+                takeDue(now);
+            }
+        });
+    }
+
+    @Override
+    public void process(Record<String, ExecutionInput> record) {
+        if (previous != null) {
+            previous.moveOnce();
+        }
+        ExecutionInput input = record.value();
+        if (input instanceof ExecutionInput.Command command) {
+            onCommand(record, command.command());
+        } else if (input instanceof ExecutionInput.RunStateUpdate update) {
+            onRunState(record.key(), update.state());
+        } else if (input instanceof CascadeMessage.ChildLink link) {
+            onChildLink(record.key(), link.childId());
+        } else if (input instanceof CascadeMessage.Cascade cascade) {
+            onCascade(record.key(), cascade.cause());
+        }
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+        if (cascadeMetrics != null) {
+            cascadeMetrics.close();
+        }
+    }
+
+    private void onCommand(Record<String, ExecutionInput> record, CancelCommand command) {
+        if (command == null) {
+            // Thrown so that Kafka Streams' processing-exception handler puts it on the dead-letter queue.
+            throw new BadInputException("A cancel command record has no value; there is nothing to decide");
+        }
+        long now = context.currentSystemTimeMs();
+        ActorProof proof = settings.identity().prove(Authorization.of(record.headers()), Instant.ofEpochMilli(now));
+        String executionId = record.key();
+        if (!namesItsRun(executionId, command)) {
+            onUnroutedCommand(executionId, command, proof, now);
+            return;
+        }
+        RunRecord run = load(executionId);
+        Decision decision = decide(executionId, command, run, Moment.ARRIVED, proof, now);
+        boolean changed = apply(executionId, run, command, decision, now);
+        if (decision instanceof Decision.Wait) {
+            run.addWaiting(command, now + graceMs);
+            due.add(now + graceMs, executionId);
+            changed = true;
+        }
+        if (changed) {
+            save(executionId, run, now);
+        }
+        flush();
+    }
+
+    /**
+     * A command that is not keyed by a valid executionId naming it is invalid, and is decided without
+     * a run. Its repeat is still recognised, from a small store of its own whose entries drop out
+     * after the retention, a segment at a time.
+     */
+    private void onUnroutedCommand(String key, CancelCommand command, ActorProof proof, long now) {
+        String actorId = command.getCancelledBy();
+        Decision decision = settings.decider()
+                .decide(new DecisionInput(
+                        key,
+                        command,
+                        null,
+                        null,
+                        grant(actorId),
+                        new SeenCommands() {
+                            @Override
+                            public boolean decided(String commandId) {
+                                return unrouted.contains(actorId, commandId, now);
+                            }
+
+                            @Override
+                            public boolean waiting(String executionId, String commandId) {
+                                return false;
+                            }
+                        },
+                        Moment.ARRIVED,
+                        Instant.ofEpochMilli(now),
+                        proof));
+        if (decision instanceof Decision.Wait) {
+            // only a valid command can wait, and a valid command names its run by its key
+            throw new IllegalStateException("A command not keyed by its executionId cannot wait for its run");
+        }
+        DecisionLogContext.enter(command);
+        try {
+            metrics.record(command, decision, now);
+            if (decision instanceof Decision.Reject reject) {
+                if (CommandValidation.isRecognisable(command) && !reject.actorUnproven()) {
+                    unrouted.add(actorId, command.getCommandId(), now);
+                }
+                logRejection(command, reject);
+                pending.add(
+                        new Record<>(reject.rejection().getExecutionId(), new ExecutionOutput.Outcome(reject), now));
+            }
+        } finally {
+            DecisionLogContext.leave();
+        }
+        flush();
+    }
+
+    private void onRunState(String executionId, RunState update) {
+        RunStateValidation.problem(executionId, update).ifPresent(problem -> {
+            // Thrown so that Kafka Streams' processing-exception handler puts it on the dead-letter queue.
+            throw new InvalidRunStateException(problem);
+        });
+        long now = context.currentSystemTimeMs();
+        RunRecord run = load(executionId);
+        if (update == null) {
+            if (run.upstream() != null) {
+                run.upstream(null);
+                save(executionId, run, now);
+            }
+            return;
+        }
+        RunState held = run.upstream();
+        if (!RunStateRules.replaces(held, update)) {
+            metrics.recordIgnoredRunState();
+            return;
+        }
+        run.upstream(update);
+        if (run.hasWaiting()) {
+            judgeWaiting(executionId, run, Moment.RUN_STATE_CHANGED, now);
+        }
+        save(executionId, run, now);
+        String parentId = update.getParentExecutionId();
+        // A link is sent once per parent a run names, not with every state: the parent keeps it.
+        if (settings.cascade() && parentId != null && (held == null || !parentId.equals(held.getParentExecutionId()))) {
+            pending.add(new Record<>(parentId, new CascadeMessage.ChildLink(executionId), now));
+        }
+        flush();
+    }
+
+    /**
+     * On the parent's task: a child's state named this run. Kept for cascades to come; and if this
+     * run was cancelled already, or a cascade passed through it, the child gets that at once, however
+     * late it appears. Both happen here one record at a time, so there is no window between them.
+     */
+    private void onChildLink(String parentId, String childId) {
+        long now = context.currentSystemTimeMs();
+        RunRecord parent = load(parentId);
+        if (parent.addChild(childId)) {
+            save(parentId, parent, now);
+        }
+        if (parent.cancellation() != null) {
+            pending.add(new Record<>(childId, new CascadeMessage.Cascade(parent.cancellation()), now));
+        }
+        for (RunStateChange passedThrough : parent.passes()) {
+            pending.add(new Record<>(childId, new CascadeMessage.Cascade(passedThrough), now));
+        }
+        flush();
+    }
+
+    /** On a descendant's task: the cancellation of its nearest cancelled ancestor arrives. */
+    private void onCascade(String descendantId, RunStateChange cause) {
+        long now = context.currentSystemTimeMs();
+        RunRecord descendant = load(descendantId);
+        CascadeRule.Result result = CascadeRule.decide(
+                cause,
+                descendantId,
+                descendant.upstream(),
+                descendant.cancellation(),
+                descendant.passedIn(cause.getTenantId()),
+                Instant.ofEpochMilli(now));
+        cascadeMetrics.record(result);
+        if (result instanceof CascadeRule.Cancel cancel) {
+            RunStateChange change = cancel.cancel().change();
+            descendant.cancellation(change);
+            save(descendantId, descendant, now);
+            log.debug(
+                    "Cancelled execution {} because {} was cancelled (command {}, traceId {})",
+                    descendantId,
+                    change.getCascadedFrom(),
+                    change.getCommandId(),
+                    change.getTraceId());
+            pending.add(new Record<>(descendantId, new ExecutionOutput.Outcome(cancel.cancel()), now));
+            cascadeToChildren(descendant, change, now);
+        } else if (result instanceof CascadeRule.PassThrough pass) {
+            descendant.addPass(cause);
+            save(descendantId, descendant, now);
+            if (pass.reason() == CascadeRule.Reason.OTHER_TENANT) {
+                log.info(
+                        "Left execution {} alone: {} was cancelled in tenant {}, and {} is not in that tenant;"
+                                + " a cascade never cancels across tenants",
+                        Ids.quote(descendantId),
+                        Ids.quote(cause.getExecutionId()),
+                        Ids.quote(cause.getTenantId()),
+                        Ids.quote(descendantId));
+            }
+            cascadeToChildren(descendant, cause, now);
+        }
+        flush();
+    }
+
+    /** What is due: commands whose grace ran out are judged a last time; old decisions are forgotten. */
+    private void takeDue(long now) {
+        for (DueIndex.Due next : due.takeDue(now)) {
+            String executionId = next.executionId();
+            byte[] stored = executions.get(executionId);
+            if (stored == null) {
+                continue;
+            }
+            RunRecord run = RunRecord.loaded(format.decode(stored));
+            boolean changed = run.hasWaiting() && judgeWaiting(executionId, run, Moment.GRACE_EXPIRED, now);
+            changed |= run.trimDecided(now, retentionMs);
+            if (changed) {
+                save(executionId, run, now);
+            } else if (run.keptOnlyForDedup() && !run.isEmpty()) {
+                due.add(run.decisionsForgottenAtMs(retentionMs), executionId);
+            }
+            flush();
+        }
+    }
+
+    /**
+     * Judges the run's waiting commands again (at GRACE_EXPIRED, only those whose grace has ended);
+     * those decided leave the record. Whether any did.
+     */
+    private boolean judgeWaiting(String executionId, RunRecord run, Moment moment, long now) {
+        boolean changed = false;
+        Iterator<WaitingCommand> waiting = run.waitingCommands();
+        List<WaitingCommand> decided = new ArrayList<>();
+        while (waiting.hasNext()) {
+            WaitingCommand next = waiting.next();
+            if (moment == Moment.GRACE_EXPIRED && next.getDeadlineMs() > now) {
+                continue;
+            }
+            Decision decision = decide(executionId, next.getCommand(), run, moment, ActorProof.CHECKED_ON_ARRIVAL, now);
+            if (!(decision instanceof Decision.Wait)) {
+                waiting.remove();
+                decided.add(next);
+                apply(executionId, run, next.getCommand(), decision, now);
+                changed = true;
+            }
+        }
+        if (moment != Moment.GRACE_EXPIRED) {
+            // their deadlines are not due any more (an expiry took its own already)
+            for (WaitingCommand gone : decided) {
+                if (!run.waitsUntil(gone.getDeadlineMs())) {
+                    due.remove(gone.getDeadlineMs(), executionId);
+                }
+            }
+        }
+        return changed;
+    }
+
+    private Decision decide(
+            String executionId, CancelCommand command, RunRecord run, Moment moment, ActorProof proof, long now) {
+        String actorId = command.getCancelledBy();
+        return settings.decider()
+                .decide(new DecisionInput(
+                        executionId,
+                        command,
+                        run.upstream(),
+                        run.cancellation(),
+                        grant(actorId),
+                        new SeenCommands() {
+                            @Override
+                            public boolean decided(String commandId) {
+                                return run.decided(actorId, commandId, now, retentionMs)
+                                        || (previous != null && previous.decided(actorId, commandId, now));
+                            }
+
+                            @Override
+                            public boolean waiting(String ignored, String commandId) {
+                                return run.waiting(actorId, commandId);
+                            }
+                        },
+                        moment,
+                        Instant.ofEpochMilli(now),
+                        proof));
+    }
+
+    /**
+     * Applies a decision to the run's record (in memory) and queues its outcome. Whether the record changed.
+     */
+    private boolean apply(String executionId, RunRecord run, CancelCommand command, Decision decision, long now) {
+        DecisionLogContext.enter(command);
+        try {
+            metrics.record(command, decision, now);
+            if (decision instanceof Decision.Cancel cancel) {
+                RunStateChange change = cancel.change();
+                run.cancellation(change);
+                run.addDecided(command.getCancelledBy(), command.getCommandId(), now, retentionMs);
+                log.debug(
+                        "Cancelled execution {} (command {}, traceId {})",
+                        change.getExecutionId(),
+                        change.getCommandId(),
+                        change.getTraceId());
+                pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(cancel), now));
+                cascadeToChildren(run, change, now);
+                return true;
+            }
+            if (decision instanceof Decision.Reject reject) {
+                logRejection(command, reject);
+                pending.add(
+                        new Record<>(reject.rejection().getExecutionId(), new ExecutionOutput.Outcome(reject), now));
+                // An unproven actor's refusal is not that actor's decision: it must not pre-empt
+                // the actor's own command with the same id.
+                if (CommandValidation.isRecognisable(command) && !reject.actorUnproven()) {
+                    run.addDecided(command.getCancelledBy(), command.getCommandId(), now, retentionMs);
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            DecisionLogContext.leave();
+        }
+    }
+
+    private void cascadeToChildren(RunRecord run, RunStateChange cause, long now) {
+        if (!settings.cascade()) {
+            return;
+        }
+        for (String childId : run.children()) {
+            pending.add(new Record<>(childId, new CascadeMessage.Cascade(cause), now));
+        }
+    }
+
+    private static void logRejection(CancelCommand command, Decision.Reject reject) {
+        log.debug(
+                "Rejected command {} for execution {}: {} (traceId {})",
+                command.getCommandId(),
+                command.getExecutionId(),
+                reject.rejection().getCode(),
+                command.getTraceId());
+    }
+
+    private io.controlplane.cancel.avro.OperatorGrant grant(String actorId) {
+        return actorId == null ? null : settings.grants().usable(actorId, grantStore);
+    }
+
+    private RunRecord load(String executionId) {
+        byte[] stored = executions.get(executionId);
+        return stored == null ? RunRecord.empty() : RunRecord.loaded(format.decode(stored));
+    }
+
+    /** Writes the record back (or deletes it when nothing is left to keep). */
+    private void save(String executionId, RunRecord run, long now) {
+        if (run.isEmpty()) {
+            if (run.wasStored()) {
+                executions.delete(executionId);
+            }
+            return;
+        }
+        if (run.keptOnlyForDedup()) {
+            due.add(run.decisionsForgottenAtMs(retentionMs), executionId);
+        }
+        executions.put(executionId, format.encode(run.value()));
+    }
+
+    private void flush() {
+        for (Record<String, ExecutionOutput> output : pending) {
+            context.forward(output);
+        }
+        pending.clear();
+    }
+
+    /**
+     * Whether the command is keyed by the executionId it names, a valid one: only then is it
+     * decided on that run. (A valid command always is: an unkeyed one was re-keyed by it.)
+     */
+    private static boolean namesItsRun(String key, CancelCommand command) {
+        return key != null
+                && key.equals(command.getExecutionId())
+                && !key.isBlank()
+                && key.length() <= CancelPolicy.MAX_ID_LENGTH
+                && !Ids.hasControlCharacter(key);
+    }
+}

@@ -1,0 +1,90 @@
+package io.controlplane.cancel.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.RunState;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.serde.UndecodableRecordException;
+import io.controlplane.cancel.serde.VersionedAvroFormat;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExecutionRecordFormatTest {
+
+    private final ExecutionRecordFormat format = new ExecutionRecordFormat();
+
+    @Test
+    void theCurrentSchemaIsKeptAsTheNewestVersionSoThatEveryValueWrittenCanBeReadLater() {
+        List<org.apache.avro.Schema> kept = VersionedAvroFormat.schemas(ExecutionRecordFormat.SCHEMAS);
+        assertThat(kept.get(kept.size() - 1))
+                .as(
+                        "src/main/resources/state/execution-record-v%d.avsc: a changed ExecutionRecord needs a new version",
+                        kept.size())
+                .isEqualTo(ExecutionRecord.getClassSchema());
+        assertThat(format.currentVersion()).isEqualTo(kept.size());
+    }
+
+    @Test
+    void aRecordWithEveryPartReadsBackEqual() {
+        ExecutionRecord record = full();
+        assertThat(format.decode(format.encode(record))).isEqualTo(record);
+    }
+
+    @Test
+    void anEmptyRecordTakesAFewBytes() {
+        ExecutionRecord empty = new ExecutionRecord(
+                new ArrayList<>(), null, null, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        assertThat(format.encode(empty)).hasSizeLessThanOrEqualTo(7);
+        assertThat(format.decode(format.encode(empty))).isEqualTo(empty);
+    }
+
+    @Test
+    void aValueOfAnUnknownVersionOrCutShortIsUndecodableNotAnythingElse() {
+        byte[] valid = format.encode(full());
+        byte[] future = valid.clone();
+        future[0] = (byte) (format.currentVersion() + 1);
+        assertThatThrownBy(() -> format.decode(future)).isInstanceOf(UndecodableRecordException.class);
+        assertThatThrownBy(() -> format.decode(new byte[0])).isInstanceOf(UndecodableRecordException.class);
+        for (int length = 1; length < valid.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(valid, length);
+            assertThatThrownBy(() -> format.decode(cut)).isInstanceOf(UndecodableRecordException.class);
+        }
+    }
+
+    static ExecutionRecord full() {
+        Instant at = Instant.parse("2026-12-03T12:00:00Z");
+        RunState upstream = new RunState("run-1", "tenant-a", RunStatus.RUNNING, 3L, at, "parent-1");
+        RunStateChange cancellation = RunStateChange.newBuilder()
+                .setExecutionId("run-1")
+                .setTenantId("tenant-a")
+                .setStatus(RunStatus.CANCELLED)
+                .setPreviousStatus(RunStatus.RUNNING)
+                .setCancelledAt(at)
+                .setCancelledBy("alice")
+                .setReason("stuck")
+                .setCommandId("c-1")
+                .setVersion(4L)
+                .setTraceId("t-1")
+                .build();
+        CancelCommand waiting = CancelCommand.newBuilder()
+                .setCommandId("c-2")
+                .setExecutionId("run-1")
+                .setCancelledBy("bob")
+                .setReason(null)
+                .setRequestedAt(at)
+                .setTraceId(null)
+                .build();
+        return new ExecutionRecord(
+                new ArrayList<>(List.of(new DecidedCommand("alice", "c-1", at.toEpochMilli()))),
+                upstream,
+                cancellation,
+                new ArrayList<>(List.of(new WaitingCommand(waiting, at.toEpochMilli() + 10_000))),
+                new ArrayList<>(List.of("child-1", "child-2")),
+                new ArrayList<>(List.of(cancellation)));
+    }
+}
