@@ -20,7 +20,7 @@ final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
-    private final SettingsMixin settings = new SettingsMixin();
+    final SettingsMixin settings = new SettingsMixin();
 
     @Override
     public Integer call() throws InterruptedException {

@@ -60,8 +60,12 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String LOG_FORMAT = "cancel.log.format";
     public static final String LOG_FORMAT_TEXT = "text";
     public static final String LOG_FORMAT_JSON = "json";
+    public static final String UNSAFE_ALLOW_PROCESSING_GUARANTEE = Safeguard.PROCESSING_GUARANTEE.switchKey();
+    public static final String UNSAFE_ALLOW_EXCEPTION_HANDLERS = Safeguard.EXCEPTION_HANDLERS.switchKey();
+    public static final String UNSAFE_ALLOW_DEAD_LETTER_QUEUE = Safeguard.DEAD_LETTER_QUEUE.switchKey();
+    public static final String UNSAFE_ALLOW_TIMESTAMP_EXTRACTOR = Safeguard.TIMESTAMP_EXTRACTOR.switchKey();
 
-    private static final ConfigDef DEFINITION = topicNames(new ConfigDef())
+    private static final ConfigDef DEFINITION = unsafeSwitches(topicNames(new ConfigDef())
             .define(
                     REQUIRED_ROLE,
                     Type.STRING,
@@ -225,7 +229,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     ConfigDef.CaseInsensitiveValidString.in(LOG_FORMAT_TEXT, LOG_FORMAT_JSON),
                     Importance.LOW,
                     "text: log lines as log4j2.properties lays them out; json: one JSON object per log line "
-                            + "(log4j2-json.properties), with the decided command's ids, for log collectors.");
+                            + "(log4j2-json.properties), with the decided command's ids, for log collectors."));
 
     /** {@link #LOG_FORMAT} alone, as {@link #DEFINITION} declares it: see {@link #logsJson(Map)}. */
     private static final ConfigDef LOG_FORMAT_ONLY =
@@ -236,6 +240,14 @@ public final class CancelProcessorConfig extends AbstractConfig {
         for (CancelTopic<?> topic : CancelTopic.ALL) {
             definition.define(
                     topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH, topic.description());
+        }
+        return definition;
+    }
+
+    /** One switch per safeguard, off: see {@link Safeguard}. */
+    private static ConfigDef unsafeSwitches(ConfigDef definition) {
+        for (Safeguard safeguard : Safeguard.values()) {
+            definition.define(safeguard.switchKey(), Type.BOOLEAN, false, Importance.LOW, safeguard.switchDoc());
         }
         return definition;
     }

@@ -28,11 +28,15 @@ public final class StreamsProperties {
     private StreamsProperties() {}
 
     /**
-     * Defaults first, then everything the user set, so that any default can be overridden. The
-     * dead-letter queue is wired to the configured DLQ topic so undecodable input is kept, not lost,
+     * Defaults first, then everything the user set, so that a default can be overridden: except one
+     * set for safety ({@link Safeguard}), which a user's setting replaces only when its
+     * {@code cancel.unsafe.allow.*} switch says so. The dead-letter queue is wired to the configured DLQ topic so undecodable input is kept, not lost,
      * and the producer takes dead letters of the largest input; the handlers keep a schema registry
      * outage away from the dead-letter queue (the records are fine, and are processed once the
      * registry answers).
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when a user's setting would replace a safety
+     *     setting without its switch: one line, naming both
      */
     public static Properties from(Map<?, ?> userSettings) {
         CancelProcessorConfig config = new CancelProcessorConfig(userSettings);
@@ -68,6 +72,7 @@ public final class StreamsProperties {
         if (config.rocksDbMemoryBytes().isPresent()) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
         }
+        Safeguard.refuseReplacements(userSettings, props, config);
         props.putAll(userSettings);
         // A user's own global-consumer interceptors are added to, not instead of, that protection.
         String globalInterceptors = StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);

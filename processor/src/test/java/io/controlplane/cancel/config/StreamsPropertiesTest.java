@@ -105,15 +105,13 @@ class StreamsPropertiesTest {
         }
     }
 
+    /** Those set for safety are the exception: see SafeguardTest. */
     @Test
     void userSettingsOverrideTheDefaults() {
-        Properties props = StreamsProperties.from(Map.of(
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                StreamsConfig.AT_LEAST_ONCE,
-                StreamsConfig.APPLICATION_ID_CONFIG,
-                "cancel-eu"));
+        Properties props = StreamsProperties.from(
+                Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0", StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu"));
         assertThat(props)
-                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0")
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "cancel-eu");
     }
 

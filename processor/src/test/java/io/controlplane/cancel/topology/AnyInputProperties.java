@@ -8,6 +8,7 @@ import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.decision.GrantValidation;
 import io.controlplane.cancel.decision.RunStateValidation;
@@ -77,8 +78,11 @@ import org.apache.kafka.streams.test.TestRecord;
 class AnyInputProperties {
 
     /** At least once: see DeadLetterQueueTest on why the driver needs it to show dead letters. */
-    private static final Map<String, Object> SETTINGS =
-            Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    private static final Map<String, Object> SETTINGS = Map.of(
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+            StreamsConfig.AT_LEAST_ONCE,
+            CancelProcessorConfig.UNSAFE_ALLOW_PROCESSING_GUARANTEE,
+            true);
 
     private static final Instant AT = Instant.parse("2026-11-24T10:00:00Z");
     private static final long YEAR_9999 =

@@ -293,7 +293,11 @@ class CascadeTopologyTest {
         void runStateNamingAParentWithAControlCharacterIsDeadLetteredAndLinksNothing() {
             cancel.close();
             // at least once: see DeadLetterQueueTest on why the driver needs it to show dead letters
-            cancel = new CancelDriver(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+            cancel = new CancelDriver(Map.of(
+                    StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                    StreamsConfig.AT_LEAST_ONCE,
+                    CancelProcessorConfig.UNSAFE_ALLOW_PROCESSING_GUARANTEE,
+                    true));
             cancel.admin("alice");
             run("parent", null);
             run("child", "par\nent");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,8 +25,11 @@ class DeadLetterQueueTest {
      * under exactly_once_v2 (it is sent while the record is enqueued, outside the transactions the
      * driver commits). The real-broker tests check the dead-letter queue under exactly_once_v2.
      */
-    private final CancelDriver cancel =
-            new CancelDriver(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+    private final CancelDriver cancel = new CancelDriver(Map.of(
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+            StreamsConfig.AT_LEAST_ONCE,
+            CancelProcessorConfig.UNSAFE_ALLOW_PROCESSING_GUARANTEE,
+            true));
 
     @AfterEach
     void close() {

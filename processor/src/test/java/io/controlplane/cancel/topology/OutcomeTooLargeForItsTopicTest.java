@@ -3,6 +3,7 @@ package io.controlplane.cancel.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.errors.OutputTooLargeException;
 import io.controlplane.cancel.errors.RecordSizeLimits;
@@ -29,6 +30,8 @@ class OutcomeTooLargeForItsTopicTest {
             // at least once: see DeadLetterQueueTest on why the driver needs it to show dead letters
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
             StreamsConfig.AT_LEAST_ONCE,
+            CancelProcessorConfig.UNSAFE_ALLOW_PROCESSING_GUARANTEE,
+            true,
             RecordSizeLimits.CONFIG,
             RecordSizeLimits.of(
                     StreamsProperties.MAX_PRODUCED_RECORD_BYTES,

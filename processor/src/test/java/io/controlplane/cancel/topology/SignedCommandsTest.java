@@ -102,7 +102,9 @@ class SignedCommandsTest {
                         CancelProcessorConfig.IDENTITY_JWKS_URL,
                         jwks.toUri().toString(),
                         StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                        StreamsConfig.AT_LEAST_ONCE),
+                        StreamsConfig.AT_LEAST_ONCE,
+                        CancelProcessorConfig.UNSAFE_ALLOW_PROCESSING_GUARANTEE,
+                        true),
                 new TokenVerifier(settings, keys));
         cancel.admin("alice");
         cancel.admin("bob");
