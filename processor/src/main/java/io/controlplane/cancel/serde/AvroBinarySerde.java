@@ -1,15 +1,12 @@
 package io.controlplane.cancel.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -28,6 +25,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * against the schema by {@link WriterSchemaBounds} first, as input records are: a changelog is a topic too.
  */
 public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T> {
+
+    private static final byte[] NO_HEADER = {};
 
     private final Schema schema;
     private final DatumWriter<T> writer;
@@ -87,16 +86,12 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
             if (data == null) {
                 return null;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             try {
-                BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-                writer.write(data, encoder);
-                encoder.flush();
+                return AvroEncoding.encode(NO_HEADER, writer, data);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException(
                         "Could not encode a " + schema.getFullName() + " for " + topic + ": " + e, e);
             }
-            return out.toByteArray();
         };
     }
 

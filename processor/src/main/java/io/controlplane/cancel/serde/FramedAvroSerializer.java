@@ -1,13 +1,10 @@
 package io.controlplane.cancel.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -50,22 +47,13 @@ public final class FramedAvroSerializer<T extends SpecificRecord> implements Ser
         }
         Schema schema = data.getSchema();
         int id = schemaId(topic, schema);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.write(MAGIC_BYTE);
-        out.write(id >>> 24);
-        out.write(id >>> 16);
-        out.write(id >>> 8);
-        out.write(id);
+        byte[] header = {MAGIC_BYTE, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
         try {
-            // direct (unbuffered) encoder: a buffered one would allocate a 2 KiB buffer per record
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(schema, data.getClass()).write(data, encoder);
-            encoder.flush();
+            return AvroEncoding.encode(header, writerFor(schema, data.getClass()), data);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(
                     "Could not encode a " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
-        return out.toByteArray();
     }
 
     private int schemaId(String topic, Schema schema) {

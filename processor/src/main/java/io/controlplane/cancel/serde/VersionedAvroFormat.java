@@ -1,6 +1,5 @@
 package io.controlplane.cancel.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,9 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -25,15 +22,14 @@ import org.apache.avro.specific.SpecificRecord;
  * (Avro's schema resolution: new fields take their defaults). The newest resource is the version
  * written; changing the record means adding a resource.
  *
- * <p>Not thread-safe: each user has its own (it reuses its encoder, decoder and buffer).
+ * <p>Not thread-safe: each user has its own (it reuses its decoder).
  */
 public final class VersionedAvroFormat<T extends SpecificRecord> {
 
     private final Schema schema;
     private final List<Version<T>> versions;
     private final SpecificDatumWriter<T> writer;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-    private BinaryEncoder encoder;
+    private final byte[] header;
     private BinaryDecoder decoder;
 
     private record Version<T>(SpecificDatumReader<T> reader, WriterSchemaBounds bounds) {}
@@ -57,6 +53,7 @@ public final class VersionedAvroFormat<T extends SpecificRecord> {
             throw new IllegalStateException("No schema versions (1 to 127) kept at " + resourcePrefix);
         }
         versions = List.copyOf(kept);
+        header = new byte[] {(byte) kept.size()};
         writer = new SpecificDatumWriter<>(schema, model);
     }
 
@@ -81,16 +78,11 @@ public final class VersionedAvroFormat<T extends SpecificRecord> {
     }
 
     public byte[] encode(T record) {
-        buffer.reset();
-        buffer.write(versions.size());
-        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
         try {
-            writer.write(record, encoder);
-            encoder.flush();
+            return AvroEncoding.encode(header, writer, record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return buffer.toByteArray();
     }
 
     /**

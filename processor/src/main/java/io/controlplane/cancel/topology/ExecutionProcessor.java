@@ -23,7 +23,6 @@ import io.controlplane.cancel.state.WaitingCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -330,16 +329,14 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
      */
     private boolean judgeWaiting(String executionId, RunRecord run, Moment moment, long now) {
         boolean changed = false;
-        Iterator<WaitingCommand> waiting = run.waitingCommands();
         List<WaitingCommand> decided = new ArrayList<>();
-        while (waiting.hasNext()) {
-            WaitingCommand next = waiting.next();
+        for (WaitingCommand next : run.waitingCommands()) {
             if (moment == Moment.GRACE_EXPIRED && next.getDeadlineMs() > now) {
                 continue;
             }
             Decision decision = decide(executionId, next.getCommand(), run, moment, ActorProof.CHECKED_ON_ARRIVAL, now);
             if (!(decision instanceof Decision.Wait)) {
-                waiting.remove();
+                run.removeWaiting(next);
                 decided.add(next);
                 apply(executionId, run, next.getCommand(), decision, now);
                 changed = true;

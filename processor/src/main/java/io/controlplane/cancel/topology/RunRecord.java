@@ -7,7 +7,6 @@ import io.controlplane.cancel.state.DecidedCommand;
 import io.controlplane.cancel.state.ExecutionRecord;
 import io.controlplane.cancel.state.WaitingCommand;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -43,11 +42,6 @@ final class RunRecord {
 
     /** A run as the store holds it. */
     static RunRecord loaded(ExecutionRecord value) {
-        // Avro may decode an array into a list that cannot change (an empty one, say)
-        value.setDecided(new ArrayList<>(value.getDecided()));
-        value.setWaiting(new ArrayList<>(value.getWaiting()));
-        value.setChildren(new ArrayList<>(value.getChildren()));
-        value.setPasses(new ArrayList<>(value.getPasses()));
         return new RunRecord(value, true);
     }
 
@@ -95,7 +89,7 @@ final class RunRecord {
     /** Remembers a decision, dropping those past the retention and, past {@link #MAX_DECIDED}, the oldest. */
     void addDecided(String actorId, String commandId, long nowMs, long retentionMs) {
         List<DecidedCommand> decided = value.getDecided();
-        decided.removeIf(old -> Math.abs(nowMs - old.getDecidedAtMs()) > retentionMs);
+        trimDecided(nowMs, retentionMs);
         while (decided.size() >= MAX_DECIDED) {
             decided.remove(0);
         }
@@ -109,7 +103,16 @@ final class RunRecord {
 
     /** Forgets the decisions past the retention; whether any were. */
     boolean trimDecided(long nowMs, long retentionMs) {
-        return value.getDecided().removeIf(old -> Math.abs(nowMs - old.getDecidedAtMs()) > retentionMs);
+        // by index: the lists Avro decodes into do not remove through their iterators
+        List<DecidedCommand> decided = value.getDecided();
+        boolean trimmed = false;
+        for (int i = decided.size() - 1; i >= 0; i--) {
+            if (Math.abs(nowMs - decided.get(i).getDecidedAtMs()) > retentionMs) {
+                decided.remove(i);
+                trimmed = true;
+            }
+        }
+        return trimmed;
     }
 
     /** When the newest remembered decision is forgotten; meaningful only when there is one. */
@@ -140,9 +143,14 @@ final class RunRecord {
         value.getWaiting().add(new WaitingCommand(command, deadlineMs));
     }
 
-    /** The waiting commands, to judge again: the caller removes those that are decided with {@link Iterator#remove}. */
-    Iterator<WaitingCommand> waitingCommands() {
-        return value.getWaiting().iterator();
+    /** The waiting commands, oldest first, as they are now (a copy: judging them removes some). */
+    List<WaitingCommand> waitingCommands() {
+        return new ArrayList<>(value.getWaiting());
+    }
+
+    void removeWaiting(WaitingCommand decided) {
+        List<WaitingCommand> waiting = value.getWaiting();
+        waiting.remove(waiting.indexOf(decided)); // by index: see trimDecided
     }
 
     /** Whether a command still waiting ends its grace at {@code deadlineMs}. */
