@@ -1,0 +1,40 @@
+package io.controlplane.cancel.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.controlplane.cancel.serde.UndecodableRecordException;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** A changelog is a topic too: whatever bytes a stored value holds, decoding ends in a record or in UndecodableRecordException. */
+class ExecutionRecordFormatProperties {
+
+    private final ExecutionRecordFormat format = new ExecutionRecordFormat();
+    private final byte[] valid = format.encode(ExecutionRecordFormatTest.full());
+
+    @Property(tries = 2000)
+    void anyBytesAfterTheVersionDecodeOrAreUndecodable(@ForAll @Size(max = 300) byte[] body) {
+        byte[] value = new byte[body.length + 1];
+        value[0] = ExecutionRecordFormat.CURRENT_VERSION;
+        System.arraycopy(body, 0, value, 1, body.length);
+        assertDecodesOrIsUndecodable(value);
+    }
+
+    @Property(tries = 2000)
+    void aValidValueWithOneByteChangedDecodesOrIsUndecodable(
+            @ForAll @IntRange(min = 1, max = 1000) int where, @ForAll byte to) {
+        byte[] value = valid.clone();
+        value[where % value.length] = to;
+        assertDecodesOrIsUndecodable(value);
+    }
+
+    private void assertDecodesOrIsUndecodable(byte[] value) {
+        Throwable thrown = catchThrowable(() -> format.decode(value));
+        if (thrown != null) {
+            assertThat(thrown).isInstanceOf(UndecodableRecordException.class);
+        }
+    }
+}
