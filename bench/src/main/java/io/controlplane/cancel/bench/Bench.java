@@ -154,7 +154,7 @@ public final class Bench {
         ProcessorThroughput.Running whole = ProcessorThroughput.consumeAll(
                 admin, "whole-" + guarantee, settings("bench-whole-" + guarantee, guarantee), workDir, inputs);
         started.add(whole.jvm());
-        throughput("whole job", Plots.WHOLE_JOB, guarantee, whole, ceiling);
+        throughput("whole job", "input record", Plots.WHOLE_JOB, guarantee, whole, ceiling);
         if (guarantee.equals("exactly_once_v2")) {
             memoryThenStop("whole job", whole.jvm());
         } else {
@@ -181,7 +181,7 @@ public final class Bench {
         ProcessorThroughput.Running commands =
                 ProcessorThroughput.consumeAll(admin, name, settings, workDir, List.of(own.commands.name()));
         started.add(commands.jvm());
-        throughput("commands alone", Plots.COMMANDS_ALONE, guarantee, commands, ceiling);
+        throughput("commands alone", "command", Plots.COMMANDS_ALONE, guarantee, commands, ceiling);
         if (guarantee.equals("exactly_once_v2")) {
             latencies(own, commands.jvm());
             memoryThenStop("after latency", commands.jvm());
@@ -228,15 +228,35 @@ public final class Bench {
         }
     }
 
-    /** A processor's rate, in the table beside its ratio to the ceiling, and on the throughput plot. */
+    /**
+     * A processor's rate, in the table beside its ratio to the pipe of the same guarantee measured in
+     * this run and its CPU per input record (also in the TSV), and on the throughput plot.
+     */
     private void throughput(
-            String figure, String plotBar, String guarantee, ProcessorThroughput.Running running, double ceiling) {
+            String figure,
+            String perWhat,
+            String plotBar,
+            String guarantee,
+            ProcessorThroughput.Running running,
+            double ceiling) {
+        String pipe = guarantee.equals("at_least_once") ? "plain" : "transactional";
         table.add(
                 "2 processor",
                 figure + ", " + guarantee,
                 running.recordsPerSecond(),
-                ratio(running, ceiling),
-                ratioMeasure(running, ceiling));
+                String.format(
+                        "%.2f× the %s pipe of this run (%,d records in %.1f s, %.1f µs CPU per %s)",
+                        running.recordsPerSecond() / ceiling,
+                        pipe,
+                        running.records(),
+                        running.seconds(),
+                        running.cpuMicrosPerRecord(),
+                        perWhat),
+                new Table.Measure("ratio to the pipe", running.recordsPerSecond() / ceiling, "×"),
+                new Table.Measure(pipe + " pipe", ceiling, "records/s"),
+                new Table.Measure("cpu_us_per_record", running.cpuMicrosPerRecord(), "us"),
+                new Table.Measure("records", running.records(), "records"),
+                new Table.Measure("time", running.seconds(), "s"));
         plots.throughput(plotBar, guarantee, running.recordsPerSecond());
     }
 
@@ -325,19 +345,6 @@ public final class Bench {
 
     private static double rate(long records, long startNanos) {
         return records / ((System.nanoTime() - startNanos) / 1e9);
-    }
-
-    private static String ratio(ProcessorThroughput.Running running, double ceiling) {
-        return String.format(
-                "%.2f× the pipe (%,d records in %.1f s, %.1f µs CPU per record)",
-                running.recordsPerSecond() / ceiling,
-                running.records(),
-                running.seconds(),
-                running.cpuMicrosPerRecord());
-    }
-
-    private static Table.Measure ratioMeasure(ProcessorThroughput.Running running, double ceiling) {
-        return new Table.Measure("ratio to the pipe", running.recordsPerSecond() / ceiling, "×");
     }
 
     /** NaN where the figure could not be read (as "n/a" in the table). */
