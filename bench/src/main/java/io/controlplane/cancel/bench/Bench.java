@@ -38,6 +38,10 @@ public final class Bench {
     private final Topics topics;
     private final BenchOptions options;
     private final List<ProcessorJvm> started = new ArrayList<>();
+    /** The plain pipe's rate in this run (records/s): at_least_once is compared with it. */
+    private double plainPipe = Double.NaN;
+    /** The transactional pipe's rate in this run (records/s): exactly_once_v2 is compared with it. */
+    private double transactionalPipe = Double.NaN;
 
     private Bench(Path workDir, String bootstrapServers, String registryUrl, BenchOptions options) throws Exception {
         this.workDir = workDir;
@@ -113,33 +117,40 @@ public final class Bench {
             admin.createTopics(List.of(new NewTopic("bench-pipe-out", PARTITIONS, (short) 1)))
                     .all()
                     .get();
-            if (options.deadLettersOnly) {
+            if (options.includes(options.wholeJobOnly)) {
+                ceilingAndProcessor(admin);
+            }
+            if (options.includes(options.deadLettersOnly)) {
                 deadLetters(admin);
-                return;
             }
-            long loadStart = System.nanoTime();
-            workload.preloadRunStates(bootstrapServers);
-            workload.preloadCommands(bootstrapServers);
-            table.add("load", "preload (one producer)", rate(workload.runs + workload.commands, loadStart), "");
-            List<String> inputs = List.of(topics.runStates.name(), topics.commands.name());
-            double plain = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", false);
-            table.add("1 ceiling", "pipe, plain, commit every 100 ms", plain, "");
-            plots.throughput(Plots.PIPE, "at_least_once", plain);
-            double transactional = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", true);
-            table.add("1 ceiling", "pipe, transactional, commit every 100 ms", transactional, "");
-            plots.throughput(Plots.PIPE, "exactly_once_v2", transactional);
-            for (String guarantee : GUARANTEES) {
-                double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
-                wholeJob(admin, guarantee, inputs, ceiling);
+            if (!options.narrowed()) {
+                for (String guarantee : GUARANTEES) {
+                    double ceiling = guarantee.equals("at_least_once") ? plainPipe : transactionalPipe;
+                    commandsAlone(admin, guarantee, ceiling);
+                }
             }
-            if (options.wholeJobOnly) {
-                return;
+            if (options.includes(options.recordsPerDecisionOnly)) {
+                recordsPerDecision(admin);
             }
-            deadLetters(admin);
-            for (String guarantee : GUARANTEES) {
-                double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
-                commandsAlone(admin, guarantee, ceiling);
-            }
+        }
+    }
+
+    /** The preload, the pipe ceilings and the whole job under both guarantees. */
+    private void ceilingAndProcessor(Admin admin) throws Exception {
+        long loadStart = System.nanoTime();
+        workload.preloadRunStates(bootstrapServers);
+        workload.preloadCommands(bootstrapServers);
+        table.add("load", "preload (one producer)", rate(workload.runs + workload.commands, loadStart), "");
+        List<String> inputs = List.of(topics.runStates.name(), topics.commands.name());
+        plainPipe = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", false);
+        table.add("1 ceiling", "pipe, plain, commit every 100 ms", plainPipe, "");
+        plots.throughput(Plots.PIPE, "at_least_once", plainPipe);
+        transactionalPipe = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", true);
+        table.add("1 ceiling", "pipe, transactional, commit every 100 ms", transactionalPipe, "");
+        plots.throughput(Plots.PIPE, "exactly_once_v2", transactionalPipe);
+        for (String guarantee : GUARANTEES) {
+            double ceiling = guarantee.equals("at_least_once") ? plainPipe : transactionalPipe;
+            wholeJob(admin, guarantee, inputs, ceiling);
         }
     }
 
@@ -225,6 +236,28 @@ public final class Bench {
                     String.format("%.1f µs CPU/record", running.cpuMicrosPerRecord()),
                     new Table.Measure("cpu_us_per_record", running.cpuMicrosPerRecord(), "us"));
             running.jvm().stop();
+        }
+    }
+
+    /**
+     * Issue 17: the records the processor writes per decision of each kind, in all its topics
+     * (outputs, changelogs, repartition topics), counted read_committed by {@link RecordsPerDecision}.
+     */
+    private void recordsPerDecision(Admin admin) throws Exception {
+        RecordsPerDecision counting = new RecordsPerDecision(
+                bootstrapServers, admin, settings(RecordsPerDecision.PREFIX, "exactly_once_v2"), workDir);
+        for (RecordsPerDecision.Cost cost : counting.measure(started::add)) {
+            List<Table.Measure> measures = new ArrayList<>();
+            measures.add(new Table.Measure("records per input", cost.perInput(), "records"));
+            cost.perTopic().entrySet().stream()
+                    .filter(written -> written.getValue() > 0)
+                    .forEach(written -> measures.add(new Table.Measure(
+                            "records to " + written.getKey(), written.getValue() / (double) cost.inputs(), "records")));
+            table.addText(
+                    "6 records",
+                    "records produced per " + cost.figure() + ", exactly_once_v2",
+                    cost.text(),
+                    measures.toArray(Table.Measure[]::new));
         }
     }
 

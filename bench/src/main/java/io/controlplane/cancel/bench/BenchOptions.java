@@ -43,12 +43,28 @@ final class BenchOptions {
             description = "Only the dead-letter rates, one bad kind of input record at a time.")
     boolean deadLettersOnly;
 
+    @Option(
+            names = "--records-per-decision-only",
+            description = "Only the records the processor writes (outputs, changelogs, repartition topics) per"
+                    + " decision of each kind, counted read_committed; part of every run without an --*-only.")
+    boolean recordsPerDecisionOnly;
+
     int runs() {
         return size != null ? size : quick ? 50_000 : 1_000_000;
     }
 
     int commands() {
         return runs();
+    }
+
+    /** Whether any --*-only option narrows the run to its phases (several combine). */
+    boolean narrowed() {
+        return wholeJobOnly || deadLettersOnly || recordsPerDecisionOnly;
+    }
+
+    /** Whether the run includes a phase, given whether its --*-only option was given. */
+    boolean includes(boolean phaseOnly) {
+        return !narrowed() || phaseOnly;
     }
 
     /** Records of each bad kind for the dead-letter rates. */
