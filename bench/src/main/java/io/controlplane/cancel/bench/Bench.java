@@ -32,6 +32,7 @@ public final class Bench {
     private final Table table = new Table(System.out);
     private final Plots plots;
     private final Path workDir;
+    private final BrokerProcess broker;
     private final String bootstrapServers;
     private final Map<String, Object> deployed;
     private final Workload workload;
@@ -43,9 +44,10 @@ public final class Bench {
     /** The transactional pipe's rate in this run (records/s): exactly_once_v2 is compared with it. */
     private double transactionalPipe = Double.NaN;
 
-    private Bench(Path workDir, String bootstrapServers, String registryUrl, BenchOptions options) throws Exception {
+    private Bench(Path workDir, BrokerProcess broker, String registryUrl, BenchOptions options) throws Exception {
         this.workDir = workDir;
-        this.bootstrapServers = bootstrapServers;
+        this.broker = broker;
+        this.bootstrapServers = broker.bootstrapServers();
         this.options = options;
         plots = new Plots(String.format(
                 "%,d runs + %,d commands, %d partitions", options.runs(), options.commands(), PARTITIONS));
@@ -90,7 +92,7 @@ public final class Bench {
                 options.runs(), options.commands(), PARTITIONS, workDir);
         try (RestSchemaRegistryServer registry = RestSchemaRegistryServer.start();
                 BrokerProcess broker = BrokerProcess.start(workDir, "1g")) {
-            Bench bench = new Bench(workDir, broker.bootstrapServers(), registry.url(), options);
+            Bench bench = new Bench(workDir, broker, registry.url(), options);
             try {
                 bench.run();
             } finally {
@@ -131,6 +133,9 @@ public final class Bench {
             }
             if (options.includes(options.recordsPerDecisionOnly)) {
                 recordsPerDecision(admin);
+            }
+            if (options.largeStatePhase()) {
+                largeState(admin);
             }
         }
     }
@@ -259,6 +264,119 @@ public final class Bench {
                     cost.text(),
                     measures.toArray(Table.Measure[]::new));
         }
+    }
+
+    /**
+     * Issue 17: a processor (exactly_once_v2, topics of its own) loading N runs into an empty state,
+     * then deciding N/10 commands against them; its memory, its state on disk and its changelogs on
+     * the broker per million runs; then a fresh instance restoring all of it from the changelogs.
+     */
+    private void largeState(Admin admin) throws Exception {
+        String section = "7 large state";
+        String prefix = "bench-large";
+        int runs = options.largeStateRuns();
+        int commands = Math.max(1, runs / 10);
+        double millions = runs / 1e6;
+        Map<String, Object> settings = RecordsPerDecision.ownTopics(settings(prefix, "exactly_once_v2"), prefix);
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        TopicLayout.create(admin, config, PARTITIONS);
+        Topics own = new Topics(config);
+        Workload large = new Workload(runs, commands, own);
+        long loadStart = System.nanoTime();
+        large.preloadRunStates(bootstrapServers);
+        table.add(section, String.format("preload of %,d run states (one producer)", runs), rate(runs, loadStart), "");
+
+        ProcessorThroughput.Running loaded =
+                ProcessorThroughput.consumeAll(admin, prefix, settings, workDir, List.of(own.runStates.name()));
+        started.add(loaded.jvm());
+        largeThroughput(section, String.format("%,d run states into an empty state", runs), "run state", loaded);
+        largeMemoryAndDisk(section, String.format("after %,d runs", runs), loaded.jvm(), prefix, millions);
+
+        large.preloadCommands(bootstrapServers);
+        ProcessorThroughput.Running decided =
+                ProcessorThroughput.consumeAll(admin, prefix, settings, workDir, List.of(own.commands.name()));
+        started.add(decided.jvm());
+        largeThroughput(section, String.format("%,d commands against %,d runs", commands, runs), "command", decided);
+        largeMemoryAndDisk(
+                section,
+                String.format("after %,d runs + %,d commands", runs, commands),
+                decided.jvm(),
+                prefix,
+                millions);
+
+        ProcessorJvm[] fresh = new ProcessorJvm[1];
+        double restore = new RestoreAndFailover(bootstrapServers, own, PARTITIONS)
+                .restore(settings, workDir, prefix + "-restore", fresh);
+        started.add(fresh[0]);
+        long rss = fresh[0].peakRss();
+        double cpu = Jvm.cpuTime(fresh[0].pid()).toNanos() / 1e9;
+        fresh[0].stop();
+        long restored = fresh[0].stateSize();
+        table.addText(
+                section,
+                String.format(
+                        "restore of %,d runs + %,d commands, fresh instance, empty state dir, -Xmx%s",
+                        runs, commands, ProcessorJvm.HEAP),
+                String.format(
+                        "%.1f s to a decision on every partition (%.1f s per million runs), %.1f s CPU, peak RSS %s,"
+                                + " state dir then %s",
+                        restore, restore / millions, cpu, mb(rss), mb(restored)),
+                new Table.Measure("time", restore, "s"),
+                new Table.Measure("time per million runs", restore / millions, "s"),
+                new Table.Measure("cpu", cpu, "s"),
+                bytes("peak RSS", rss),
+                bytes("state on disk", restored));
+    }
+
+    private void largeThroughput(String section, String figure, String perWhat, ProcessorThroughput.Running running) {
+        table.add(
+                section,
+                figure + ", exactly_once_v2",
+                running.recordsPerSecond(),
+                String.format(
+                        "%.1f µs CPU per %s (%,d records in %.1f s)",
+                        running.cpuMicrosPerRecord(), perWhat, running.records(), running.seconds()),
+                new Table.Measure("cpu_us_per_record", running.cpuMicrosPerRecord(), "us"),
+                new Table.Measure("records", running.records(), "records"),
+                new Table.Measure("time", running.seconds(), "s"));
+    }
+
+    /**
+     * Heap and RSS while it runs; once stopped (RocksDB's memtables flushed), its state dir, and the
+     * record data of its changelog topics (found by the application id as prefix) on the broker.
+     */
+    private void largeMemoryAndDisk(String section, String when, ProcessorJvm jvm, String prefix, double millions)
+            throws Exception {
+        long heap = jvm.peakHeap();
+        long rss = jvm.peakRss();
+        jvm.stop();
+        long state = jvm.stateSize();
+        long changelogs = broker.logBytes(topic -> topic.startsWith(prefix + "-") && topic.endsWith("-changelog"));
+        long input = broker.logBytes(topic -> topic.startsWith(prefix + ".") && topic.endsWith("run-states"));
+        table.addText(
+                section,
+                when + ", exactly_once_v2, -Xmx" + ProcessorJvm.HEAP,
+                String.format(
+                        "peak heap %s, peak RSS %s; state dir %s = %s per million runs, changelogs %s = %s per"
+                                + " million runs (run-states topic %s)",
+                        mb(heap),
+                        mb(rss),
+                        mb(state),
+                        mb(perMillion(state, millions)),
+                        mb(changelogs),
+                        mb(perMillion(changelogs, millions)),
+                        mb(input)),
+                bytes("peak heap", heap),
+                bytes("peak RSS", rss),
+                bytes("state on disk", state),
+                bytes("state on disk per million runs", perMillion(state, millions)),
+                bytes("changelogs", changelogs),
+                bytes("changelogs per million runs", perMillion(changelogs, millions)),
+                bytes("run-states topic", input));
+    }
+
+    private static long perMillion(long bytes, double millions) {
+        return bytes < 0 ? bytes : Math.round(bytes / millions);
     }
 
     /**
