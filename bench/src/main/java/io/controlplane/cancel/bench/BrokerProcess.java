@@ -125,6 +125,11 @@ final class BrokerProcess implements AutoCloseable {
      * of their partitions' segment files ({@code .log}), not of the indexes, which Kafka preallocates.
      */
     long logBytes(Predicate<String> topics) {
+        return logBytes(logDir, topics);
+    }
+
+    /** {@link #logBytes(Predicate)} of a log dir: its {@code <topic>-<partition>} directories. */
+    static long logBytes(Path logDir, Predicate<String> topics) {
         try (Stream<Path> partitions = Files.list(logDir)) {
             return partitions
                     .filter(Files::isDirectory)
