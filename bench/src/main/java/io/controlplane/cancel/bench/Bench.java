@@ -32,16 +32,22 @@ public final class Bench {
     private final Table table = new Table(System.out);
     private final Plots plots;
     private final Path workDir;
+    private final BrokerProcess broker;
     private final String bootstrapServers;
     private final Map<String, Object> deployed;
     private final Workload workload;
     private final Topics topics;
     private final BenchOptions options;
     private final List<ProcessorJvm> started = new ArrayList<>();
+    /** The plain pipe's rate in this run (records/s): at_least_once is compared with it. */
+    private double plainPipe = Double.NaN;
+    /** The transactional pipe's rate in this run (records/s): exactly_once_v2 is compared with it. */
+    private double transactionalPipe = Double.NaN;
 
-    private Bench(Path workDir, String bootstrapServers, String registryUrl, BenchOptions options) throws Exception {
+    private Bench(Path workDir, BrokerProcess broker, String registryUrl, BenchOptions options) throws Exception {
         this.workDir = workDir;
-        this.bootstrapServers = bootstrapServers;
+        this.broker = broker;
+        this.bootstrapServers = broker.bootstrapServers();
         this.options = options;
         plots = new Plots(String.format(
                 "%,d runs + %,d commands, %d partitions", options.runs(), options.commands(), PARTITIONS));
@@ -86,7 +92,7 @@ public final class Bench {
                 options.runs(), options.commands(), PARTITIONS, workDir);
         try (RestSchemaRegistryServer registry = RestSchemaRegistryServer.start();
                 BrokerProcess broker = BrokerProcess.start(workDir, "1g")) {
-            Bench bench = new Bench(workDir, broker.bootstrapServers(), registry.url(), options);
+            Bench bench = new Bench(workDir, broker, registry.url(), options);
             try {
                 bench.run();
             } finally {
@@ -113,33 +119,43 @@ public final class Bench {
             admin.createTopics(List.of(new NewTopic("bench-pipe-out", PARTITIONS, (short) 1)))
                     .all()
                     .get();
-            if (options.deadLettersOnly) {
+            if (options.includes(options.wholeJobOnly)) {
+                ceilingAndProcessor(admin);
+            }
+            if (options.includes(options.deadLettersOnly)) {
                 deadLetters(admin);
-                return;
             }
-            long loadStart = System.nanoTime();
-            workload.preloadRunStates(bootstrapServers);
-            workload.preloadCommands(bootstrapServers);
-            table.add("load", "preload (one producer)", rate(workload.runs + workload.commands, loadStart), "");
-            List<String> inputs = List.of(topics.runStates.name(), topics.commands.name());
-            double plain = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", false);
-            table.add("1 ceiling", "pipe, plain, commit every 100 ms", plain, "");
-            plots.throughput(Plots.PIPE, "at_least_once", plain);
-            double transactional = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", true);
-            table.add("1 ceiling", "pipe, transactional, commit every 100 ms", transactional, "");
-            plots.throughput(Plots.PIPE, "exactly_once_v2", transactional);
-            for (String guarantee : GUARANTEES) {
-                double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
-                wholeJob(admin, guarantee, inputs, ceiling);
+            if (!options.narrowed()) {
+                for (String guarantee : GUARANTEES) {
+                    double ceiling = guarantee.equals("at_least_once") ? plainPipe : transactionalPipe;
+                    commandsAlone(admin, guarantee, ceiling);
+                }
             }
-            if (options.wholeJobOnly) {
-                return;
+            if (options.includes(options.recordsPerDecisionOnly)) {
+                recordsPerDecision(admin);
             }
-            deadLetters(admin);
-            for (String guarantee : GUARANTEES) {
-                double ceiling = guarantee.equals("at_least_once") ? plain : transactional;
-                commandsAlone(admin, guarantee, ceiling);
+            if (options.largeStatePhase()) {
+                largeState(admin);
             }
+        }
+    }
+
+    /** The preload, the pipe ceilings and the whole job under both guarantees. */
+    private void ceilingAndProcessor(Admin admin) throws Exception {
+        long loadStart = System.nanoTime();
+        workload.preloadRunStates(bootstrapServers);
+        workload.preloadCommands(bootstrapServers);
+        table.add("load", "preload (one producer)", rate(workload.runs + workload.commands, loadStart), "");
+        List<String> inputs = List.of(topics.runStates.name(), topics.commands.name());
+        plainPipe = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", false);
+        table.add("1 ceiling", "pipe, plain, commit every 100 ms", plainPipe, "");
+        plots.throughput(Plots.PIPE, "at_least_once", plainPipe);
+        transactionalPipe = PipeCeiling.pipe(bootstrapServers, inputs, "bench-pipe-out", true);
+        table.add("1 ceiling", "pipe, transactional, commit every 100 ms", transactionalPipe, "");
+        plots.throughput(Plots.PIPE, "exactly_once_v2", transactionalPipe);
+        for (String guarantee : GUARANTEES) {
+            double ceiling = guarantee.equals("at_least_once") ? plainPipe : transactionalPipe;
+            wholeJob(admin, guarantee, inputs, ceiling);
         }
     }
 
@@ -158,7 +174,7 @@ public final class Bench {
         ProcessorThroughput.Running whole = ProcessorThroughput.consumeAll(
                 admin, "whole-" + guarantee, settings("bench-whole-" + guarantee, guarantee), workDir, inputs);
         started.add(whole.jvm());
-        throughput("whole job", Plots.WHOLE_JOB, guarantee, whole, ceiling);
+        throughput("whole job", "input record", Plots.WHOLE_JOB, guarantee, whole, ceiling);
         if (guarantee.equals("exactly_once_v2")) {
             memoryThenStop("whole job", whole.jvm());
         } else {
@@ -185,7 +201,7 @@ public final class Bench {
         ProcessorThroughput.Running commands =
                 ProcessorThroughput.consumeAll(admin, name, settings, workDir, List.of(own.commands.name()));
         started.add(commands.jvm());
-        throughput("commands alone", Plots.COMMANDS_ALONE, guarantee, commands, ceiling);
+        throughput("commands alone", "command", Plots.COMMANDS_ALONE, guarantee, commands, ceiling);
         if (guarantee.equals("exactly_once_v2")) {
             latencies(own, commands.jvm());
             memoryThenStop("after latency", commands.jvm());
@@ -232,15 +248,170 @@ public final class Bench {
         }
     }
 
-    /** A processor's rate, in the table beside its ratio to the ceiling, and on the throughput plot. */
+    /**
+     * Issue 17: the records the processor writes per decision of each kind, in all its topics
+     * (outputs, changelogs, repartition topics), counted read_committed by {@link RecordsPerDecision}.
+     */
+    private void recordsPerDecision(Admin admin) throws Exception {
+        RecordsPerDecision counting = new RecordsPerDecision(
+                bootstrapServers, admin, settings(RecordsPerDecision.PREFIX, "exactly_once_v2"), workDir);
+        for (RecordsPerDecision.Cost cost : counting.measure(started::add)) {
+            List<Table.Measure> measures = new ArrayList<>();
+            measures.add(new Table.Measure("records per input", cost.perInput(), "records"));
+            cost.perTopic().entrySet().stream()
+                    .filter(written -> written.getValue() > 0)
+                    .forEach(written -> measures.add(new Table.Measure(
+                            "records to " + written.getKey(), written.getValue() / (double) cost.inputs(), "records")));
+            table.addText(
+                    "6 records",
+                    "records produced per " + cost.figure() + ", exactly_once_v2",
+                    cost.text(),
+                    measures.toArray(Table.Measure[]::new));
+        }
+    }
+
+    /**
+     * Issue 17: a processor (exactly_once_v2, topics of its own) loading N runs into an empty state,
+     * then deciding N/10 commands against them; its memory, its state on disk and its changelogs on
+     * the broker per million runs; then a fresh instance restoring all of it from the changelogs.
+     */
+    private void largeState(Admin admin) throws Exception {
+        String section = "7 large state";
+        String prefix = "bench-large";
+        int runs = options.largeStateRuns();
+        int commands = Math.max(1, runs / 10);
+        double millions = runs / 1e6;
+        Map<String, Object> settings = RecordsPerDecision.ownTopics(settings(prefix, "exactly_once_v2"), prefix);
+        CancelProcessorConfig config = new CancelProcessorConfig(settings);
+        TopicLayout.create(admin, config, PARTITIONS);
+        Topics own = new Topics(config);
+        Workload large = new Workload(runs, commands, own);
+        long loadStart = System.nanoTime();
+        large.preloadRunStates(bootstrapServers);
+        table.add(section, String.format("preload of %,d run states (one producer)", runs), rate(runs, loadStart), "");
+
+        ProcessorThroughput.Running loaded =
+                ProcessorThroughput.consumeAll(admin, prefix, settings, workDir, List.of(own.runStates.name()));
+        started.add(loaded.jvm());
+        largeThroughput(section, String.format("%,d run states into an empty state", runs), "run state", loaded);
+        largeMemoryAndDisk(section, String.format("after %,d runs", runs), loaded.jvm(), prefix, millions);
+
+        large.preloadCommands(bootstrapServers);
+        ProcessorThroughput.Running decided =
+                ProcessorThroughput.consumeAll(admin, prefix, settings, workDir, List.of(own.commands.name()));
+        started.add(decided.jvm());
+        largeThroughput(section, String.format("%,d commands against %,d runs", commands, runs), "command", decided);
+        largeMemoryAndDisk(
+                section,
+                String.format("after %,d runs + %,d commands", runs, commands),
+                decided.jvm(),
+                prefix,
+                millions);
+
+        ProcessorJvm[] fresh = new ProcessorJvm[1];
+        double restore = new RestoreAndFailover(bootstrapServers, own, PARTITIONS)
+                .restore(settings, workDir, prefix + "-restore", fresh);
+        started.add(fresh[0]);
+        long rss = fresh[0].peakRss();
+        double cpu = Jvm.cpuTime(fresh[0].pid()).toNanos() / 1e9;
+        fresh[0].stop();
+        long restored = fresh[0].stateSize();
+        table.addText(
+                section,
+                String.format(
+                        "restore of %,d runs + %,d commands, fresh instance, empty state dir, -Xmx%s",
+                        runs, commands, ProcessorJvm.HEAP),
+                String.format(
+                        "%.1f s to a decision on every partition (%.1f s per million runs), %.1f s CPU, peak RSS %s,"
+                                + " state dir then %s",
+                        restore, restore / millions, cpu, mb(rss), mb(restored)),
+                new Table.Measure("time", restore, "s"),
+                new Table.Measure("time per million runs", restore / millions, "s"),
+                new Table.Measure("cpu", cpu, "s"),
+                bytes("peak RSS", rss),
+                bytes("state on disk", restored));
+    }
+
+    private void largeThroughput(String section, String figure, String perWhat, ProcessorThroughput.Running running) {
+        table.add(
+                section,
+                figure + ", exactly_once_v2",
+                running.recordsPerSecond(),
+                String.format(
+                        "%.1f µs CPU per %s (%,d records in %.1f s)",
+                        running.cpuMicrosPerRecord(), perWhat, running.records(), running.seconds()),
+                new Table.Measure("cpu_us_per_record", running.cpuMicrosPerRecord(), "us"),
+                new Table.Measure("records", running.records(), "records"),
+                new Table.Measure("time", running.seconds(), "s"));
+    }
+
+    /**
+     * Heap and RSS while it runs; once stopped (RocksDB's memtables flushed), its state dir, and the
+     * record data of its changelog topics (found by the application id as prefix) on the broker.
+     */
+    private void largeMemoryAndDisk(String section, String when, ProcessorJvm jvm, String prefix, double millions)
+            throws Exception {
+        long heap = jvm.peakHeap();
+        long rss = jvm.peakRss();
+        jvm.stop();
+        long state = jvm.stateSize();
+        long changelogs = broker.logBytes(topic -> topic.startsWith(prefix + "-") && topic.endsWith("-changelog"));
+        long input = broker.logBytes(topic -> topic.startsWith(prefix + ".") && topic.endsWith("run-states"));
+        table.addText(
+                section,
+                when + ", exactly_once_v2, -Xmx" + ProcessorJvm.HEAP,
+                String.format(
+                        "peak heap %s, peak RSS %s; state dir %s = %s per million runs, changelogs %s = %s per"
+                                + " million runs (run-states topic %s)",
+                        mb(heap),
+                        mb(rss),
+                        mb(state),
+                        mb(perMillion(state, millions)),
+                        mb(changelogs),
+                        mb(perMillion(changelogs, millions)),
+                        mb(input)),
+                bytes("peak heap", heap),
+                bytes("peak RSS", rss),
+                bytes("state on disk", state),
+                bytes("state on disk per million runs", perMillion(state, millions)),
+                bytes("changelogs", changelogs),
+                bytes("changelogs per million runs", perMillion(changelogs, millions)),
+                bytes("run-states topic", input));
+    }
+
+    private static long perMillion(long bytes, double millions) {
+        return bytes < 0 ? bytes : Math.round(bytes / millions);
+    }
+
+    /**
+     * A processor's rate, in the table beside its ratio to the pipe of the same guarantee measured in
+     * this run and its CPU per input record (also in the TSV), and on the throughput plot.
+     */
     private void throughput(
-            String figure, String plotBar, String guarantee, ProcessorThroughput.Running running, double ceiling) {
+            String figure,
+            String perWhat,
+            String plotBar,
+            String guarantee,
+            ProcessorThroughput.Running running,
+            double ceiling) {
+        String pipe = guarantee.equals("at_least_once") ? "plain" : "transactional";
         table.add(
                 "2 processor",
                 figure + ", " + guarantee,
                 running.recordsPerSecond(),
-                ratio(running, ceiling),
-                ratioMeasure(running, ceiling));
+                String.format(
+                        "%.2f× the %s pipe of this run (%,d records in %.1f s, %.1f µs CPU per %s)",
+                        running.recordsPerSecond() / ceiling,
+                        pipe,
+                        running.records(),
+                        running.seconds(),
+                        running.cpuMicrosPerRecord(),
+                        perWhat),
+                new Table.Measure("ratio to the pipe", running.recordsPerSecond() / ceiling, "×"),
+                new Table.Measure(pipe + " pipe", ceiling, "records/s"),
+                new Table.Measure("cpu_us_per_record", running.cpuMicrosPerRecord(), "us"),
+                new Table.Measure("records", running.records(), "records"),
+                new Table.Measure("time", running.seconds(), "s"));
         plots.throughput(plotBar, guarantee, running.recordsPerSecond());
     }
 
@@ -329,19 +500,6 @@ public final class Bench {
 
     private static double rate(long records, long startNanos) {
         return records / ((System.nanoTime() - startNanos) / 1e9);
-    }
-
-    private static String ratio(ProcessorThroughput.Running running, double ceiling) {
-        return String.format(
-                "%.2f× the pipe (%,d records in %.1f s, %.1f µs CPU per record)",
-                running.recordsPerSecond() / ceiling,
-                running.records(),
-                running.seconds(),
-                running.cpuMicrosPerRecord());
-    }
-
-    private static Table.Measure ratioMeasure(ProcessorThroughput.Running running, double ceiling) {
-        return new Table.Measure("ratio to the pipe", running.recordsPerSecond() / ceiling, "×");
     }
 
     /** NaN where the figure could not be read (as "n/a" in the table). */

@@ -43,12 +43,50 @@ final class BenchOptions {
             description = "Only the dead-letter rates, one bad kind of input record at a time.")
     boolean deadLettersOnly;
 
+    @Option(
+            names = "--records-per-decision-only",
+            description = "Only the records the processor writes (outputs, changelogs, repartition topics) per"
+                    + " decision of each kind, counted read_committed; part of every run without an --*-only.")
+    boolean recordsPerDecisionOnly;
+
+    @Option(
+            names = "--large-state",
+            paramLabel = "N",
+            description = "Also the large-state phase: N runs (issue 17: 10000000), then N/10 commands against them;"
+                    + " peak RSS, CPU per record, restore time, state dir and changelogs per million runs.")
+    Integer largeState;
+
+    @Option(
+            names = "--large-state-only",
+            description = "Only the large-state phase, with the runs of --large-state (default 10,000,000;"
+                    + " 100,000 with --quick).")
+    boolean largeStateOnly;
+
     int runs() {
         return size != null ? size : quick ? 50_000 : 1_000_000;
     }
 
     int commands() {
         return runs();
+    }
+
+    /** Whether any --*-only option narrows the run to its phases (several combine). */
+    boolean narrowed() {
+        return wholeJobOnly || deadLettersOnly || recordsPerDecisionOnly || largeStateOnly;
+    }
+
+    /** Whether the run includes a phase, given whether its --*-only option was given. */
+    boolean includes(boolean phaseOnly) {
+        return !narrowed() || phaseOnly;
+    }
+
+    boolean largeStatePhase() {
+        return largeState != null || largeStateOnly;
+    }
+
+    /** Runs loaded in the large-state phase. */
+    int largeStateRuns() {
+        return largeState != null ? largeState : quick ? 100_000 : 10_000_000;
     }
 
     /** Records of each bad kind for the dead-letter rates. */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A single-node KRaft Kafka (combined broker and controller) in a JVM of its own, started as users
@@ -25,10 +27,12 @@ final class BrokerProcess implements AutoCloseable {
 
     private final int port;
     private final Process process;
+    private final Path logDir;
 
-    private BrokerProcess(int port, Process process) {
+    private BrokerProcess(int port, Process process, Path logDir) {
         this.port = port;
         this.process = process;
+        this.logDir = logDir;
     }
 
     static BrokerProcess start(Path dir, String heap) throws IOException, InterruptedException {
@@ -43,7 +47,8 @@ final class BrokerProcess implements AutoCloseable {
         props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.setProperty("controller.listener.names", "CONTROLLER");
         props.setProperty("controller.quorum.voters", "1@" + LOOPBACK + ":" + ports[1]);
-        props.setProperty("log.dirs", dir.resolve("log").toString());
+        Path logDir = dir.resolve("log");
+        props.setProperty("log.dirs", logDir.toString());
         props.setProperty("offsets.topic.replication.factor", "1");
         props.setProperty("offsets.topic.num.partitions", "3");
         props.setProperty("transaction.state.log.replication.factor", "1");
@@ -81,7 +86,7 @@ final class BrokerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
                 .start();
-        BrokerProcess broker = new BrokerProcess(ports[0], process);
+        BrokerProcess broker = new BrokerProcess(ports[0], process, logDir);
         broker.awaitListening(out);
         return broker;
     }
@@ -113,6 +118,49 @@ final class BrokerProcess implements AutoCloseable {
 
     String bootstrapServers() {
         return LOOPBACK + ":" + port;
+    }
+
+    /**
+     * Bytes of record data the broker holds for the topics whose names pass {@code topics}: the sizes
+     * of their partitions' segment files ({@code .log}), not of the indexes, which Kafka preallocates.
+     */
+    long logBytes(Predicate<String> topics) {
+        return logBytes(logDir, topics);
+    }
+
+    /** {@link #logBytes(Predicate)} of a log dir: its {@code <topic>-<partition>} directories. */
+    static long logBytes(Path logDir, Predicate<String> topics) {
+        try (Stream<Path> partitions = Files.list(logDir)) {
+            return partitions
+                    .filter(Files::isDirectory)
+                    .filter(partition -> {
+                        String name = partition.getFileName().toString();
+                        int dash = name.lastIndexOf('-');
+                        return dash > 0
+                                && name.substring(dash + 1).matches("\\d+")
+                                && topics.test(name.substring(0, dash));
+                    })
+                    .mapToLong(BrokerProcess::segmentBytes)
+                    .sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long segmentBytes(Path partition) {
+        try (Stream<Path> files = Files.list(partition)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".log"))
+                    .mapToLong(file -> {
+                        try {
+                            return Files.size(file);
+                        } catch (IOException vanished) {
+                            return 0;
+                        }
+                    })
+                    .sum();
+        } catch (IOException vanished) {
+            return 0;
+        }
     }
 
     long pid() {

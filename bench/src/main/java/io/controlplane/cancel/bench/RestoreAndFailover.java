@@ -18,7 +18,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 final class RestoreAndFailover {
 
-    private static final long GIVE_UP_NANOS = 300_000_000_000L;
+    private static final long GIVE_UP_NANOS = 600_000_000_000L;
 
     private final String bootstrapServers;
     private final Topics topics;
