@@ -138,7 +138,17 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
             BooleanSupplier ready) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        FunctionCounter.builder(THREAD_REPLACEMENTS, threadReplacements, LongSupplier::getAsLong)
+        bindInstance(threadReplacements, waitingCommands, ready);
+    }
+
+    /**
+     * What {@link #bind} adds besides Kafka Streams' own metrics. A function counter holds its
+     * object only weakly, so its object is this instance (held as long as the server is), not the
+     * supplier, which nothing else holds: once collected, the counter would stay at its last value
+     * for good, and the thread-replacement alert would never fire.
+     */
+    void bindInstance(LongSupplier threadReplacements, DoubleSupplier waitingCommands, BooleanSupplier ready) {
+        FunctionCounter.builder(THREAD_REPLACEMENTS, this, meters -> threadReplacements.getAsLong())
                 .description("Failed stream threads replaced since start")
                 .register(registry);
         Gauge.builder(WAITING, waitingCommands, DoubleSupplier::getAsDouble)

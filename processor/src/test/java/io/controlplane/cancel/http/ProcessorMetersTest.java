@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.metrics.Outcome;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +123,27 @@ class ProcessorMetersTest {
         meters.counting(cancelled, second);
         meters.countingEnded(first);
         assertThat(meters.scrape()).contains("cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 6.0");
+    }
+
+    @Test
+    void threadReplacementsAreReadFromTheirSupplierEvenAfterAGarbageCollection() {
+        AtomicLong replacements = new AtomicLong();
+        // as the application passes it: a supplier nothing else holds
+        meters.bindInstance(replacements::get, () -> 0.0, () -> true);
+        assertThat(meters.scrape()).contains("cancel_thread_replacements_total 0.0");
+
+        collectGarbage();
+        replacements.set(2);
+        assertThat(meters.scrape()).contains("cancel_thread_replacements_total 2.0");
+    }
+
+    /** Until an object only weakly held is collected. */
+    private static void collectGarbage() {
+        WeakReference<Object> sentinel = new WeakReference<>(new Object());
+        for (int i = 0; i < 20 && sentinel.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(sentinel.get()).as("collected").isNull();
     }
 
     @Test
