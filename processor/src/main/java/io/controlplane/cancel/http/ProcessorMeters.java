@@ -1,6 +1,6 @@
 package io.controlplane.cancel.http;
 
-import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -16,13 +16,16 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -32,6 +35,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * <ul>
  *   <li>{@code cancel_decisions_total{outcome,code}}: outcome cancelled, rejected, duplicate, waiting or
  *       run_state_ignored; code the RejectionCode of a rejection, {@code none} otherwise
+ *   <li>{@code cancel_cascade_descendants_total{outcome}}: descendants the cascade reached, cancelled,
+ *       skipped_terminal or skipped_other_tenant
  *   <li>{@code cancel_decision_latency_seconds}: histogram, from a command's requestedAt to its
  *       cancellation or rejection
  *   <li>{@code cancel_waiting_commands}: commands waiting for their run's state in this instance's tasks
@@ -42,10 +47,16 @@ import org.apache.kafka.streams.KafkaStreams;
  *
  * Every counter of a known outcome, code and input topic exists from the start, at 0, so that a
  * dashboard and the alert rules find each series before it first moves.
+ *
+ * <p>Decisions and the cascade's steps are not counted here: each is counted once, by its task, in
+ * Kafka Streams' registry, and their counters read those totals ({@link #counting}), summed over the
+ * tasks; a closed task's last totals are kept ({@link #countingEnded}), so that a counter never goes
+ * back when a rebalance moves a task away or back. Only the latency is recorded here, per decision.
  */
 public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
 
     static final String DECISIONS = "cancel.decisions";
+    static final String CASCADE = "cancel.cascade.descendants";
     static final String LATENCY = "cancel.decision.latency";
     static final String WAITING = "cancel.waiting.commands";
     static final String DEAD_LETTERS = "cancel.dead.letters";
@@ -72,11 +83,13 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Counter cancelled;
-    private final Map<RejectionCode, Counter> rejected = new EnumMap<>(RejectionCode.class);
-    private final Counter duplicate;
-    private final Counter waiting;
-    private final Counter runStateIgnored;
+    /** Guards {@link #openTotals} and {@link #closedCounts}: tasks open and close on stream threads, scrapes read. */
+    private final Object counts = new Object();
+    /** The totals of the tasks open now, each read at every scrape. */
+    private final Map<Metric, Outcome> openTotals = new IdentityHashMap<>();
+    /** What the tasks closed since start counted, by outcome. */
+    private final Map<Outcome, Double> closedCounts = new HashMap<>();
+
     private final Timer latency;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -84,13 +97,23 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
 
     /** @param inputTopics the topics records are read from, whose dead-letter counters start at 0 */
     public ProcessorMeters(Set<String> inputTopics) {
-        cancelled = decisions("cancelled", NO_CODE);
-        for (RejectionCode code : RejectionCode.values()) {
-            rejected.put(code, decisions("rejected", code.name()));
+        for (Outcome outcome : Outcome.decisions()) {
+            FunctionCounter.builder(DECISIONS, this, meters -> meters.count(outcome))
+                    .description("Commands and run states decided, by outcome and rejection code")
+                    .tag("outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
+                    .tag(
+                            "code",
+                            outcome.code() == null ? NO_CODE : outcome.code().name())
+                    .register(registry);
         }
-        duplicate = decisions("duplicate", NO_CODE);
-        waiting = decisions("waiting", NO_CODE);
-        runStateIgnored = decisions("run_state_ignored", NO_CODE);
+        for (Outcome outcome : Outcome.cascade()) {
+            FunctionCounter.builder(CASCADE, this, meters -> meters.count(outcome))
+                    .description("Descendants the cascade reached, by what it did to them")
+                    .tag(
+                            "outcome",
+                            outcome.kind().name().substring("CASCADE_".length()).toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
         latency = Timer.builder(LATENCY)
                 .description("From a command's requestedAt to its cancellation or rejection")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
@@ -115,7 +138,17 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
             BooleanSupplier ready) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        FunctionCounter.builder(THREAD_REPLACEMENTS, threadReplacements, LongSupplier::getAsLong)
+        bindInstance(threadReplacements, waitingCommands, ready);
+    }
+
+    /**
+     * What {@link #bind} adds besides Kafka Streams' own metrics. A function counter holds its
+     * object only weakly, so its object is this instance (held as long as the server is), not the
+     * supplier, which nothing else holds: once collected, the counter would stay at its last value
+     * for good, and the thread-replacement alert would never fire.
+     */
+    void bindInstance(LongSupplier threadReplacements, DoubleSupplier waitingCommands, BooleanSupplier ready) {
+        FunctionCounter.builder(THREAD_REPLACEMENTS, this, meters -> threadReplacements.getAsLong())
                 .description("Failed stream threads replaced since start")
                 .register(registry);
         Gauge.builder(WAITING, waitingCommands, DoubleSupplier::getAsDouble)
@@ -134,43 +167,48 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
     }
 
     @Override
-    public void cancelled(Duration latency) {
-        cancelled.increment();
+    public void counting(Outcome outcome, Metric total) {
+        synchronized (counts) {
+            openTotals.put(total, outcome);
+        }
+    }
+
+    /** Keeps the total's last value; told again, or of a total never counted, it does nothing. */
+    @Override
+    public void countingEnded(Metric total) {
+        synchronized (counts) {
+            Outcome outcome = openTotals.remove(total);
+            if (outcome != null) {
+                closedCounts.merge(outcome, value(total), Double::sum);
+            }
+        }
+    }
+
+    /** Every {@code outcome} counted since start: by the tasks closed, and by those open now. */
+    private double count(Outcome outcome) {
+        synchronized (counts) {
+            double sum = closedCounts.getOrDefault(outcome, 0.0);
+            for (Map.Entry<Metric, Outcome> total : openTotals.entrySet()) {
+                if (total.getValue().equals(outcome)) {
+                    sum += value(total.getKey());
+                }
+            }
+            return sum;
+        }
+    }
+
+    private static double value(Metric total) {
+        return total.metricValue() instanceof Number number ? number.doubleValue() : 0;
+    }
+
+    @Override
+    public void decided(Duration latency) {
         this.latency.record(latency);
-    }
-
-    @Override
-    public void rejected(RejectionCode code, Duration latency) {
-        rejected.get(code).increment();
-        this.latency.record(latency);
-    }
-
-    @Override
-    public void duplicate() {
-        duplicate.increment();
-    }
-
-    @Override
-    public void waiting() {
-        waiting.increment();
-    }
-
-    @Override
-    public void runStateIgnored() {
-        runStateIgnored.increment();
     }
 
     @Override
     public void deadLettered(String topic) {
         deadLetterCounter(topic).increment();
-    }
-
-    private Counter decisions(String outcome, String code) {
-        return Counter.builder(DECISIONS)
-                .description("Commands and run states decided, by outcome and rejection code")
-                .tag("outcome", outcome)
-                .tag("code", code)
-                .register(registry);
     }
 
     /** The processor reads a handful of topics (its inputs, its repartition topic): the map stays that small. */

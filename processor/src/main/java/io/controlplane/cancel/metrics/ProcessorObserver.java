@@ -1,8 +1,8 @@
 package io.controlplane.cancel.metrics;
 
-import io.controlplane.cancel.avro.RejectionCode;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.Metric;
 
 /**
  * What the topology and the exception handlers tell the operator's metrics (GET /metrics), without
@@ -10,6 +10,11 @@ import java.util.Map;
  * the running processor's observer travels in the Kafka Streams configuration under {@link #CONFIG}
  * and is found there by {@link #of(Map)}; without it (TopologyTestDriver tests, the CLI) nothing is
  * observed.
+ *
+ * <p>A decision is counted once, by its task, in Kafka Streams' registry (see {@link Outcome}): the
+ * observer is told where that count is when the task opens ({@link #counting}) and that it is final
+ * when the task closes ({@link #countingEnded}), never once per decision; per decision it is told
+ * only what Kafka Streams' registry cannot hold, the latency.
  */
 public interface ProcessorObserver {
 
@@ -19,20 +24,24 @@ public interface ProcessorObserver {
     /** Observes nothing. */
     ProcessorObserver NONE = new ProcessorObserver() {};
 
-    /** A run was cancelled; {@code latency} from the command's requestedAt to now, never negative. */
-    default void cancelled(Duration latency) {}
+    /**
+     * A task counts {@code outcome} in {@code total}, a cumulative metric of Kafka Streams' registry,
+     * from now on: its value is every such outcome the task has counted. Told once per task and
+     * outcome, on the task's stream thread; {@code total} may be read from any thread.
+     */
+    default void counting(Outcome outcome, Metric total) {}
 
-    /** A command was rejected; {@code latency} as for {@link #cancelled(Duration)}. */
-    default void rejected(RejectionCode code, Duration latency) {}
+    /**
+     * The task is closing: {@code total} counts no more, and Kafka Streams is about to remove it
+     * from its registry; what it counted still happened.
+     */
+    default void countingEnded(Metric total) {}
 
-    /** A command already decided (or already waiting) came again and produced nothing. */
-    default void duplicate() {}
-
-    /** A command began to wait for its run's state. */
-    default void waiting() {}
-
-    /** A run state was not newer than the one held, and was ignored. */
-    default void runStateIgnored() {}
+    /**
+     * A command was cancelled or rejected, {@code latency} after its requestedAt (never negative).
+     * Only the distribution: the decision itself is counted by its task ({@link #counting}).
+     */
+    default void decided(Duration latency) {}
 
     /** A record read from {@code topic} was put on the dead-letter queue. */
     default void deadLettered(String topic) {}

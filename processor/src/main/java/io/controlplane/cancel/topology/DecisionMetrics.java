@@ -4,25 +4,34 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.decision.Decision;
+import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
 
 /**
  * One rate/total pair per outcome, in Kafka Streams' own metrics registry (group
  * {@code stream-cancel-processor-metrics}, tagged by task), so that they appear wherever the
- * application's other metrics are already collected (JMX, a metrics reporter); and the same
- * outcomes, with how long each command took, told to the processor's {@link ProcessorObserver}
- * (GET /metrics).
+ * application's other metrics are already collected (JMX, a metrics reporter). That is the one
+ * place a decision is counted: the processor's {@link ProcessorObserver} (GET /metrics) is told
+ * where each total is when the task opens and that it is final when the task closes, and reads it
+ * from there; per decision it is told only the latency of a cancellation or rejection.
  */
 final class DecisionMetrics {
 
     static final String SCOPE = "cancel-processor";
+    static final String GROUP = "stream-" + SCOPE + "-metrics";
 
-    private final StreamsMetrics metrics;
+    private final TaskCounts counts;
     private final ProcessorObserver observer;
     private final Sensor cancelled;
     private final Map<RejectionCode, Sensor> rejected = new EnumMap<>(RejectionCode.class);
@@ -31,16 +40,15 @@ final class DecisionMetrics {
     private final Sensor staleRunState;
 
     DecisionMetrics(StreamsMetrics metrics, String taskId, ProcessorObserver observer) {
-        this.metrics = metrics;
         this.observer = observer;
-        cancelled = sensor(taskId, "cancelled");
+        counts = new TaskCounts(metrics, taskId, observer, Outcome.decisions());
+        cancelled = counts.sensor(Outcome.of(Outcome.Kind.CANCELLED));
         for (RejectionCode code : RejectionCode.values()) {
-            rejected.put(
-                    code, sensor(taskId, "rejected-" + code.name().toLowerCase().replace('_', '-')));
+            rejected.put(code, counts.sensor(Outcome.rejected(code)));
         }
-        waiting = sensor(taskId, "waiting");
-        duplicate = sensor(taskId, "duplicate");
-        staleRunState = sensor(taskId, "run-state-ignored");
+        waiting = counts.sensor(Outcome.of(Outcome.Kind.WAITING));
+        duplicate = counts.sensor(Outcome.of(Outcome.Kind.DUPLICATE));
+        staleRunState = counts.sensor(Outcome.of(Outcome.Kind.RUN_STATE_IGNORED));
     }
 
     /** @param nowMs when it was decided, on the processor's clock */
@@ -49,29 +57,26 @@ final class DecisionMetrics {
             @Override
             public Void cancel(Decision.Cancel cancel) {
                 cancelled.record();
-                observer.cancelled(latency(command, nowMs));
+                observer.decided(latency(command, nowMs));
                 return null;
             }
 
             @Override
             public Void reject(Decision.Reject reject) {
-                RejectionCode code = reject.rejection().getCode();
-                rejected.get(code).record();
-                observer.rejected(code, latency(command, nowMs));
+                rejected.get(reject.rejection().getCode()).record();
+                observer.decided(latency(command, nowMs));
                 return null;
             }
 
             @Override
             public Void waitForRun(Decision.Wait wait) {
                 waiting.record();
-                observer.waiting();
                 return null;
             }
 
             @Override
             public Void duplicate(Decision.Duplicate duplicate) {
                 DecisionMetrics.this.duplicate.record();
-                observer.duplicate();
                 return null;
             }
         });
@@ -91,19 +96,10 @@ final class DecisionMetrics {
 
     void recordIgnoredRunState() {
         staleRunState.record();
-        observer.runStateIgnored();
     }
 
     void close() {
-        metrics.removeSensor(cancelled);
-        rejected.values().forEach(metrics::removeSensor);
-        metrics.removeSensor(waiting);
-        metrics.removeSensor(duplicate);
-        metrics.removeSensor(staleRunState);
-    }
-
-    private Sensor sensor(String taskId, String outcome) {
-        return metrics.addRateTotalSensor(SCOPE, taskId, outcome, Sensor.RecordingLevel.INFO);
+        counts.close();
     }
 
     /**
@@ -111,22 +107,21 @@ final class DecisionMetrics {
      * cancelled because its parent was), {@code cascade-skipped-terminal} (a descendant that had
      * ended already: counted, never rejected) and {@code cascade-skipped-other-tenant} (a descendant
      * in another tenant than the cancelled run: left alone); the cascade passes through both to
-     * their children. A descendant the cascade reached before counts nothing.
+     * their children. A descendant the cascade reached before counts nothing. Told to the observer
+     * as the decisions' are.
      */
     static final class Cascade {
 
-        private final StreamsMetrics metrics;
+        private final TaskCounts counts;
         private final Sensor cancelled;
         private final Sensor skippedTerminal;
         private final Sensor skippedOtherTenant;
 
-        Cascade(StreamsMetrics metrics, String taskId) {
-            this.metrics = metrics;
-            cancelled = metrics.addRateTotalSensor(SCOPE, taskId, "cascade-cancelled", Sensor.RecordingLevel.INFO);
-            skippedTerminal =
-                    metrics.addRateTotalSensor(SCOPE, taskId, "cascade-skipped-terminal", Sensor.RecordingLevel.INFO);
-            skippedOtherTenant = metrics.addRateTotalSensor(
-                    SCOPE, taskId, "cascade-skipped-other-tenant", Sensor.RecordingLevel.INFO);
+        Cascade(StreamsMetrics metrics, String taskId, ProcessorObserver observer) {
+            counts = new TaskCounts(metrics, taskId, observer, Outcome.cascade());
+            cancelled = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_CANCELLED));
+            skippedTerminal = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_SKIPPED_TERMINAL));
+            skippedOtherTenant = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_SKIPPED_OTHER_TENANT));
         }
 
         void record(CascadeRule.Result result) {
@@ -138,9 +133,70 @@ final class DecisionMetrics {
         }
 
         void close() {
-            metrics.removeSensor(cancelled);
-            metrics.removeSensor(skippedTerminal);
-            metrics.removeSensor(skippedOtherTenant);
+            counts.close();
+        }
+    }
+
+    /**
+     * One task's rate/total sensor per outcome, and each one's {@code -total} metric, which the
+     * observer is told to read from the task's opening to its closing.
+     */
+    private static final class TaskCounts {
+
+        private final StreamsMetrics metrics;
+        private final ProcessorObserver observer;
+        private final Map<Outcome, Sensor> sensors = new LinkedHashMap<>();
+        private final List<Metric> totals = new ArrayList<>();
+
+        TaskCounts(StreamsMetrics metrics, String taskId, ProcessorObserver observer, List<Outcome> outcomes) {
+            this.metrics = metrics;
+            this.observer = observer;
+            for (Outcome outcome : outcomes) {
+                sensors.put(
+                        outcome,
+                        metrics.addRateTotalSensor(SCOPE, taskId, outcome.sensor(), Sensor.RecordingLevel.INFO));
+            }
+            Map<String, Metric> ownTotals = ownTotals(metrics, taskId);
+            for (Outcome outcome : outcomes) {
+                Metric total = ownTotals.get(outcome.sensor() + "-total");
+                if (total == null) {
+                    throw new IllegalStateException("Kafka Streams registered no " + outcome.sensor()
+                            + "-total for task " + taskId + " in " + GROUP + ": found " + ownTotals.keySet());
+                }
+                totals.add(total);
+                observer.counting(outcome, total);
+            }
+        }
+
+        /**
+         * The totals the sensors just added registered, by name: Kafka Streams tags a custom sensor's
+         * metrics with the stream thread that added them and {@code <scope>-id} = the entity, here
+         * the task. Read once, when the task opens.
+         */
+        private static Map<String, Metric> ownTotals(StreamsMetrics metrics, String taskId) {
+            String thread = Thread.currentThread().getName();
+            Map<String, Metric> totals = new HashMap<>();
+            for (Map.Entry<MetricName, ? extends Metric> metric :
+                    metrics.metrics().entrySet()) {
+                MetricName name = metric.getKey();
+                if (name.group().equals(GROUP)
+                        && name.name().endsWith("-total")
+                        && taskId.equals(name.tags().get(SCOPE + "-id"))
+                        && thread.equals(name.tags().get("thread-id"))) {
+                    totals.put(name.name(), metric.getValue());
+                }
+            }
+            return totals;
+        }
+
+        Sensor sensor(Outcome outcome) {
+            return sensors.get(outcome);
+        }
+
+        /** The observer keeps the totals' last values before Kafka Streams forgets them. */
+        void close() {
+            totals.forEach(observer::countingEnded);
+            sensors.values().forEach(metrics::removeSensor);
         }
     }
 }

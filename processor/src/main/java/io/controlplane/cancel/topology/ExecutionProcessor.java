@@ -88,7 +88,8 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         String taskId = context.taskId().toString();
         metrics = new DecisionMetrics(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         if (settings.cascade()) {
-            cascadeMetrics = new DecisionMetrics.Cascade(context.metrics(), taskId);
+            cascadeMetrics =
+                    new DecisionMetrics.Cascade(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         }
         if (settings.previousVersionStores()) {
             previous = PreviousVersionState.of(context, executions, format, due, settings);

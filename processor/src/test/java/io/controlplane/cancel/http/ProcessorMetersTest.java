@@ -3,8 +3,14 @@ package io.controlplane.cancel.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.metrics.Outcome;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +23,28 @@ class ProcessorMetersTest {
         meters.close();
     }
 
+    /** A cumulative total as a task's sensor keeps it in Kafka Streams' registry. */
+    private static final class Total implements Metric {
+
+        private final String name;
+        private double value;
+
+        Total(String name, double value) {
+            this.name = name;
+            this.value = value;
+        }
+
+        @Override
+        public MetricName metricName() {
+            return new MetricName(name, "stream-cancel-processor-metrics", "", Map.of());
+        }
+
+        @Override
+        public Object metricValue() {
+            return value;
+        }
+    }
+
     @Test
     void everyOutcomeCodeAndInputTopicIsAtZeroBeforeItHappens() {
         String text = meters.scrape();
@@ -26,6 +54,9 @@ class ProcessorMetersTest {
                         "cancel_decisions_total{code=\"none\",outcome=\"duplicate\"} 0.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"waiting\"} 0.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"run_state_ignored\"} 0.0",
+                        "cancel_cascade_descendants_total{outcome=\"cancelled\"} 0.0",
+                        "cancel_cascade_descendants_total{outcome=\"skipped_terminal\"} 0.0",
+                        "cancel_cascade_descendants_total{outcome=\"skipped_other_tenant\"} 0.0",
                         "cancel_dead_letters_total{topic=\"commands\"} 0.0",
                         "cancel_dead_letters_total{topic=\"run-states\"} 0.0",
                         "cancel_decision_latency_seconds_count 0");
@@ -35,13 +66,18 @@ class ProcessorMetersTest {
     }
 
     @Test
-    void eachDecisionIsCountedByOutcomeAndCodeAndItsLatencyBucketed() {
-        meters.cancelled(Duration.ofMillis(40));
-        meters.rejected(RejectionCode.UNAUTHORIZED, Duration.ofSeconds(12));
-        meters.duplicate();
-        meters.waiting();
-        meters.waiting();
-        meters.runStateIgnored();
+    void eachCounterReadsTheTasksTotalsByOutcomeAndCodeAndEachLatencyIsBucketed() {
+        meters.counting(Outcome.of(Outcome.Kind.CANCELLED), new Total("cancelled-total", 1));
+        meters.counting(Outcome.rejected(RejectionCode.UNAUTHORIZED), new Total("rejected-unauthorized-total", 1));
+        meters.counting(Outcome.of(Outcome.Kind.DUPLICATE), new Total("duplicate-total", 1));
+        meters.counting(Outcome.of(Outcome.Kind.WAITING), new Total("waiting-total", 2));
+        meters.counting(Outcome.of(Outcome.Kind.RUN_STATE_IGNORED), new Total("run-state-ignored-total", 1));
+        meters.counting(Outcome.of(Outcome.Kind.CASCADE_CANCELLED), new Total("cascade-cancelled-total", 4));
+        meters.counting(
+                Outcome.of(Outcome.Kind.CASCADE_SKIPPED_OTHER_TENANT),
+                new Total("cascade-skipped-other-tenant-total", 1));
+        meters.decided(Duration.ofMillis(40));
+        meters.decided(Duration.ofSeconds(12));
         meters.deadLettered("commands");
         meters.deadLettered("app-commands-by-execution-repartition");
 
@@ -50,15 +86,64 @@ class ProcessorMetersTest {
                 .contains(
                         "cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 1.0",
                         "cancel_decisions_total{code=\"UNAUTHORIZED\",outcome=\"rejected\"} 1.0",
+                        "cancel_decisions_total{code=\"ALREADY_TERMINAL\",outcome=\"rejected\"} 0.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"duplicate\"} 1.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"waiting\"} 2.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"run_state_ignored\"} 1.0",
+                        "cancel_cascade_descendants_total{outcome=\"cancelled\"} 4.0",
+                        "cancel_cascade_descendants_total{outcome=\"skipped_terminal\"} 0.0",
+                        "cancel_cascade_descendants_total{outcome=\"skipped_other_tenant\"} 1.0",
                         "cancel_dead_letters_total{topic=\"commands\"} 1.0",
                         "cancel_dead_letters_total{topic=\"app-commands-by-execution-repartition\"} 1.0",
                         "cancel_decision_latency_seconds_bucket{le=\"0.05\"} 1",
                         "cancel_decision_latency_seconds_bucket{le=\"10.0\"} 1",
                         "cancel_decision_latency_seconds_bucket{le=\"15.0\"} 2",
                         "cancel_decision_latency_seconds_count 2");
+    }
+
+    @Test
+    void aCounterIsTheSumOverTheOpenTasksAndWhatTheClosedOnesCountedAndNeverGoesBack() {
+        Outcome cancelled = Outcome.of(Outcome.Kind.CANCELLED);
+        Total first = new Total("cancelled-total", 2);
+        Total second = new Total("cancelled-total", 3);
+        meters.counting(cancelled, first);
+        meters.counting(cancelled, second);
+        assertThat(meters.scrape()).contains("cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 5.0");
+
+        // the first task closes, then Kafka Streams forgets its total; it opens again from 0
+        meters.countingEnded(first);
+        first.value = 0;
+        assertThat(meters.scrape()).contains("cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 5.0");
+        Total reopened = new Total("cancelled-total", 0);
+        meters.counting(cancelled, reopened);
+        reopened.value = 1;
+        assertThat(meters.scrape()).contains("cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 6.0");
+
+        // told twice of one total, or of its end twice, it counts it once
+        meters.counting(cancelled, second);
+        meters.countingEnded(first);
+        assertThat(meters.scrape()).contains("cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 6.0");
+    }
+
+    @Test
+    void threadReplacementsAreReadFromTheirSupplierEvenAfterAGarbageCollection() {
+        AtomicLong replacements = new AtomicLong();
+        // as the application passes it: a supplier nothing else holds
+        meters.bindInstance(replacements::get, () -> 0.0, () -> true);
+        assertThat(meters.scrape()).contains("cancel_thread_replacements_total 0.0");
+
+        collectGarbage();
+        replacements.set(2);
+        assertThat(meters.scrape()).contains("cancel_thread_replacements_total 2.0");
+    }
+
+    /** Until an object only weakly held is collected. */
+    private static void collectGarbage() {
+        WeakReference<Object> sentinel = new WeakReference<>(new Object());
+        for (int i = 0; i < 20 && sentinel.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(sentinel.get()).as("collected").isNull();
     }
 
     @Test

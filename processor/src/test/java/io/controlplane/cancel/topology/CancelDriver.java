@@ -240,8 +240,15 @@ final class CancelDriver implements AutoCloseable {
                 .readRecordsToList();
     }
 
+    private boolean closed;
+
+    /** Closes the task (a test may do it itself, to see what closing does); once. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         driver.close();
         InMemorySchemaRegistry.dropScope(registryScope);
     }

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +61,7 @@ class DecisionMetricsTest {
     }
 
     @Test
-    void everyDecisionIsToldToTheProcessorObserverWithItsLatencyFromRequestedAt() {
+    void theObserverIsToldEachCancellationsAndRejectionsLatencyFromRequestedAtAndNothingElsePerRecord() {
         cancel.admin("alice");
         cancel.runState("run-1", RunStatus.RUNNING, 1);
         cancel.runState("run-1", RunStatus.RUNNING, 1);
@@ -70,14 +75,28 @@ class DecisionMetricsTest {
         long rejectedAfter =
                 cancel.wallClock().toEpochMilli() - waited.getRequestedAt().toEpochMilli();
 
-        assertThat(observer.events)
-                .containsExactly(
-                        "run state ignored",
-                        "cancelled " + cancelledAfter,
-                        "duplicate",
-                        "waiting",
-                        "rejected EXECUTION_NOT_FOUND " + rejectedAfter);
+        // the ignored run state, the duplicate and the wait are counted by the task alone
+        assertThat(observer.events).containsExactly("decided " + cancelledAfter, "decided " + rejectedAfter);
         assertThat(rejectedAfter).isGreaterThanOrEqualTo(Duration.ofSeconds(10).toMillis());
+    }
+
+    @Test
+    void theObserverIsToldWhereTheTaskCountsEachOutcomeWhenItOpensAndThatItIsFinalWhenItCloses() {
+        List<Outcome> everyOutcome = new ArrayList<>(Outcome.decisions());
+        everyOutcome.addAll(Outcome.cascade());
+        assertThat(observer.counting.values()).containsExactlyInAnyOrderElementsOf(everyOutcome);
+        Map<MetricName, ? extends Metric> registry = cancel.driver.metrics();
+        observer.counting.forEach((total, outcome) -> {
+            assertThat(total.metricName().group()).isEqualTo("stream-cancel-processor-metrics");
+            assertThat(total.metricName().name()).isEqualTo(outcome.sensor() + "-total");
+            assertThat(registry.get(total.metricName()))
+                    .as("the total in Kafka Streams' registry itself")
+                    .isSameAs(total);
+        });
+        assertThat(observer.ended).isEmpty();
+
+        cancel.close();
+        assertThat(observer.ended).containsExactlyInAnyOrderElementsOf(everyOutcome);
     }
 
     @Test

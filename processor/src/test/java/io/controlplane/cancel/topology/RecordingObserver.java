@@ -1,39 +1,37 @@
 package io.controlplane.cancel.topology;
 
-import io.controlplane.cancel.avro.RejectionCode;
+import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Metric;
 
-/** Every event a processor observer is told, as one line each, latencies in ms. */
+/**
+ * Every event a processor observer is told per record, as one line each, latencies in ms; and the
+ * totals it is told to read, kept apart (they are told once per task, not per record).
+ */
 final class RecordingObserver implements ProcessorObserver {
 
     final List<String> events = new ArrayList<>();
+    final Map<Metric, Outcome> counting = new IdentityHashMap<>();
+    final List<Outcome> ended = new ArrayList<>();
 
     @Override
-    public void cancelled(Duration latency) {
-        events.add("cancelled " + latency.toMillis());
+    public void counting(Outcome outcome, Metric total) {
+        counting.put(total, outcome);
     }
 
     @Override
-    public void rejected(RejectionCode code, Duration latency) {
-        events.add("rejected " + code + " " + latency.toMillis());
+    public void countingEnded(Metric total) {
+        ended.add(counting.get(total));
     }
 
     @Override
-    public void duplicate() {
-        events.add("duplicate");
-    }
-
-    @Override
-    public void waiting() {
-        events.add("waiting");
-    }
-
-    @Override
-    public void runStateIgnored() {
-        events.add("run state ignored");
+    public void decided(Duration latency) {
+        events.add("decided " + latency.toMillis());
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.controlplane.cancel.metrics;
+
+import io.controlplane.cancel.avro.RejectionCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One thing a task counts: a decision's outcome (with its rejection code), or what the cascade did
+ * to a descendant. Each is counted once, by its task, in Kafka Streams' registry: the sensor {@link
+ * #sensor()} of the group {@code stream-cancel-processor-metrics}, whose {@code <sensor>-total} every
+ * other view reads.
+ *
+ * @param code the rejection's code for {@link Kind#REJECTED}, else null
+ */
+public record Outcome(Kind kind, RejectionCode code) {
+
+    public enum Kind {
+        /** A command cancelled its run. */
+        CANCELLED,
+        /** A command was rejected, for {@link #code()}. */
+        REJECTED,
+        /** A command began to wait for its run's state. */
+        WAITING,
+        /** A command already decided (or already waiting) came again and produced nothing. */
+        DUPLICATE,
+        /** A run state not newer than the one held was ignored. */
+        RUN_STATE_IGNORED,
+        /** A descendant was cancelled because its parent was. */
+        CASCADE_CANCELLED,
+        /** A descendant had ended already: passed through, never rejected. */
+        CASCADE_SKIPPED_TERMINAL,
+        /** A descendant in another tenant than the cancelled run: left alone, passed through. */
+        CASCADE_SKIPPED_OTHER_TENANT
+    }
+
+    public Outcome {
+        Objects.requireNonNull(kind, "kind");
+        if ((kind == Kind.REJECTED) != (code != null)) {
+            throw new IllegalArgumentException("a rejection, and only a rejection, has a code: " + kind + " " + code);
+        }
+    }
+
+    public static Outcome of(Kind kind) {
+        return new Outcome(kind, null);
+    }
+
+    public static Outcome rejected(RejectionCode code) {
+        return new Outcome(Kind.REJECTED, Objects.requireNonNull(code, "code"));
+    }
+
+    /** What a command or a run state is decided as: each kind, a rejection once per code. */
+    public static List<Outcome> decisions() {
+        List<Outcome> decisions = new ArrayList<>();
+        decisions.add(of(Kind.CANCELLED));
+        for (RejectionCode code : RejectionCode.values()) {
+            decisions.add(rejected(code));
+        }
+        decisions.add(of(Kind.WAITING));
+        decisions.add(of(Kind.DUPLICATE));
+        decisions.add(of(Kind.RUN_STATE_IGNORED));
+        return List.copyOf(decisions);
+    }
+
+    /** What the cascade does to a descendant it reaches for the first time. */
+    public static List<Outcome> cascade() {
+        return List.of(
+                of(Kind.CASCADE_CANCELLED), of(Kind.CASCADE_SKIPPED_TERMINAL), of(Kind.CASCADE_SKIPPED_OTHER_TENANT));
+    }
+
+    /**
+     * Its sensor's name in Kafka Streams' registry, as README names it: {@code cancelled},
+     * {@code rejected-already-terminal}, {@code run-state-ignored}, {@code cascade-cancelled}, ...
+     */
+    public String sensor() {
+        return kind == Kind.REJECTED ? "rejected-" + hyphenated(code.name()) : hyphenated(kind.name());
+    }
+
+    private static String hyphenated(String constant) {
+        return constant.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
