@@ -3,7 +3,6 @@ package io.controlplane.cancel.topology;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.serde.AvroBinarySerde;
-import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,15 +36,13 @@ public final class CancelStores {
     private CancelStores() {}
 
     /** The stores of the one processor, in one sub-topology. */
-    public static List<StoreBuilder<?>> partitioned(Duration dedupRetention) {
+    public static List<StoreBuilder<?>> partitioned() {
         return List.of(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EXECUTIONS), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE), Serdes.Bytes(), Serdes.ByteArray()),
-                Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(UNROUTED_DECIDED, dedupRetention, dedupRetention, false),
-                        Serdes.String(),
-                        Serdes.Long()));
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(UNROUTED_DECIDED), Serdes.String(), Serdes.Long()));
     }
 
     public static String[] partitionedNames() {

@@ -75,7 +75,7 @@ public final class CancelTopology {
                 topics.operators.name(),
                 Consumed.with(Topics.KEY_SERDE, Serdes.ByteArray()).withName("operator-grants"),
                 () -> new GrantUpdater(grants));
-        CancelStores.partitioned(retention).forEach(builder::addStateStore);
+        CancelStores.partitioned().forEach(builder::addStateStore);
         List<String> stores = new ArrayList<>(List.of(CancelStores.partitionedNames()));
         if (previous.stores()) {
             PreviousVersionState.stores(retention, cascade).forEach(builder::addStateStore);

@@ -5,10 +5,10 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * The commands decided within the dedup retention, by (cancelledBy, commandId), so that a repeat
- * produces nothing and nobody pre-empts another actor's command by reusing its id. Kept on the
- * processor's clock, never on a record's timestamp: a producer sets that, and a far-future one would
- * otherwise age every other decision out of the store at once.
+ * The previous version's decided commands (its window store {@code cancel-decided-commands}), by
+ * (cancelledBy, commandId), asked after an upgrade (PreviousVersionState) so that a command it
+ * decided within the dedup retention is still a repeat. Kept on the processor's clock, never on a
+ * record's timestamp.
  */
 final class DecidedCommands {
 
@@ -28,15 +28,11 @@ final class DecidedCommands {
         }
     }
 
-    void add(String actorId, String commandId, long nowMs) {
-        store.put(key(actorId, commandId), nowMs, nowMs);
-    }
-
     /**
      * Length-prefixed, so unambiguous whatever the ids hold: an invalid command (control characters
      * and all) is remembered too, so that its repeat is not rejected again. No actor counts as empty.
      */
-    private static String key(String actorId, String commandId) {
+    static String key(String actorId, String commandId) {
         String actor = actorId == null ? "" : actorId;
         return actor.length() + ":" + actor + commandId;
     }

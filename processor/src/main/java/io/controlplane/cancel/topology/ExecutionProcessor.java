@@ -67,7 +67,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     private KeyValueStore<String, byte[]> executions;
     private KeyValueStore<String, byte[]> grantStore;
     private DueIndex due;
-    private DecidedCommands unrouted;
+    private UnroutedDecisions unrouted;
     private PreviousVersionState previous;
     private DecisionMetrics metrics;
     private DecisionMetrics.Cascade cascadeMetrics;
@@ -84,7 +84,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         executions = context.getStateStore(CancelStores.EXECUTIONS);
         grantStore = context.getStateStore(CancelStores.OPERATOR_GRANTS);
         due = new DueIndex(context.getStateStore(CancelStores.DUE));
-        unrouted = new DecidedCommands(context.getStateStore(CancelStores.UNROUTED_DECIDED), settings.dedupRetention());
+        unrouted = new UnroutedDecisions(context.getStateStore(CancelStores.UNROUTED_DECIDED), due, retentionMs);
         String taskId = context.taskId().toString();
         metrics = new DecisionMetrics(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         if (settings.cascade()) {
@@ -308,6 +308,10 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     private void takeDue(long now) {
         for (DueIndex.Due next : due.takeDue(now)) {
             String executionId = next.executionId();
+            if (UnroutedDecisions.isOurs(executionId)) {
+                unrouted.due(executionId, now);
+                continue;
+            }
             byte[] stored = executions.get(executionId);
             if (stored == null) {
                 continue;
