@@ -56,8 +56,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * in its own formats, byte for byte as its stores logged it, under this test's application.id; then
  * this version starts on it through its real start-up path (StartupChecks finds the old changelogs)
  * and carries on: repeats of commands decided before the upgrade produce nothing, cancellations,
- * waiting commands and child links survive, and a link left in flight in the old links topic still
- * cascades. A second restart moves nothing twice and produces nothing new.
+ * waiting commands, child links and cascade passes survive, and links left in flight in the old
+ * links topic still cascade. A second restart moves nothing twice and produces nothing new.
  *
  * <p>One partition for every topic, so every old changelog record is on partition 0, the one task.
  */
@@ -183,6 +183,17 @@ class UpgradeInPlaceIT {
             assertThat(child3.getExecutionId()).isEqualTo("up-child3");
             assertThat(child3.getCascadedFrom()).isEqualTo("up-parent3");
 
+            // 5b. The cascade passes survived: a link in flight to a run a cascade passed through
+            // (ended, so not cancelled) brings that cascade's cancellation to the new child.
+            assertThat(outcomes.awaitUntil(
+                            () -> !outcomes.cancellationsOf("cmd-p4/up-child4").isEmpty(), WAIT))
+                    .as("up-child4, whose link to up-mid4 was in flight, is cancelled by the cascade from up-root4"
+                            + " that the previous version passed through the completed up-mid4")
+                    .isTrue();
+            RunStateChange child4 = outcomes.cancellationsOf("cmd-p4/up-child4").get(0);
+            assertThat(child4.getExecutionId()).isEqualTo("up-child4");
+            assertThat(child4.getCascadedFrom()).isEqualTo("up-root4");
+
             // 6. Nothing else, and the old stores were emptied as they were moved.
             Committed beforeRestart = settled(admin, app, topics, inputsWithTheOldCascadeTopics(app, topics));
             assertThat(beforeRestart.deadLetters).as("dead letters").isEmpty();
@@ -197,7 +208,8 @@ class UpgradeInPlaceIT {
                             "cmd-w on up-waiting",
                             "cmd-p2 on up-parent2",
                             "cmd-p2/up-child2 on up-child2",
-                            "cmd-p3/up-child3 on up-child3");
+                            "cmd-p3/up-child3 on up-child3",
+                            "cmd-p4/up-child4 on up-child4");
             for (String store : MOVED_STORES) {
                 Map<String, byte[]> left = lastValueByKey(committed(changelog(app, store), 0));
                 assertThat(left.entrySet())
@@ -296,6 +308,9 @@ class UpgradeInPlaceIT {
         states.put("up-child2", new RunState("up-child2", TENANT, RunStatus.RUNNING, 1L, earlier, "up-parent2"));
         states.put("up-parent3", new RunState("up-parent3", TENANT, RunStatus.RUNNING, 1L, earlier, null));
         states.put("up-child3", new RunState("up-child3", TENANT, RunStatus.RUNNING, 1L, earlier, "up-parent3"));
+        states.put("up-root4", new RunState("up-root4", TENANT, RunStatus.RUNNING, 1L, earlier, null));
+        states.put("up-mid4", new RunState("up-mid4", TENANT, RunStatus.COMPLETED, 2L, earlier, "up-root4"));
+        states.put("up-child4", new RunState("up-child4", TENANT, RunStatus.RUNNING, 1L, earlier, "up-mid4"));
         CancelCommand waiting = new CancelCommand(
                 "cmd-w", "up-waiting", ALICE, "stuck", Instant.ofEpochMilli(minuteAgo), "trace-cmd-w");
         String waitingKey = "up-waiting" + SEPARATOR + ALICE + SEPARATOR + "cmd-w";
@@ -324,7 +339,12 @@ class UpgradeInPlaceIT {
                     changes.serializer().serialize(null, cancellation("up-parent3", "cmd-p3", minuteAgo)),
                     minuteAgo);
             // cmd-rej was rejected on up-running (alice held no grant then): a decision all the same
-            for (String commandId : List.of("cmd-old", "cmd-rej", "cmd-p3")) {
+            old.write(
+                    changelog(app, CANCELLATIONS),
+                    utf8("up-root4"),
+                    changes.serializer().serialize(null, cancellation("up-root4", "cmd-p4", minuteAgo)),
+                    minuteAgo);
+            for (String commandId : List.of("cmd-old", "cmd-rej", "cmd-p3", "cmd-p4")) {
                 old.write(
                         changelog(app, DECIDED_COMMANDS),
                         decidedKey(ALICE, commandId, minuteAgo),
@@ -345,8 +365,16 @@ class UpgradeInPlaceIT {
                     new byte[0],
                     minuteAgo);
             old.write(changelog(app, CHILDREN), utf8("up-parent2" + SEPARATOR + "up-child2"), new byte[0], now);
-            // up-child3's link is in flight: written to the links topic, not yet in the children store
+            // up-root4's cancellation cascaded to up-mid4, which had completed: passed through, in tenant acme
+            old.write(changelog(app, CHILDREN), utf8("up-root4" + SEPARATOR + "up-mid4"), new byte[0], now);
+            old.write(
+                    changelog(app, CASCADE_PASSED),
+                    utf8("up-mid4" + SEPARATOR + TENANT),
+                    changes.serializer().serialize(null, cancellation("up-root4", "cmd-p4", minuteAgo)),
+                    minuteAgo);
+            // up-child3's and up-child4's links are in flight: in the links topic, not yet in the children store
             old.write(app + OLD_LINKS_SUFFIX, utf8("up-parent3"), utf8("up-child3"), now);
+            old.write(app + OLD_LINKS_SUFFIX, utf8("up-mid4"), utf8("up-child4"), now);
             producer.flush();
         }
     }
