@@ -30,13 +30,11 @@ class StreamsPropertiesTest {
     }
 
     @Test
-    void theProcessorsRocksDbSetterIsTheDefaultAndAUsersOwnWins() {
+    void rocksDbStoresShareOneMemoryBudgetOnlyWhenOneIsSet() {
         assertThat(StreamsProperties.from(Map.of()))
-                .containsEntry(
-                        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CancelRocksDbConfigSetter.class.getName());
+                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         assertThat(StreamsProperties.from(Map.of(CancelProcessorConfig.ROCKSDB_MEMORY_BYTES, "67108864")))
-                .containsEntry(
-                        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CancelRocksDbConfigSetter.class.getName());
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
         assertThat(StreamsProperties.from(Map.of(
                         CancelProcessorConfig.ROCKSDB_MEMORY_BYTES,
                         "67108864",
