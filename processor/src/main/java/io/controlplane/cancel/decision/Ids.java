@@ -16,6 +16,21 @@ public final class Ids {
         return firstControlCharacter(id) >= 0;
     }
 
+    /**
+     * Why {@code id} cannot name anything (missing or blank, over {@value CancelPolicy#MAX_ID_LENGTH}
+     * characters, a control character), as the end of a sentence, or null if it can.
+     */
+    public static String problem(String field, String id) {
+        if (id == null || id.isBlank()) {
+            return "its " + field + " is missing or blank";
+        }
+        if (id.length() > CancelPolicy.MAX_ID_LENGTH) {
+            return "its " + field + " has " + id.length() + " characters, more than the " + CancelPolicy.MAX_ID_LENGTH
+                    + " allowed";
+        }
+        return controlCharacterProblem(field, id);
+    }
+
     /** The problem with an id as the end of a sentence, or null if there is none. */
     static String controlCharacterProblem(String field, String id) {
         int at = firstControlCharacter(id);

@@ -17,15 +17,15 @@ public final class RunStateValidation {
         if (recordKey == null) {
             return Optional.of("it has no key; run states must be keyed by executionId");
         }
-        String problem = idProblem("record key", recordKey);
+        String problem = Ids.problem("record key", recordKey);
         if (problem == null && update != null) {
-            problem = idProblem("executionId", update.getExecutionId());
+            problem = Ids.problem("executionId", update.getExecutionId());
             if (problem == null) {
-                problem = idProblem("tenantId", update.getTenantId());
+                problem = Ids.problem("tenantId", update.getTenantId());
             }
             if (problem == null && update.getParentExecutionId() != null) {
-                // A parent link is an id like the others: it keys the children index (parent U+0000 child).
-                problem = idProblem("parentExecutionId", update.getParentExecutionId());
+                // A parent link is an id like the others: it keys the link sent to the parent's task.
+                problem = Ids.problem("parentExecutionId", update.getParentExecutionId());
             }
             if (problem == null && !recordKey.equals(update.getExecutionId())) {
                 problem = "it is keyed " + Ids.quote(recordKey) + " but describes execution "
@@ -33,16 +33,5 @@ public final class RunStateValidation {
             }
         }
         return Optional.ofNullable(problem);
-    }
-
-    private static String idProblem(String field, String id) {
-        if (id == null || id.isBlank()) {
-            return "its " + field + " is missing or blank";
-        }
-        if (id.length() > CancelPolicy.MAX_ID_LENGTH) {
-            return "its " + field + " has " + id.length() + " characters, more than the " + CancelPolicy.MAX_ID_LENGTH
-                    + " allowed";
-        }
-        return Ids.controlCharacterProblem(field, id);
     }
 }

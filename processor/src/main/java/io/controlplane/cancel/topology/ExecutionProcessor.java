@@ -5,7 +5,6 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.ActorProof;
 import io.controlplane.cancel.decision.CancelDecider;
-import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Decision;
@@ -475,10 +474,6 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
      * decided on that run. (A valid command always is: an unkeyed one was re-keyed by it.)
      */
     private static boolean namesItsRun(String key, CancelCommand command) {
-        return key != null
-                && key.equals(command.getExecutionId())
-                && !key.isBlank()
-                && key.length() <= CancelPolicy.MAX_ID_LENGTH
-                && !Ids.hasControlCharacter(key);
+        return key != null && key.equals(command.getExecutionId()) && Ids.problem("executionId", key) == null;
     }
 }

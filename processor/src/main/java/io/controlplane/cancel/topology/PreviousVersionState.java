@@ -58,6 +58,9 @@ final class PreviousVersionState {
 
     static final String CASCADE_TOPIC_SUFFIX = "-cancel-cascade-repartition";
 
+    /** The previous version joined the ids of its children and passes keys with U+0000 (ids hold no control character). */
+    private static final char KEY_SEPARATOR = '\u0000';
+
     /** Entries moved per pass over an old store: bounds the memory a move takes, whatever the state's size. */
     private static final int BATCH = 10_000;
 
@@ -188,11 +191,11 @@ final class PreviousVersionState {
         int passes = 0;
         if (cascade) {
             links = move(CHILDREN, (String key, byte[] ignored) -> {
-                int separator = key.indexOf(CompositeKeys.SEPARATOR);
+                int separator = key.indexOf(KEY_SEPARATOR);
                 update(key.substring(0, separator), run -> run.addChild(key.substring(separator + 1)));
             });
             passes = move(CASCADE_PASSED, (String key, RunStateChange cause) -> {
-                String executionId = key.substring(0, key.indexOf(CompositeKeys.SEPARATOR));
+                String executionId = key.substring(0, key.indexOf(KEY_SEPARATOR));
                 update(executionId, run -> {
                     if (!run.passedIn(cause.getTenantId())) {
                         run.addPass(cause);
