@@ -16,16 +16,23 @@ import org.apache.avro.Schema;
  * <ul>
  *   <li>An id the registry said it does not know is taken as unknown without asking again for
  *       {@link #REMEMBERED} (at most {@link #MAX_REMEMBERED} ids).
- *   <li>Ids never asked about are looked up at most {@link #LOOKUPS_PER_SECOND} a second, and for at
- *       most {@link #LOOKUP_TIME_PER_SECOND} of it; past that, a record with a new id is taken as
- *       undecodable without asking.
+ *   <li>Once {@link #LOOKUPS_PER_SECOND} lookups in a second were answered "unknown", or such answers
+ *       took {@link #LOOKUP_TIME_PER_SECOND} of it, a record with a new id is taken as undecodable
+ *       without asking until the next second.
  * </ul>
+ *
+ * Only "unknown" answers spend that budget. A lookup the registry answers with a schema is real
+ * traffic and happens once per id (the caller keeps the schema), so it cannot be flooded; and a
+ * lookup that ends in an outage (refused credentials, a 5xx, retries up to the client's limit) holds
+ * its record back instead of judging it. Counting either would turn the next new id in the same
+ * second into a dead letter: after an outage's seconds of retries, the first new schema a producer
+ * registered was dead-lettered instead of decided.
  *
  * The cost: a record written with a schema registered in the last {@link #REMEMBERED}, under an id a
  * record seen just before had already claimed, or one arriving while more than {@link
- * #LOOKUPS_PER_SECOND} new ids a second are seen (a flood of made-up ids), is dead-lettered, not
- * decided. Real producers register a schema before writing with its id, and new schemas are rare, so
- * this happens only under such a flood; the dead letter keeps the record whole for a replay.
+ * #LOOKUPS_PER_SECOND} made-up ids a second are seen, is dead-lettered, not decided. Real producers
+ * register a schema before writing with its id, so this happens only under such a flood; the dead
+ * letter keeps the record whole for a replay.
  */
 final class UnknownSchemaIds {
 
@@ -44,8 +51,8 @@ final class UnknownSchemaIds {
     private final Map<Integer, Long> unknown = new LinkedHashMap<>();
 
     private long budgetSecond = Long.MIN_VALUE;
-    private int lookupsThisSecond;
-    private long lookupMillisThisSecond;
+    private int unknownAnswersThisSecond;
+    private long unknownAnswerMillisThisSecond;
 
     UnknownSchemaIds() {
         this(Clock.systemUTC());
@@ -71,8 +78,6 @@ final class UnknownSchemaIds {
         } catch (UndecodableRecordException e) {
             remember(id, now);
             throw e;
-        } finally {
-            spent(clock.millis() - now);
         }
     }
 
@@ -84,22 +89,26 @@ final class UnknownSchemaIds {
             }
             unknown.remove(id);
         }
-        long second = now / 1000;
+        startBudgetOf(now / 1000);
+        return unknownAnswersThisSecond < LOOKUPS_PER_SECOND
+                && unknownAnswerMillisThisSecond < LOOKUP_TIME_PER_SECOND.toMillis();
+    }
+
+    private void startBudgetOf(long second) {
         if (second != budgetSecond) {
             budgetSecond = second;
-            lookupsThisSecond = 0;
-            lookupMillisThisSecond = 0;
+            unknownAnswersThisSecond = 0;
+            unknownAnswerMillisThisSecond = 0;
         }
-        return ++lookupsThisSecond <= LOOKUPS_PER_SECOND && lookupMillisThisSecond < LOOKUP_TIME_PER_SECOND.toMillis();
     }
 
-    private synchronized void spent(long millis) {
-        lookupMillisThisSecond += millis;
-    }
-
-    private synchronized void remember(int id, long now) {
+    private synchronized void remember(int id, long asked) {
+        long answered = clock.millis();
+        startBudgetOf(answered / 1000);
+        unknownAnswersThisSecond++;
+        unknownAnswerMillisThisSecond += answered - asked;
         unknown.remove(id);
-        unknown.put(id, now);
+        unknown.put(id, asked);
         while (unknown.size() > MAX_REMEMBERED) {
             unknown.remove(unknown.keySet().iterator().next());
         }

@@ -71,6 +71,38 @@ class UnknownSchemaIdsTest {
     }
 
     @Test
+    void lookupsAnsweredWithASchemaSpendNoneOfTheBudgetForNewIds() {
+        IntFunction<Schema> slowButKnowing = id -> {
+            asked.add(id);
+            clock.advance(Duration.ofMillis(40));
+            return RunState.getClassSchema();
+        };
+        clock.setTo(Instant.parse("2026-12-03T10:00:00.000Z"));
+        for (int id = 1; id <= UnknownSchemaIds.LOOKUPS_PER_SECOND + 5; id++) {
+            assertThat(unknownIds.schemaById(id, slowButKnowing)).isEqualTo(RunState.getClassSchema());
+        }
+        // 15 schemas, 600 ms, all within the same second: each was asked, and so is an unknown id after them
+        assertThatThrownBy(() -> unknownIds.schemaById(1000, registry)).isInstanceOf(UndecodableRecordException.class);
+        assertThat(asked).hasSize(UnknownSchemaIds.LOOKUPS_PER_SECOND + 6).endsWith(1000);
+    }
+
+    @Test
+    void aLookupThatEndsInAnOutageSpendsNoneOfTheBudgetForNewIds() {
+        IntFunction<Schema> retryingThroughAnOutage = id -> {
+            asked.add(id);
+            clock.advance(Duration.ofMillis(900));
+            throw new SchemaRegistryUnavailableException("HTTP 503 after retries");
+        };
+        clock.setTo(Instant.parse("2026-12-03T10:00:00.000Z"));
+        assertThatThrownBy(() -> unknownIds.schemaById(2, retryingThroughAnOutage))
+                .isInstanceOf(SchemaRegistryUnavailableException.class);
+
+        // the registry is back, in the same second: the new id is asked, not taken as unknown
+        assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
+        assertThat(asked).containsExactly(2, 1);
+    }
+
+    @Test
     void aKnownIdIsAnsweredAsTheRegistryAnswersIt() {
         assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
         assertThat(unknownIds.schemaById(1, registry)).isEqualTo(RunState.getClassSchema());
