@@ -20,9 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The JMH micro-benchmarks ({@link DecisionBenchmark}, {@link SerdeBenchmark}) with JMH's GC
- * profiler, so that each comes with its allocation per operation; started by {@code bench/run jmh}.
- * Prints a summary table and writes JMH's own JSON for the docs.
+ * The JMH micro-benchmarks ({@link DecisionBenchmark}, {@link SerdeBenchmark}; {@link
+ * RocksDbBenchmark} only when a regex names it, it takes several minutes) with JMH's GC profiler, so
+ * that each comes with its allocation per operation; started by {@code bench/run jmh}. Prints a
+ * summary table and writes JMH's own JSON for the docs; for the RocksDB benchmark, also each
+ * setting's time per operation against Kafka Streams' defaults, and its write-side figures.
  */
 @Command(
         name = "bench/run jmh",
@@ -51,6 +53,9 @@ public final class MicroBenchmarks implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(results.toAbsolutePath().getParent());
+        // RocksDbBenchmark's loaded stores, shared by the trials (fork JVMs) of this run only
+        Path rocksDbStores = results.toAbsolutePath().resolveSibling("rocksdb-bench");
+        KafkaStreamsRocksDbStore.delete(rocksDbStores);
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .addProfiler(GCProfiler.class)
                 .forks(quick ? 1 : 2)
@@ -59,7 +64,7 @@ public final class MicroBenchmarks implements Callable<Integer> {
                 .measurementIterations(quick ? 3 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 // the heap the processor is deployed with
-                .jvmArgsAppend("-Xmx256m")
+                .jvmArgsAppend("-Xmx256m", "-D" + RocksDbBenchmark.DIR_PROPERTY + "=" + rocksDbStores)
                 .resultFormat(ResultFormatType.JSON)
                 .result(results.toString());
         if (filter != null) {
@@ -83,6 +88,8 @@ public final class MicroBenchmarks implements Callable<Integer> {
                     primary.getScoreError(),
                     allocated == null ? "n/a" : String.format("%,.0f", allocated.getScore()));
         }
+        RocksDbRatios.print(rocksDbStores, System.out);
+        KafkaStreamsRocksDbStore.delete(rocksDbStores);
         System.out.println("JMH's results: " + results);
         return 0;
     }

@@ -131,8 +131,8 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     ConfigDef.Range.atLeast(0),
                     Importance.MEDIUM,
                     "Off-heap memory shared by all the processor's RocksDB stores (block cache, index and "
-                            + "filter blocks, memtables at most half); 0 = Kafka Streams' defaults, per store. "
-                            + "Ignored when rocksdb.config.setter is set.")
+                            + "filter blocks, memtables at most half); 0 = each store its own (Kafka Streams' sizes). "
+                            + "Applied by the default rocksdb.config.setter, so ignored when another is set.")
             .define(
                     PARTITIONER,
                     Type.STRING,
@@ -285,7 +285,7 @@ public final class CancelProcessorConfig extends AbstractConfig {
                 (String) LOG_FORMAT_ONLY.parse(settings).get(LOG_FORMAT));
     }
 
-    /** The off-heap budget all RocksDB stores share; empty = each store has Kafka Streams' defaults. */
+    /** The off-heap budget all RocksDB stores share; empty = each store has its own (Kafka Streams' sizes). */
     public OptionalLong rocksDbMemoryBytes() {
         long bytes = getLong(ROCKSDB_MEMORY_BYTES);
         return bytes == 0 ? OptionalLong.empty() : OptionalLong.of(bytes);

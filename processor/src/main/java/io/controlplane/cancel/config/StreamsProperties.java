@@ -69,9 +69,8 @@ public final class StreamsProperties {
                 StreamsConfig.globalConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
                 NegativeTimestampInterceptor.class.getName());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCED_RECORD_BYTES);
-        if (config.rocksDbMemoryBytes().isPresent()) {
-            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
-        }
+        // RocksDB tuned for point lookups that mostly miss, and the memory budget if one is set
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CancelRocksDbConfigSetter.class.getName());
         Safeguard.refuseReplacements(userSettings, props, config);
         props.putAll(userSettings);
         // A user's own global-consumer interceptors are added to, not instead of, that protection.

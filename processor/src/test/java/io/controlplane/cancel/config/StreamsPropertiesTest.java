@@ -30,11 +30,13 @@ class StreamsPropertiesTest {
     }
 
     @Test
-    void rocksDbStoresShareOneMemoryBudgetOnlyWhenOneIsSet() {
+    void theProcessorsRocksDbSetterIsTheDefaultAndAUsersOwnWins() {
         assertThat(StreamsProperties.from(Map.of()))
-                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+                .containsEntry(
+                        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CancelRocksDbConfigSetter.class.getName());
         assertThat(StreamsProperties.from(Map.of(CancelProcessorConfig.ROCKSDB_MEMORY_BYTES, "67108864")))
-                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+                .containsEntry(
+                        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CancelRocksDbConfigSetter.class.getName());
         assertThat(StreamsProperties.from(Map.of(
                         CancelProcessorConfig.ROCKSDB_MEMORY_BYTES,
                         "67108864",
