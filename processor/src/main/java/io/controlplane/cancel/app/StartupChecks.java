@@ -7,6 +7,7 @@ import io.controlplane.cancel.errors.RecordSizeLimits;
 import io.controlplane.cancel.serde.SchemaRegistryAuthException;
 import io.controlplane.cancel.serde.SchemaRegistryClients;
 import io.controlplane.cancel.serde.SchemaRegistryUnavailableException;
+import io.controlplane.cancel.topology.BulkTopic;
 import io.controlplane.cancel.topology.CascadeTopic;
 import io.controlplane.cancel.topology.PreviousVersion;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -64,9 +66,22 @@ public final class StartupChecks {
             }
             int inputPartitions = InputPartitions.check(admin, config, timeoutMs);
             String applicationId = String.valueOf(streamsProps.get(StreamsConfig.APPLICATION_ID_CONFIG));
+            int replication = new StreamsConfig(streamsProps).getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+            Optional<Short> replicationFactor = replication < 0 ? Optional.empty() : Optional.of((short) replication);
             if (config.cascadesToChildren()) {
-                createCascadeTopic(admin, streamsProps, applicationId, inputPartitions, existing, timeoutMs);
+                createInternalTopic(
+                        admin,
+                        CascadeTopic.declaration(applicationId, inputPartitions, replicationFactor),
+                        "cascade",
+                        existing,
+                        timeoutMs);
             }
+            createInternalTopic(
+                    admin,
+                    BulkTopic.declaration(applicationId, inputPartitions, replicationFactor),
+                    "bulk cancel",
+                    existing,
+                    timeoutMs);
             return new Kafka(clusterId, inputPartitions, PreviousVersion.foundIn(existing, applicationId));
         } catch (TimeoutException e) {
             throw new StartupException("Cannot reach Kafka at " + bootstrap + " within " + timeoutMs + " ms");
@@ -82,19 +97,16 @@ public final class StartupChecks {
     }
 
     /**
-     * The cascade's internal topic is created here, as Kafka Streams creates its own (same prefix,
-     * same replication factor), with the input topics' partition count; one that exists with another
-     * count would send cascades to the wrong tasks, so it stops the start.
+     * The processor's own internal topics (the cascade's, the bulk cancels') are created here, as Kafka
+     * Streams creates its own (same prefix, same replication factor), with the input topics' partition
+     * count; one that exists with another count would send its records to the wrong tasks, so it stops
+     * the start.
      */
-    private static void createCascadeTopic(
-            Admin admin,
-            Properties streamsProps,
-            String applicationId,
-            int inputPartitions,
-            Set<String> existing,
-            long timeoutMs)
+    private static void createInternalTopic(
+            Admin admin, NewTopic wanted, String what, Set<String> existing, long timeoutMs)
             throws StartupException, ExecutionException, InterruptedException, TimeoutException {
-        String name = CascadeTopic.name(applicationId);
+        String name = wanted.name();
+        int inputPartitions = wanted.numPartitions();
         if (existing.contains(name)) {
             int partitions = admin.describeTopics(List.of(name))
                     .allTopicNames()
@@ -103,20 +115,14 @@ public final class StartupChecks {
                     .partitions()
                     .size();
             if (partitions != inputPartitions) {
-                throw new StartupException("The cascade topic " + name + " has " + partitions
+                throw new StartupException("The " + what + " topic " + name + " has " + partitions
                         + " partitions, the input topics " + inputPartitions
-                        + ": delete it (it holds only cascades in flight) or give it as many partitions");
+                        + ": delete it (it holds only records in flight) or give it as many partitions");
             }
             return;
         }
-        int replication = new StreamsConfig(streamsProps).getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
         try {
-            admin.createTopics(List.of(CascadeTopic.declaration(
-                            applicationId,
-                            inputPartitions,
-                            replication < 0 ? Optional.empty() : Optional.of((short) replication))))
-                    .all()
-                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            admin.createTopics(List.of(wanted)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e; // created meanwhile by another instance starting: fine

@@ -34,6 +34,8 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String RUN_STATE_CHANGES_TOPIC = CancelTopic.RUN_STATE_CHANGES.configKey();
     public static final String REJECTIONS_TOPIC = CancelTopic.REJECTIONS.configKey();
     public static final String DLQ_TOPIC = CancelTopic.DLQ.configKey();
+    public static final String BULK_TOPIC = CancelTopic.BULK.configKey();
+    public static final String BULK_PROGRESS_TOPIC = CancelTopic.BULK_PROGRESS.configKey();
     public static final String REQUIRED_ROLE = "cancel.required.role";
     public static final String NOT_FOUND_GRACE_MS = "cancel.not-found.grace.ms";
     public static final String DEDUP_RETENTION_MS = "cancel.dedup.retention.ms";
@@ -57,6 +59,9 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String CASCADE = "cancel.cascade";
     public static final String CASCADE_CHILDREN = "children";
     public static final String CASCADE_OFF = "off";
+    public static final String BULK_PAGE_SIZE = "cancel.bulk.page-size";
+    public static final String BULK_RATE = "cancel.bulk.rate";
+    public static final String BULK_MAX_ACTIVE = "cancel.bulk.max-active";
     public static final String LOG_FORMAT = "cancel.log.format";
     public static final String LOG_FORMAT_TEXT = "text";
     public static final String LOG_FORMAT_JSON = "json";
@@ -223,6 +228,28 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     "children: cancelling a run also cancels its descendants in the same tenant (run states "
                             + "name their parent in parentExecutionId); off: only the run itself.")
             .define(
+                    BULK_PAGE_SIZE,
+                    Type.INT,
+                    500,
+                    ConfigDef.Range.between(1, 100_000),
+                    Importance.LOW,
+                    "Bulk cancel: at most this many runs looked at per bulk in one turn of a task, between "
+                            + "its other records, so that single cancels keep flowing.")
+            .define(
+                    BULK_RATE,
+                    Type.INT,
+                    2_000,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Bulk cancel: at most this many cancellations a second per task, over all its bulks.")
+            .define(
+                    BULK_MAX_ACTIVE,
+                    Type.INT,
+                    16,
+                    ConfigDef.Range.between(1, 1_000),
+                    Importance.LOW,
+                    "Bulk cancel: at most this many bulks run at once per task; more wait their turn.")
+            .define(
                     LOG_FORMAT,
                     Type.STRING,
                     LOG_FORMAT_TEXT,
@@ -313,6 +340,10 @@ public final class CancelProcessorConfig extends AbstractConfig {
 
     public String dlqTopic() {
         return CancelTopic.DLQ.name(this);
+    }
+
+    public BulkPacing bulkPacing() {
+        return new BulkPacing(getInt(BULK_PAGE_SIZE), getInt(BULK_RATE), getInt(BULK_MAX_ACTIVE));
     }
 
     public CancelPolicy policy() {

@@ -1,5 +1,7 @@
 package io.controlplane.cancel.config;
 
+import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.BulkCancelProgress;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
@@ -70,9 +72,24 @@ public final class CancelTopic<V> {
                     "Output: input records that could not be decoded or processed at all.")
             .takingTheLargestProducedRecord();
 
+    /** Keyed by bulkId, which says nothing of where the runs are: any partition count will do. */
+    public static final CancelTopic<BulkCancelCommand> BULK = new CancelTopic<>(
+            "cancel.topic.bulk",
+            "controlplane.execution.cancel.bulk",
+            Direction.IN,
+            BulkCancelCommand.class,
+            "Bulk cancel commands (start, pause, resume, abort), keyed by bulkId.");
+
+    public static final CancelTopic<BulkCancelProgress> BULK_PROGRESS = new CancelTopic<>(
+            "cancel.topic.bulk-progress",
+            "controlplane.execution.cancel.bulk-progress",
+            Direction.OUT,
+            BulkCancelProgress.class,
+            "Output: how far each bulk cancel has come, per partition, keyed by bulkId.");
+
     /** Every topic, the commands first. */
     public static final List<CancelTopic<?>> ALL =
-            List.of(COMMANDS, RUN_STATES, OPERATORS, RUN_STATE_CHANGES, REJECTIONS, DLQ);
+            List.of(COMMANDS, RUN_STATES, OPERATORS, RUN_STATE_CHANGES, REJECTIONS, DLQ, BULK, BULK_PROGRESS);
 
     private final String configKey;
     private final String defaultName;

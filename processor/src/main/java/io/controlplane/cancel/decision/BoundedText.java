@@ -79,7 +79,7 @@ enum BoundedText {
         return text != null && text.length() > max;
     }
 
-    private static String cut(String text, int max) {
+    static String cut(String text, int max) {
         if (!isOverlong(text, max)) {
             return text;
         }

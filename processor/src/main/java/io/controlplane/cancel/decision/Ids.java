@@ -31,6 +31,11 @@ public final class Ids {
         return controlCharacterProblem(field, id);
     }
 
+    /** An id cut to {@value CancelPolicy#MAX_ID_LENGTH} characters, for a record that must stay small. */
+    public static String cut(String id) {
+        return BoundedText.cut(id, CancelPolicy.MAX_ID_LENGTH);
+    }
+
     /** The problem with an id as the end of a sentence, or null if there is none. */
     static String controlCharacterProblem(String field, String id) {
         int at = firstControlCharacter(id);

@@ -3,6 +3,8 @@ package io.controlplane.cancel.topology;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.serde.AvroBinarySerde;
+import io.controlplane.cancel.state.BulkRecord;
+import io.controlplane.cancel.state.BulkTaskRecord;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -30,6 +32,10 @@ public final class CancelStores {
      * dropped a segment at a time, never scanned.
      */
     public static final String UNROUTED_DECIDED = "cancel-unrouted-decided";
+    /** Each bulk cancel as a whole, by bulkId (BulkCommandProcessor), on the bulk topic's tasks. */
+    public static final String BULKS = "cancel-bulks";
+    /** Each bulk cancel on one task, by bulkId: its position and counts (BulkTasks). */
+    public static final String BULK_TASKS = "cancel-bulk-tasks";
     /** Operator grants by actorId, global: grants are not partitioned like executions. */
     public static final String OPERATOR_GRANTS = "cancel-operator-grants";
 
@@ -42,11 +48,21 @@ public final class CancelStores {
                         Stores.persistentKeyValueStore(EXECUTIONS), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE), Serdes.Bytes(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(UNROUTED_DECIDED), Serdes.String(), Serdes.Long()));
+                        Stores.persistentKeyValueStore(UNROUTED_DECIDED), Serdes.String(), Serdes.Long()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(BULK_TASKS),
+                        Serdes.String(),
+                        new AvroBinarySerde<>(BulkTaskRecord.class)));
     }
 
     public static String[] partitionedNames() {
-        return new String[] {EXECUTIONS, DUE, UNROUTED_DECIDED};
+        return new String[] {EXECUTIONS, DUE, UNROUTED_DECIDED, BULK_TASKS};
+    }
+
+    /** The store of the bulk cancels as a whole, in the sub-topology of the bulk topic. */
+    public static StoreBuilder<KeyValueStore<String, BulkRecord>> bulks() {
+        return Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BULKS), Serdes.String(), new AvroBinarySerde<>(BulkRecord.class));
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.controlplane.cancel.topology;
 
+import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.BulkCancelProgress;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
+import io.controlplane.cancel.decision.BulkDecider;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.errors.RecordSizeLimits;
@@ -20,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -126,6 +130,8 @@ public final class CancelTopology {
             inputs = readOnPreviousCascadeTopics(builder, inputs, topics, previous);
         }
 
+        inputs = inputs.merge(bulkTasks(builder, config, topics, grants, identity), Named.as("merge-bulk-tasks"));
+
         ExecutionProcessor.Settings settings = new ExecutionProcessor.Settings(
                 new CancelDecider(config.policy()),
                 config.notFoundGrace(),
@@ -133,7 +139,10 @@ public final class CancelTopology {
                 grants,
                 identity,
                 cascade,
-                previous.stores());
+                previous.stores(),
+                config.bulkPacing(),
+                config.partitioner(),
+                inputPartitions.orElse(1));
         KStream<String, ExecutionOutput> outputs = inputs.process(
                 () -> new ExecutionProcessor(settings), Named.as(PROCESSOR), stores.toArray(String[]::new));
 
@@ -142,23 +151,80 @@ public final class CancelTopology {
         Consumer<KStream<String, ExecutionOutput>> toOutcomeTopics = outcomes -> outcomes.mapValues(
                         output -> ((ExecutionOutput.Outcome) output).outcome(), Named.as("outcome"))
                 .to(sink, Produced.with(Topics.KEY_SERDE, sink.serde()).withName("outcome-sink"));
-        if (!cascade) {
-            toOutcomeTopics.accept(outputs);
-            return builder.build();
-        }
-        outputs.split(Named.as("output-"))
+        BranchedKStream<String, ExecutionOutput> byKind = outputs.split(Named.as("output-"))
                 .branch(
                         (key, output) -> output instanceof ExecutionOutput.Outcome,
                         Branched.withConsumer(toOutcomeTopics, "outcomes"))
-                .defaultBranch(Branched.withConsumer(
-                        messages -> messages.mapValues(output -> (CascadeMessage) output, Named.as("cascade-message"))
-                                .to(
-                                        topics.cascade,
-                                        Produced.with(Topics.KEY_SERDE, CascadeTopic.serde())
-                                                .withStreamPartitioner(new ExecutionPartitioner<>(config.partitioner()))
-                                                .withName("cascade-sink")),
-                        "cascade"));
+                .branch(
+                        (key, output) -> output instanceof ExecutionOutput.BulkProgress,
+                        Branched.withConsumer(
+                                progress -> progress.mapValues(
+                                                output -> ((ExecutionOutput.BulkProgress) output).progress(),
+                                                Named.as("bulk-progress"))
+                                        .to(
+                                                topics.bulkProgress.name(),
+                                                Produced.with(Topics.KEY_SERDE, topics.bulkProgress.valueSerde())
+                                                        .withName("bulk-progress-sink")),
+                                "bulk-progress"));
+        if (!cascade) {
+            byKind.noDefaultBranch();
+            return builder.build();
+        }
+        byKind.defaultBranch(Branched.withConsumer(
+                messages -> messages.mapValues(output -> (CascadeMessage) output, Named.as("cascade-message"))
+                        .to(
+                                topics.cascade,
+                                Produced.with(Topics.KEY_SERDE, CascadeTopic.serde())
+                                        .withStreamPartitioner(new ExecutionPartitioner<>(config.partitioner()))
+                                        .withName("cascade-sink")),
+                "cascade"));
         return builder.build();
+    }
+
+    /**
+     * A bulk cancel as a whole is decided on the task of its bulkId (BulkCommandProcessor): a refusal
+     * goes to the progress topic at once; what is accepted goes to every task that holds runs,
+     * through the bulk topic (BulkTopic), and comes back here as their input.
+     */
+    private static KStream<String, ExecutionInput> bulkTasks(
+            StreamsBuilder builder,
+            CancelProcessorConfig config,
+            Topics topics,
+            OperatorGrants grants,
+            CommandIdentity identity) {
+        builder.addStateStore(CancelStores.bulks());
+        BulkDecider decider = new BulkDecider(config.policy());
+        builder.stream(
+                        topics.bulk.name(),
+                        Consumed.with(Topics.KEY_SERDE, topics.bulk.valueSerde())
+                                .withName("bulk-commands"))
+                .process(
+                        () -> new BulkCommandProcessor(decider, grants, identity),
+                        Named.as("decide-bulk"),
+                        CancelStores.BULKS)
+                .split(Named.as("bulk-"))
+                .branch(
+                        (bulkId, output) -> output instanceof BulkCancelProgress,
+                        Branched.withConsumer(
+                                rejections -> rejections
+                                        .mapValues(output -> (BulkCancelProgress) output, Named.as("rejected-bulk"))
+                                        .to(
+                                                topics.bulkProgress.name(),
+                                                Produced.with(Topics.KEY_SERDE, topics.bulkProgress.valueSerde())
+                                                        .withName("bulk-rejection-sink")),
+                                "rejected"))
+                .defaultBranch(Branched.withConsumer(
+                        accepted -> accepted.mapValues(output -> (BulkCancelCommand) output, Named.as("accepted-bulk"))
+                                .to(
+                                        topics.bulkTasks,
+                                        Produced.with(Topics.KEY_SERDE, BulkTopic.serde())
+                                                .withStreamPartitioner(BulkTopic.everyPartition())
+                                                .withName("bulk-tasks-sink")),
+                        "accepted"));
+        return builder.stream(
+                        topics.bulkTasks,
+                        Consumed.with(Topics.KEY_SERDE, BulkTopic.serde()).withName("bulk-tasks"))
+                .mapValues(command -> (ExecutionInput) new ExecutionInput.BulkTask(command), Named.as("as-bulk-task"));
     }
 
     /**

@@ -1,9 +1,14 @@
 package io.controlplane.cancel.topology;
 
+import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.BulkCancelProgress;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.config.BulkPacing;
+import io.controlplane.cancel.config.KeyPartitioner;
 import io.controlplane.cancel.decision.ActorProof;
+import io.controlplane.cancel.decision.BulkFilter;
 import io.controlplane.cancel.decision.CancelDecider;
 import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.decision.CommandValidation;
@@ -17,6 +22,7 @@ import io.controlplane.cancel.decision.SeenCommands;
 import io.controlplane.cancel.errors.BadInputException;
 import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.metrics.ProcessorObserver;
+import io.controlplane.cancel.serde.UndecodableRecordException;
 import io.controlplane.cancel.state.ExecutionRecordFormat;
 import io.controlplane.cancel.state.WaitingCommand;
 import java.time.Duration;
@@ -45,6 +51,9 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     /** The grace is a person's wait, so it runs on the wall clock, not on stream time that may stall. */
     private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
+    /** How often a task takes a turn at its bulk cancels, between its other records. */
+    static final Duration BULK_TURN_INTERVAL = Duration.ofMillis(100);
+
     /** What every instance is built from; one per topology. */
     record Settings(
             CancelDecider decider,
@@ -53,7 +62,10 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             OperatorGrants grants,
             CommandIdentity identity,
             boolean cascade,
-            boolean previousVersionStores) {}
+            boolean previousVersionStores,
+            BulkPacing bulkPacing,
+            KeyPartitioner partitioner,
+            int inputPartitions) {}
 
     private final Settings settings;
     private final long graceMs;
@@ -70,6 +82,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     private PreviousVersionState previous;
     private DecisionMetrics metrics;
     private DecisionMetrics.Cascade cascadeMetrics;
+    private BulkTasks bulks;
 
     ExecutionProcessor(Settings settings) {
         this.settings = settings;
@@ -108,6 +121,20 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                 takeDue(now);
             }
         });
+        bulks = new BulkTasks(
+                context.getStateStore(CancelStores.BULK_TASKS),
+                executions,
+                settings.bulkPacing(),
+                this::visitForBulk,
+                context.taskId().partition(),
+                settings.inputPartitions(),
+                settings.partitioner(),
+                retentionMs,
+                readingSince);
+        context.schedule(BULK_TURN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            bulks.turn(now);
+            forwardBulkProgress(now);
+        });
     }
 
     @Override
@@ -124,6 +151,10 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             onChildLink(record.key(), link.childId());
         } else if (input instanceof CascadeMessage.Cascade cascade) {
             onCascade(record.key(), cascade.cause());
+        } else if (input instanceof ExecutionInput.BulkTask task) {
+            long now = context.currentSystemTimeMs();
+            bulks.onCommand(record.key(), task.command(), now);
+            forwardBulkProgress(now);
         }
     }
 
@@ -301,6 +332,44 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             cascadeToChildren(descendant, cause, now);
         }
         flush();
+    }
+
+    /**
+     * A bulk looks at one run: if it is to be cancelled (and this is no dry run), it is, as a single
+     * cancel would be: its own cancellation kept for good, the CANCELLED record, the cascade.
+     */
+    private BulkFilter.Verdict visitForBulk(
+            String executionId, byte[] stored, BulkCancelCommand bulk, boolean listed, long now) {
+        if (stored == null) {
+            return BulkFilter.Verdict.NOT_MATCHED;
+        }
+        RunRecord run;
+        try {
+            run = RunRecord.loaded(format.decode(stored));
+        } catch (UndecodableRecordException e) {
+            log.warn(
+                    "Bulk cancel {} left execution {} alone: its record cannot be read ({})",
+                    Ids.quote(bulk.getBulkId()),
+                    Ids.quote(executionId),
+                    e.getMessage());
+            return BulkFilter.Verdict.NOT_MATCHED;
+        }
+        BulkFilter.Verdict verdict = BulkFilter.judge(bulk, run.upstream(), run.cancellation(), listed);
+        if (verdict == BulkFilter.Verdict.CANCEL && !bulk.getDryRun()) {
+            RunStateChange change = BulkFilter.cancellation(bulk, run.upstream(), Instant.ofEpochMilli(now));
+            run.cancellation(change);
+            save(executionId, run, now);
+            pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(new Decision.Cancel(change)), now));
+            cascadeToChildren(run, change, now);
+            flush();
+        }
+        return verdict;
+    }
+
+    private void forwardBulkProgress(long now) {
+        for (BulkCancelProgress progress : bulks.takeProgress()) {
+            context.forward(new Record<>(progress.getBulkId(), new ExecutionOutput.BulkProgress(progress), now));
+        }
     }
 
     /** What is due: commands whose grace ran out are judged a last time; old decisions are forgotten. */

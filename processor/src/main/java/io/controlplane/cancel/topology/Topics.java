@@ -1,5 +1,7 @@
 package io.controlplane.cancel.topology;
 
+import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.BulkCancelProgress;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
@@ -31,10 +33,14 @@ public final class Topics {
     public final Topic<RunStateChange> runStateChanges;
     public final Topic<CancelRejection> rejections;
     public final String dlq;
+    public final Topic<BulkCancelCommand> bulk;
+    public final Topic<BulkCancelProgress> bulkProgress;
     /** The application.id, which Kafka Streams' internal topics and the cascade topic are named after. */
     public final String applicationId;
     /** The cascade's internal topic (CascadeTopic). */
     public final String cascade;
+    /** The internal topic that takes accepted bulk cancels to every task (BulkTopic). */
+    public final String bulkTasks;
 
     public Topics(CancelProcessorConfig config) {
         Map<String, Object> serdeConfig = config.originalsWithPrefix("", false);
@@ -45,9 +51,12 @@ public final class Topics {
         runStateChanges = topic(CancelTopic.RUN_STATE_CHANGES, config, serdeClass, serdeConfig);
         rejections = topic(CancelTopic.REJECTIONS, config, serdeClass, serdeConfig);
         dlq = CancelTopic.DLQ.name(config);
+        bulk = topic(CancelTopic.BULK, config, serdeClass, serdeConfig);
+        bulkProgress = topic(CancelTopic.BULK_PROGRESS, config, serdeClass, serdeConfig);
         applicationId =
                 String.valueOf(StreamsProperties.from(config.originals()).get(StreamsConfig.APPLICATION_ID_CONFIG));
         cascade = CascadeTopic.name(applicationId);
+        bulkTasks = BulkTopic.name(applicationId);
     }
 
     /** A topic's name and the serde of its values. */

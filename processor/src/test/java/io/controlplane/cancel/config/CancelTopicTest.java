@@ -50,9 +50,9 @@ class CancelTopicTest {
     }
 
     @Test
-    void commandsRunStatesAndGrantsAreReadTheRestWritten() {
+    void commandsRunStatesGrantsAndBulksAreReadTheRestWritten() {
         assertThat(CancelTopic.ALL.stream().filter(topic -> topic.direction() == Direction.IN))
-                .containsExactly(CancelTopic.COMMANDS, CancelTopic.RUN_STATES, CancelTopic.OPERATORS);
+                .containsExactly(CancelTopic.COMMANDS, CancelTopic.RUN_STATES, CancelTopic.OPERATORS, CancelTopic.BULK);
         assertThat(CancelTopic.COMMANDS.valueType()).isEqualTo(CancelCommand.class);
         assertThat(CancelTopic.RUN_STATES.valueType()).isEqualTo(RunState.class);
     }

@@ -3,6 +3,8 @@ package io.controlplane.cancel.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.TestRecords;
+import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.BulkCancelProgress;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
@@ -52,6 +54,8 @@ final class CancelDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> rawGrants;
     private final TestOutputTopic<String, RunStateChange> changes;
     private final TestOutputTopic<String, CancelRejection> rejections;
+    private final TestInputTopic<String, BulkCancelCommand> bulks;
+    private final TestOutputTopic<String, BulkCancelProgress> bulkProgress;
     private Instant recordTime = START;
     private Instant wallClock = START;
     private int commandSeq;
@@ -109,6 +113,14 @@ final class CancelDriver implements AutoCloseable {
                 topics.rejections.name(),
                 Serdes.String().deserializer(),
                 topics.rejections.valueSerde().deserializer());
+        bulks = driver.createInputTopic(
+                topics.bulk.name(),
+                Serdes.String().serializer(),
+                topics.bulk.valueSerde().serializer());
+        bulkProgress = driver.createOutputTopic(
+                topics.bulkProgress.name(),
+                Serdes.String().deserializer(),
+                topics.bulkProgress.valueSerde().deserializer());
     }
 
     /** Each driver its own: drivers of parallel builds must not share (and wipe) one another's state. */
@@ -198,6 +210,15 @@ final class CancelDriver implements AutoCloseable {
         commands.pipeInput(key, command, timestamp);
     }
 
+    /** A bulk cancel command, keyed by its bulkId. */
+    void bulk(BulkCancelCommand command) {
+        bulks.pipeInput(command.getBulkId(), command, nextRecordTime());
+    }
+
+    void bulk(String key, BulkCancelCommand command, Headers headers) {
+        bulks.pipeInput(new TestRecord<>(key, command, headers, nextRecordTime()));
+    }
+
     void sendRaw(String key, byte[] value) {
         rawCommands.pipeInput(key, value, nextRecordTime());
     }
@@ -225,6 +246,10 @@ final class CancelDriver implements AutoCloseable {
 
     List<TestRecord<String, CancelRejection>> rejections() {
         return rejections.readRecordsToList();
+    }
+
+    List<BulkCancelProgress> bulkProgress() {
+        return bulkProgress.readValuesToList();
     }
 
     /** The one rejection the last commands produced, asserting that nothing else came out. */

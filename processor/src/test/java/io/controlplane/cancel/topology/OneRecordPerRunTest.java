@@ -133,12 +133,13 @@ class OneRecordPerRunTest {
     }
 
     @Test
-    void theTopologyIsOneProcessorWithItsStoresAndItsDeclaredTopics() {
+    void theTopologyIsOneProcessorPerKindOfKeyWithItsStoresAndItsDeclaredTopics() {
         TopologyDescription description = CancelTopology.build(new CancelProcessorConfig(
                         Map.of("bootstrap.servers", "unused:9092", "schema.registry.url", "mock://shape")))
                 .describe();
 
-        assertThat(description.subtopologies()).hasSize(1); // one task per partition does it all
+        // one task per partition does everything keyed by executionId; bulks as a whole are keyed by bulkId
+        assertThat(description.subtopologies()).hasSize(2);
         Set<TopologyDescription.Node> nodes = description.subtopologies().stream()
                 .flatMap(subtopology -> subtopology.nodes().stream())
                 .collect(Collectors.toSet());
@@ -147,8 +148,10 @@ class OneRecordPerRunTest {
                                 && !processor.stores().isEmpty())
                         .map(node ->
                                 node.name() + " " + new TreeSet<>(((TopologyDescription.Processor) node).stores())))
-                .containsExactly(CancelTopology.PROCESSOR + " ["
-                        + String.join(", ", new TreeSet<>(Set.of(CancelStores.partitionedNames()))) + "]");
+                .containsExactlyInAnyOrder(
+                        CancelTopology.PROCESSOR + " ["
+                                + String.join(", ", new TreeSet<>(Set.of(CancelStores.partitionedNames()))) + "]",
+                        "decide-bulk [" + CancelStores.BULKS + "]");
         assertThat(nodes.stream()
                         .filter(node -> node instanceof TopologyDescription.Source)
                         .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
@@ -157,7 +160,9 @@ class OneRecordPerRunTest {
                 .containsExactly(
                         // Kafka Streams prefixes its own internal topic with the application.id when it runs
                         "commands-by-execution-repartition",
+                        "controlplane-execution-cancel-cancel-bulk-tasks",
                         "controlplane-execution-cancel-cancel-cascade",
+                        "controlplane.execution.cancel.bulk",
                         "controlplane.execution.cancel.commands",
                         "controlplane.execution.run-states");
         assertThat(nodes.stream()
@@ -167,7 +172,10 @@ class OneRecordPerRunTest {
                         .toList())
                 .containsExactly(
                         "commands-by-execution-repartition",
+                        "controlplane-execution-cancel-cancel-bulk-tasks",
                         "controlplane-execution-cancel-cancel-cascade",
+                        "controlplane.execution.cancel.bulk-progress", // a bulk's rejection
+                        "controlplane.execution.cancel.bulk-progress", // a task's progress in a bulk
                         "null"); // the outcome sink: its topic is chosen per record (OutcomeSink)
     }
 
