@@ -18,7 +18,7 @@ class ReadmeAclsTest {
     void readmesBlockIsItsKafkaAclsCommandsEachReachingTheBrokerThroughAdmin() {
         List<List<String>> commands = ReadmeAcls.commands();
         assertThat(commands)
-                .hasSize(15)
+                .hasSize(19)
                 .allSatisfy(args -> assertThat(args)
                         .startsWith(ReadmeAcls.ADMIN, "--add", "--allow-principal")
                         .containsOnlyOnce(ReadmeAcls.ADMIN));
