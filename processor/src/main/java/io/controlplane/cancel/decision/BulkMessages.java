@@ -14,8 +14,11 @@ public final class BulkMessages {
     }
 
     public static String unproven(IdentityFailure failure) {
-        return "Expected a bulk cancel command with a valid signed identity of its cancelledBy, but "
-                + failure.sentence() + ".";
+        // a bulk's token binds its jti to the bulkId, where a single cancel's binds it to the commandId
+        String sentence = failure == IdentityFailure.TOKEN_ID_MISMATCH
+                ? "its token's id (jti) is not its bulkId"
+                : failure.sentence();
+        return "Expected a bulk cancel command with a valid signed identity of its cancelledBy, but " + sentence + ".";
     }
 
     public static String unauthorized(String actorId, String requiredRole) {

@@ -12,6 +12,11 @@ import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.decision.ActorProof;
+import io.controlplane.cancel.decision.BulkMessages;
+import io.controlplane.cancel.decision.IdentityFailure;
+import io.controlplane.cancel.identity.CommandIdentity;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +25,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -161,6 +168,49 @@ class BulkCancelTopologyTest {
                     start("bulk-1", "alice").build(),
                     new org.apache.kafka.common.header.internals.RecordHeaders());
             assertThat(last(cancel.bulkProgress()).getCode()).isEqualTo(RejectionCode.INVALID_COMMAND);
+        }
+
+        @Test
+        void inSignedModeTheTokensSubjectIsTheActorAndItsIdIfAnyTheBulkId() {
+            cancel.close();
+            CommandIdentity tokens = (authorization, now) -> switch (String.valueOf(authorization)) {
+                case "Bearer alice" -> new ActorProof.Verified("alice", null, null);
+                case "Bearer alice-for-bulk-1" -> new ActorProof.Verified("alice", null, "bulk-1");
+                case "Bearer bob" -> new ActorProof.Verified("bob", null, null);
+                default -> new ActorProof.Failed(IdentityFailure.MISSING_AUTHORIZATION);
+            };
+            cancel = new CancelDriver(Map.of(), tokens);
+            cancel.admin("alice");
+            runs("run-", TENANT, RunStatus.RUNNING, 2);
+
+            cancel.bulk("bulk-0", start("bulk-0", "alice").build(), headers(null));
+            cancel.bulk("bulk-2", start("bulk-2", "alice").build(), headers("Bearer bob"));
+            cancel.bulk("bulk-3", start("bulk-3", "alice").build(), headers("Bearer alice-for-bulk-1"));
+            List<BulkCancelProgress> refused = cancel.bulkProgress();
+            assertThat(refused)
+                    .extracting(BulkCancelProgress::getState, BulkCancelProgress::getCode)
+                    .containsOnly(org.assertj.core.groups.Tuple.tuple(BulkState.REJECTED, RejectionCode.UNAUTHORIZED));
+            assertThat(refused)
+                    .extracting(BulkCancelProgress::getMessage)
+                    .containsExactly(
+                            BulkMessages.unproven(IdentityFailure.MISSING_AUTHORIZATION),
+                            BulkMessages.unproven(IdentityFailure.ACTOR_MISMATCH),
+                            BulkMessages.unproven(IdentityFailure.TOKEN_ID_MISMATCH));
+            assertThat(refused.get(2).getMessage()).contains("bulkId");
+            turns(3);
+            assertThat(cancel.changes()).isEmpty();
+
+            cancel.bulk("bulk-1", start("bulk-1", "alice").build(), headers("Bearer alice-for-bulk-1"));
+            turns(3);
+            assertThat(cancellations()).containsOnlyKeys("run-0", "run-1");
+        }
+
+        private static Headers headers(String authorization) {
+            Headers headers = new RecordHeaders();
+            if (authorization != null) {
+                headers.add(CommandIdentity.AUTHORIZATION_HEADER, authorization.getBytes(StandardCharsets.UTF_8));
+            }
+            return headers;
         }
 
         @Test
