@@ -144,14 +144,15 @@ final class BulkTasks {
             if (running++ >= pacing.maxActive()) {
                 break; // the others wait their turn
             }
+            long scannedBefore = bulk.getScanned();
             boolean ended = bulk.getBulk().getExecutionIds().isEmpty() ? scanPage(bulk, now) : listPage(bulk, now);
             if (ended) {
                 finish(bulkId, bulk, BulkState.DONE, now);
                 report(bulkId, bulk, now);
             } else if (now - bulk.getLastProgressAtMs() >= PROGRESS_INTERVAL_MS) {
                 report(bulkId, bulk, now);
-            } else {
-                store.put(bulkId, bulk);
+            } else if (bulk.getScanned() != scannedBefore) {
+                store.put(bulkId, bulk); // a turn that moved nothing (no rate left) writes nothing
             }
         }
     }
