@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Plain Avro binary of one generated class, with no framing and no registry: for state stores and
  * their changelogs, which only this processor reads. The bytes carry no schema, so they can only
- * be read back with the schema they were written with, or with the schema before fields were
- * appended ({@link #readingAlsoBefore}): a store written by the previous version then reads on after
+ * be read back with the schema they were written with, or with one of the schemas before fields were
+ * appended ({@link #readingAlsoBefore}): a store written by an earlier version then reads on after
  * an upgrade. Any other change of the class means rebuilding the stores. Values read back are checked
  * against the schema by {@link WriterSchemaBounds} first, as input records are: a changelog is a topic too.
  */
@@ -32,9 +32,8 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
     private final DatumWriter<T> writer;
     private final DatumReader<T> reader;
     private final WriterSchemaBounds bounds;
-    private final Schema earlier;
-    private final DatumReader<T> earlierReader;
-    private final WriterSchemaBounds earlierBounds;
+    /** The earlier schemas, newest (fewest fields left out) first. */
+    private final List<Earlier<T>> earlier;
 
     public AvroBinarySerde(Class<T> type) {
         this(type, List.of());
@@ -47,21 +46,29 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.reader = new SpecificDatumReader<>(schema, schema, model);
         this.bounds = WriterSchemaBounds.of(schema);
-        this.earlier = appendedFields.isEmpty() ? null : without(schema, appendedFields);
-        this.earlierReader = earlier == null ? null : new SpecificDatumReader<>(earlier, schema, model);
-        this.earlierBounds = earlier == null ? null : WriterSchemaBounds.of(earlier);
+        this.earlier = new ArrayList<>();
+        for (int left = 1; left <= appendedFields.size(); left++) {
+            Schema before =
+                    without(schema, appendedFields.subList(appendedFields.size() - left, appendedFields.size()));
+            earlier.add(new Earlier<>(new SpecificDatumReader<>(before, schema, model), WriterSchemaBounds.of(before)));
+        }
     }
 
     /**
      * A serde that also reads values written before {@code appendedFields} (the schema's last fields,
-     * each with a default) were added. Unambiguous: every field takes at least one byte, so a value
-     * of the earlier schema always ends before the current schema has been read through, and a value
-     * of the current schema is always read as one.
+     * each with a default, in the order they were appended) were added: each of them marks an earlier
+     * schema, so a value may be of the schema without the last one, without the last two, and so on
+     * to the schema without all of them, and every one of these reads. Unambiguous: the schemas are
+     * prefixes of each other and every field takes at least one byte, so a value ends before any
+     * longer schema has been read through; tried from the current schema down, a value is read with
+     * the schema it was written with.
      */
     public static <T extends SpecificRecord> AvroBinarySerde<T> readingAlsoBefore(
             Class<T> type, String... appendedFields) {
         return new AvroBinarySerde<>(type, List.of(appendedFields));
     }
+
+    private record Earlier<T>(DatumReader<T> reader, WriterSchemaBounds bounds) {}
 
     private static Schema without(Schema schema, List<String> appendedFields) {
         List<Schema.Field> fields = schema.getFields();
@@ -104,14 +111,14 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
             try {
                 return read(bounds, reader, bytes, topic);
             } catch (SerializationException current) {
-                if (earlier == null) {
-                    throw current;
+                for (Earlier<T> before : earlier) {
+                    try {
+                        return read(before.bounds(), before.reader(), bytes, topic);
+                    } catch (SerializationException notThisOne) {
+                        // an older schema still may read it; if none does, the current schema's failure says why
+                    }
                 }
-                try {
-                    return read(earlierBounds, earlierReader, bytes, topic);
-                } catch (SerializationException before) {
-                    throw current;
-                }
+                throw current;
             }
         };
     }

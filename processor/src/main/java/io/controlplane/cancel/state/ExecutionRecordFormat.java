@@ -25,15 +25,20 @@ import java.util.List;
  * is a topic too): every length is checked against what is left, and anything else is
  * {@link UndecodableRecordException}.
  *
- * <p>Versioned: {@link #decode} reads every version ever written (so far 1); a change to the record
- * is a new version, written from then on, with the reading of the earlier ones kept.
+ * <p>Versioned: {@link #decode} reads every version ever written (so far 1 and 2); a change to the
+ * record is a new version, written from then on, with the reading of the earlier ones kept. Version 2
+ * appended {@code bulkId} to each RunStateChange (the cancellation and the passes); a version 1 value
+ * reads with none, as it was written before there were bulk cancels.
  *
  * <p>Not thread-safe: each processor instance has its own (it reuses its buffer).
  */
 public final class ExecutionRecordFormat {
 
     /** The version {@link #encode} writes. */
-    public static final byte CURRENT_VERSION = 1;
+    public static final byte CURRENT_VERSION = 2;
+
+    /** The first version whose RunStateChanges carry a bulkId. */
+    private static final byte WITH_BULK_ID = 2;
 
     /** No record needs more: four ids of 256 characters per entry, at most a few hundred entries. */
     private static final int MAX_COLLECTION = 100_000;
@@ -84,12 +89,12 @@ public final class ExecutionRecordFormat {
 
     /** @throws UndecodableRecordException if the bytes are not a record of a known version */
     public ExecutionRecord decode(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != CURRENT_VERSION) {
+        if (bytes.length == 0 || bytes[0] < 1 || bytes[0] > CURRENT_VERSION) {
             throw new UndecodableRecordException("Not an execution record of a known format version ("
                     + (bytes.length == 0 ? "empty" : "version " + bytes[0]) + ")");
         }
         try {
-            Reader in = new Reader(bytes, 1);
+            Reader in = new Reader(bytes, 1, bytes[0] >= WITH_BULK_ID);
             int decidedCount = in.count();
             List<DecidedCommand> decided = new ArrayList<>(decidedCount);
             for (int i = 0; i < decidedCount; i++) {
@@ -143,6 +148,7 @@ public final class ExecutionRecordFormat {
         writeLong(change.getVersion());
         writeOptional(change.getTraceId());
         writeOptional(change.getCascadedFrom());
+        writeOptional(change.getBulkId());
     }
 
     private void writeCommand(CancelCommand command) {
@@ -195,11 +201,13 @@ public final class ExecutionRecordFormat {
     private static final class Reader {
 
         private final byte[] bytes;
+        private final boolean withBulkId;
         private int position;
 
-        Reader(byte[] bytes, int position) {
+        Reader(byte[] bytes, int position, boolean withBulkId) {
             this.bytes = bytes;
             this.position = position;
+            this.withBulkId = withBulkId;
         }
 
         RunState runState() {
@@ -218,7 +226,8 @@ public final class ExecutionRecordFormat {
                     string(),
                     readLong(),
                     optional(),
-                    optional());
+                    optional(),
+                    withBulkId ? optional() : null);
         }
 
         CancelCommand command() {

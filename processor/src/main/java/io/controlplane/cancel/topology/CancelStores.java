@@ -66,15 +66,16 @@ public final class CancelStores {
     }
 
     /**
-     * Run states and cancellations were kept before their last field was added (parentExecutionId,
-     * cascadedFrom): a value written by an earlier version reads on after an upgrade.
+     * Run states and cancellations were kept, and cancellations sent on the cascade topics, before their
+     * appended fields were added (parentExecutionId; cascadedFrom, then bulkId): a value written by an
+     * earlier version reads on after an upgrade.
      */
     static AvroBinarySerde<RunState> runStateSerde() {
         return AvroBinarySerde.readingAlsoBefore(RunState.class, "parentExecutionId");
     }
 
     static AvroBinarySerde<RunStateChange> cancellationSerde() {
-        return AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom");
+        return AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId");
     }
 
     /** Grant records as they came (see GrantDecoder); global stores are rebuilt from their topic, never logged. */

@@ -61,6 +61,7 @@ class RecordLinesTest {
                 "c-1",
                 4L,
                 "trace-1",
+                null,
                 null);
         byte[] value =
                 topics.runStateChanges.valueSerde().serializer().serialize(topics.runStateChanges.name(), change);

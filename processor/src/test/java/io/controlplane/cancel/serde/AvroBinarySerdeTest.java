@@ -5,11 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.OperatorGrant;
+import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.avro.RunStatus;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class AvroBinarySerdeTest {
+
+    /** RunStateChange as the versions before bulkId, and before cascadedFrom too, wrote it. */
+    private static final Schema BEFORE_BULK_ID = EarlierSchemas.without(RunStateChange.getClassSchema(), "bulkId");
+
+    private static final Schema BEFORE_CASCADED_FROM =
+            EarlierSchemas.without(RunStateChange.getClassSchema(), "cascadedFrom", "bulkId");
+
+    private final AvroBinarySerde<RunStateChange> changes =
+            AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId");
 
     @Test
     void roundTripsWithoutFraming() {
@@ -37,5 +51,62 @@ class AvroBinarySerdeTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining(
                         "Could not decode a io.controlplane.cancel.avro.CancelCommand from store-changelog");
+    }
+
+    @Test
+    void eachEarlierVersionReadsWithTheFieldsItDidNotHaveYetNull() {
+        RunStateChange change = change("parent-1", "bulk-1");
+
+        assertThat(read(EarlierSchemas.writtenAs(BEFORE_BULK_ID, change))).isEqualTo(change("parent-1", null));
+        assertThat(read(EarlierSchemas.writtenAs(BEFORE_CASCADED_FROM, change))).isEqualTo(change(null, null));
+    }
+
+    /** An earlier schema would read a current value too, leaving its appended fields behind unread. */
+    @Test
+    void aValueOfTheCurrentSchemaIsReadAsOne() {
+        for (RunStateChange change :
+                List.of(change("parent-1", "bulk-1"), change(null, "bulk-1"), change(null, null))) {
+            assertThat(read(changes.serializer().serialize("store-changelog", change)))
+                    .isEqualTo(change);
+        }
+    }
+
+    /** No proper prefix of the oldest value is a value of any of the schemas. */
+    @Test
+    void garbageIsUndecodableWhicheverVersionsAreRead() {
+        byte[] oldest = EarlierSchemas.writtenAs(BEFORE_CASCADED_FROM, change(null, null));
+        for (int length = 0; length < oldest.length; length++) {
+            byte[] cut = Arrays.copyOf(oldest, length);
+            assertThatThrownBy(() -> read(cut))
+                    .isInstanceOf(UndecodableRecordException.class)
+                    .hasMessageContaining("Could not decode a io.controlplane.cancel.avro.RunStateChange");
+        }
+    }
+
+    @Test
+    void theAppendedFieldsAreTheLastOnesInTheOrderTheyWereAppended() {
+        assertThatThrownBy(() -> AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "bulkId", "cascadedFrom"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private RunStateChange read(byte[] bytes) {
+        return changes.deserializer().deserialize("store-changelog", bytes);
+    }
+
+    private static RunStateChange change(String cascadedFrom, String bulkId) {
+        return RunStateChange.newBuilder()
+                .setExecutionId("run-1")
+                .setTenantId("t-1")
+                .setStatus(RunStatus.CANCELLED)
+                .setPreviousStatus(RunStatus.RUNNING)
+                .setCancelledAt(Instant.ofEpochMilli(1_700_000_000_123L))
+                .setCancelledBy("alice")
+                .setReason("stuck")
+                .setCommandId("bulk-1/run-1")
+                .setVersion(3L)
+                .setTraceId("trace-1")
+                .setCascadedFrom(cascadedFrom)
+                .setBulkId(bulkId)
+                .build();
     }
 }

@@ -10,9 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -37,8 +35,10 @@ class ParentLinkSchemaCompatibilityTest {
     private static final String SCOPE = "parent-link-schema-compatibility";
     private static final Instant AT = Instant.ofEpochMilli(1_700_000_000_123L);
 
-    private static final Schema OLD_RUN_STATE = withoutLastField(RunState.getClassSchema());
-    private static final Schema OLD_RUN_STATE_CHANGE = withoutLastField(RunStateChange.getClassSchema());
+    private static final Schema OLD_RUN_STATE = EarlierSchemas.without(RunState.getClassSchema(), "parentExecutionId");
+    /** Before cascadedFrom, so before bulkId too (appended after it). */
+    private static final Schema OLD_RUN_STATE_CHANGE =
+            EarlierSchemas.without(RunStateChange.getClassSchema(), "cascadedFrom", "bulkId");
 
     @AfterEach
     void dropRegistry() {
@@ -95,6 +95,7 @@ class ParentLinkSchemaCompatibilityTest {
                 .build();
         GenericRecord changeAsOld = readAs(OLD_RUN_STATE_CHANGE, RunStateChange.getClassSchema(), binary(cascaded));
         assertThat(changeAsOld.get("commandId").toString()).isEqualTo("c-1/child");
+        assertThat(changeAsOld.getSchema().getField("cascadedFrom")).isNull();
     }
 
     @Test
@@ -135,15 +136,6 @@ class ParentLinkSchemaCompatibilityTest {
         record.put("version", 1L);
         record.put("updatedAt", AT.toEpochMilli());
         return record;
-    }
-
-    private static Schema withoutLastField(Schema schema) {
-        List<Schema.Field> fields = new ArrayList<>();
-        List<Schema.Field> all = schema.getFields();
-        for (Schema.Field field : all.subList(0, all.size() - 1)) {
-            fields.add(new Schema.Field(field, field.schema()));
-        }
-        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> byte[] binary(T record) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.controlplane.cancel.serde.UndecodableRecordException;
+import java.util.HexFormat;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -13,20 +14,28 @@ import net.jqwik.api.constraints.Size;
 class ExecutionRecordFormatProperties {
 
     private final ExecutionRecordFormat format = new ExecutionRecordFormat();
-    private final byte[] valid = format.encode(ExecutionRecordFormatTest.full());
+    /** A valid value of each version {@link ExecutionRecordFormat#decode} reads, at index version - 1. */
+    private final byte[][] valid = {
+        HexFormat.of().parseHex(ExecutionRecordFormatTest.VERSION_1_OF_FULL),
+        format.encode(ExecutionRecordFormatTest.full())
+    };
 
     @Property(tries = 2000)
-    void anyBytesAfterTheVersionDecodeOrAreUndecodable(@ForAll @Size(max = 300) byte[] body) {
+    void anyBytesAfterAKnownVersionDecodeOrAreUndecodable(
+            @ForAll @IntRange(min = 1, max = ExecutionRecordFormat.CURRENT_VERSION) int version,
+            @ForAll @Size(max = 300) byte[] body) {
         byte[] value = new byte[body.length + 1];
-        value[0] = ExecutionRecordFormat.CURRENT_VERSION;
+        value[0] = (byte) version;
         System.arraycopy(body, 0, value, 1, body.length);
         assertDecodesOrIsUndecodable(value);
     }
 
     @Property(tries = 2000)
-    void aValidValueWithOneByteChangedDecodesOrIsUndecodable(
-            @ForAll @IntRange(min = 1, max = 1000) int where, @ForAll byte to) {
-        byte[] value = valid.clone();
+    void aValidValueOfAnyVersionWithOneByteChangedDecodesOrIsUndecodable(
+            @ForAll @IntRange(min = 1, max = ExecutionRecordFormat.CURRENT_VERSION) int version,
+            @ForAll @IntRange(min = 1, max = 1000) int where,
+            @ForAll byte to) {
+        byte[] value = valid[version - 1].clone();
         value[where % value.length] = to;
         assertDecodesOrIsUndecodable(value);
     }

@@ -396,6 +396,7 @@ class UpgradeInPlaceIT {
                 commandId,
                 2L,
                 "trace-" + commandId,
+                null,
                 null);
     }
 
