@@ -73,6 +73,7 @@ public final class BulkFilter {
                 .setCommandId(commandId(bulk.getBulkId(), run.getExecutionId()))
                 .setVersion(run.getVersion() + 1)
                 .setTraceId(bulk.getTraceId())
+                .setBulkId(bulk.getBulkId())
                 .build();
     }
 }

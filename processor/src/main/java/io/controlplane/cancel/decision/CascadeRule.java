@@ -94,6 +94,7 @@ public final class CascadeRule {
                 .setVersion(upstream.getVersion() + 1)
                 .setTraceId(cause.getTraceId())
                 .setCascadedFrom(cause.getExecutionId())
+                .setBulkId(cause.getBulkId()) // a descendant of a run a bulk cancelled was cancelled by that bulk
                 .build()));
     }
 

@@ -248,6 +248,7 @@ class BulkCancelTopologyTest {
             assertThat(cancelled).containsOnlyKeys("run-0", "run-1", "run-2", "queued-0", "queued-1");
             RunStateChange change = cancelled.get("run-1");
             assertThat(change.getCommandId()).isEqualTo("bulk-1/run-1");
+            assertThat(change.getBulkId()).isEqualTo("bulk-1");
             assertThat(change.getCancelledBy()).isEqualTo("alice");
             assertThat(change.getReason()).isEqualTo("tenant suspended");
             assertThat(change.getTraceId()).isEqualTo("trace-bulk-1");
@@ -381,7 +382,11 @@ class BulkCancelTopologyTest {
             turns(3);
             cancel.cancel("run-2", "alice");
 
-            assertThat(cancellations()).containsOnlyKeys("run-0", "run-1", "run-2");
+            Map<String, RunStateChange> cancelled = cancellations();
+            assertThat(cancelled).containsOnlyKeys("run-0", "run-1", "run-2");
+            assertThat(cancelled.get("run-1").getBulkId())
+                    .as("a single cancel's")
+                    .isNull();
             assertThat(cancel.rejections())
                     .extracting(rejection -> rejection.value().getCode())
                     .containsExactly(RejectionCode.ALREADY_TERMINAL);
@@ -503,6 +508,8 @@ class BulkCancelTopologyTest {
             Map<String, RunStateChange> cancelled = cancellations();
             assertThat(cancelled).containsOnlyKeys("parent", "grandchild");
             assertThat(cancelled.get("grandchild").getCascadedFrom()).isEqualTo("parent");
+            assertThat(cancelled.get("grandchild").getBulkId()).isEqualTo("bulk-1");
+            assertThat(cancelled.get("grandchild").getCommandId()).isEqualTo("bulk-1/parent/grandchild");
         }
     }
 
