@@ -143,138 +143,149 @@ class BulkCancelCrashIT {
                             topics);
                     Watcher watcher = new Watcher(broker.bootstrapServers(), new Topics(config));
                     Singles singles = new Singles(broker.bootstrapServers(), new Topics(config))) {
-                traffic.grant(ACTOR, List.of("admin"), List.of(TENANT, OTHER_TENANT));
-                traffic.flush();
-                ProcessorJvm processor = jvms.start("processor", settings);
+                try {
+                    traffic.grant(ACTOR, List.of("admin"), List.of(TENANT, OTHER_TENANT));
+                    traffic.flush();
+                    ProcessorJvm processor = jvms.start("processor", settings);
 
-                // the runs, while the processor starts: one producer, batched, one flush at the end
-                Instant updatedAt = Instant.now();
-                for (int i = 0; i < RUNS; i++) {
-                    traffic.send(
-                            topics.runStates,
-                            runId(i),
-                            TestRecords.runState(runId(i), tenant(i), status(i), 1, updatedAt));
+                    // the runs, while the processor starts: one producer, batched, one flush at the end
+                    Instant updatedAt = Instant.now();
+                    for (int i = 0; i < RUNS; i++) {
+                        traffic.send(
+                                topics.runStates,
+                                runId(i),
+                                TestRecords.runState(runId(i), tenant(i), status(i), 1, updatedAt));
+                    }
+                    traffic.flush();
+                    await("the processor holds all " + RUNS + " runs")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(250))
+                            // the group's offsets appear once the processor has committed
+                            .ignoreExceptions()
+                            .until(() -> group.hasConsumedAll(List.of(topics.runStates.name())));
+                    long loaded = System.nanoTime();
+
+                    // idle: single cancels of runs the bulk does not match, at the steady rate
+                    singles.start();
+                    int idleEnd = WARM_UP_SINGLES + IDLE_SINGLES;
+                    await(idleEnd + " single cancels decided with no bulk running")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(() -> singles.sentCount() >= idleEnd
+                                    && watcher.seenAll(singles.sent().subList(0, idleEnd)));
+                    // from now on half the single cancels race the bulk for its runs
+                    singles.raceTheBulk();
+                    long bulkSent = System.nanoTime();
+                    traffic.send(topics.bulk, BULK_ID, bulk());
+                    traffic.flush();
+                    await("the bulk reaches all " + PARTITIONS + " tasks")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(20))
+                            .until(() -> {
+                                Map<Integer, BulkCancelProgress> latest = watcher.latestProgress();
+                                assertThat(latest.get(-1))
+                                        .as("a refusal of the bulk")
+                                        .isNull();
+                                return latest.size() == PARTITIONS;
+                            });
+                    long bulkRunning = System.nanoTime();
+
+                    await("a task reports cancellations")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(20))
+                            .until(() ->
+                                    watcher.latestProgress().values().stream().anyMatch(p -> p.getCancelled() > 0));
+                    processor.kill();
+                    long killed = System.nanoTime();
+                    long killedAtMs = System.currentTimeMillis();
+                    Map<Integer, BulkCancelProgress> atKill = watcher.latestProgress();
+                    long bulkCancelledAtKill = watcher.bulkCancellations().size();
+                    assertThat(atKill.values())
+                            .as("progress when the processor was killed: mid-bulk, so not every task DONE")
+                            .filteredOn(p -> p.getState() == BulkState.DONE)
+                            .hasSizeLessThan(PARTITIONS);
+                    assertThat(bulkCancelledAtKill)
+                            .as("bulk cancellations committed when the processor was killed, of %d", MATCHING)
+                            .isLessThan(MATCHING);
+
+                    jvms.start("processor", settings);
+                    await("every task back at the bulk after the restart")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(20))
+                            .until(() -> watcher.latestProgress().values().stream()
+                                            .filter(p -> p.getState() == BulkState.DONE
+                                                    || p.getUpdatedAt().toEpochMilli() > killedAtMs)
+                                            .count()
+                                    == PARTITIONS);
+                    // the tasks take their first bulk turn before the single cancels queued while they were
+                    // down are read: only once those are decided is the processor back to the bulk alone
+                    List<Single> queued = singles.sent();
+                    await("the single cancels sent while the processor was down decided")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(20))
+                            .until(() -> watcher.seenAll(queued));
+                    long recovered = System.nanoTime();
+                    await("every partition DONE")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(20))
+                            .until(() -> watcher.latestProgress().values().stream()
+                                            .filter(p -> p.getState() == BulkState.DONE)
+                                            .count()
+                                    == PARTITIONS);
+                    long done = System.nanoTime();
+                    singles.stop();
+
+                    List<Single> sent = singles.sent();
+                    await("an outcome for each of the " + sent.size() + " single cancels")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(() -> watcher.seenAll(sent));
+                    await("the processor commits all its input")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(250))
+                            .ignoreExceptions()
+                            .until(() -> group.hasConsumedAll(List.of(
+                                    topics.commands.name(),
+                                    topics.runStates.name(),
+                                    topics.bulk.name(),
+                                    topics.bulkTasks)));
+                    // committed outputs are then all there: read them to their end
+                    Map<TopicPartition, Long> ends = committedEnds(admin, watcher.partitions());
+                    await("every committed outcome read")
+                            .atMost(DEADLINE)
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(() -> watcher.hasReached(ends));
+
+                    long finished = System.nanoTime();
+                    reportLatency(
+                            sent,
+                            watcher,
+                            new Moments(
+                                    sent.get(WARM_UP_SINGLES).sentNanos(),
+                                    bulkSent,
+                                    bulkRunning,
+                                    killed,
+                                    recovered,
+                                    done));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "BULK-TIMES load %.1f s, idle %.1f s, bulk to kill %.1f s, kill to all tasks back %.1f s,"
+                                    + " back to DONE %.1f s, checks %.1f s; %d single cancels; %d bulk cancellations"
+                                    + " committed at the kill%n",
+                            seconds(loaded - began),
+                            seconds(bulkSent - loaded),
+                            seconds(killed - bulkSent),
+                            seconds(recovered - killed),
+                            seconds(done - recovered),
+                            seconds(finished - done),
+                            sent.size(),
+                            bulkCancelledAtKill);
+
+                    assertExactlyOnce(watcher, sent);
+                } catch (Throwable failed) {
+                    System.out.println("BulkCancelCrashIT failed with, as read so far: " + watcher);
+                    throw failed;
                 }
-                traffic.flush();
-                await("the processor holds all " + RUNS + " runs")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(250))
-                        // the group's offsets appear once the processor has committed
-                        .ignoreExceptions()
-                        .until(() -> group.hasConsumedAll(List.of(topics.runStates.name())));
-                long loaded = System.nanoTime();
-
-                // idle: single cancels of runs the bulk does not match, at the steady rate
-                singles.start();
-                int idleEnd = WARM_UP_SINGLES + IDLE_SINGLES;
-                await(idleEnd + " single cancels decided with no bulk running")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(50))
-                        .until(() -> singles.sentCount() >= idleEnd
-                                && watcher.seenAll(singles.sent().subList(0, idleEnd)));
-                // from now on half the single cancels race the bulk for its runs
-                singles.raceTheBulk();
-                long bulkSent = System.nanoTime();
-                traffic.send(topics.bulk, BULK_ID, bulk());
-                traffic.flush();
-                await("the bulk reaches all " + PARTITIONS + " tasks")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(20))
-                        .until(() -> {
-                            Map<Integer, BulkCancelProgress> latest = watcher.latestProgress();
-                            assertThat(latest.get(-1))
-                                    .as("a refusal of the bulk")
-                                    .isNull();
-                            return latest.size() == PARTITIONS;
-                        });
-                long bulkRunning = System.nanoTime();
-
-                await("a task reports cancellations")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(20))
-                        .until(() -> watcher.latestProgress().values().stream().anyMatch(p -> p.getCancelled() > 0));
-                processor.kill();
-                long killed = System.nanoTime();
-                long killedAtMs = System.currentTimeMillis();
-                Map<Integer, BulkCancelProgress> atKill = watcher.latestProgress();
-                long bulkCancelledAtKill = watcher.bulkCancellations().size();
-                assertThat(atKill.values())
-                        .as("progress when the processor was killed: mid-bulk, so not every task DONE")
-                        .filteredOn(p -> p.getState() == BulkState.DONE)
-                        .hasSizeLessThan(PARTITIONS);
-                assertThat(bulkCancelledAtKill)
-                        .as("bulk cancellations committed when the processor was killed, of %d", MATCHING)
-                        .isLessThan(MATCHING);
-
-                jvms.start("processor", settings);
-                await("every task back at the bulk after the restart")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(20))
-                        .until(() -> watcher.latestProgress().values().stream()
-                                        .filter(p -> p.getState() == BulkState.DONE
-                                                || p.getUpdatedAt().toEpochMilli() > killedAtMs)
-                                        .count()
-                                == PARTITIONS);
-                // the tasks take their first bulk turn before the single cancels queued while they were
-                // down are read: only once those are decided is the processor back to the bulk alone
-                List<Single> queued = singles.sent();
-                await("the single cancels sent while the processor was down decided")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(20))
-                        .until(() -> watcher.seenAll(queued));
-                long recovered = System.nanoTime();
-                await("every partition DONE")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(20))
-                        .until(() -> watcher.latestProgress().values().stream()
-                                        .filter(p -> p.getState() == BulkState.DONE)
-                                        .count()
-                                == PARTITIONS);
-                long done = System.nanoTime();
-                singles.stop();
-
-                List<Single> sent = singles.sent();
-                await("an outcome for each of the " + sent.size() + " single cancels")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(50))
-                        .until(() -> watcher.seenAll(sent));
-                await("the processor commits all its input")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(250))
-                        .ignoreExceptions()
-                        .until(() -> group.hasConsumedAll(List.of(
-                                topics.commands.name(),
-                                topics.runStates.name(),
-                                topics.bulk.name(),
-                                topics.bulkTasks)));
-                // committed outputs are then all there: read them to their end
-                Map<TopicPartition, Long> ends = committedEnds(admin, watcher.partitions());
-                await("every committed outcome read")
-                        .atMost(DEADLINE)
-                        .pollInterval(Duration.ofMillis(50))
-                        .until(() -> watcher.hasReached(ends));
-
-                long finished = System.nanoTime();
-                reportLatency(
-                        sent,
-                        watcher,
-                        new Moments(
-                                sent.get(WARM_UP_SINGLES).sentNanos(), bulkSent, bulkRunning, killed, recovered, done));
-                System.out.printf(
-                        Locale.ROOT,
-                        "BULK-TIMES load %.1f s, idle %.1f s, bulk to kill %.1f s, kill to all tasks back %.1f s,"
-                                + " back to DONE %.1f s, checks %.1f s; %d single cancels; %d bulk cancellations"
-                                + " committed at the kill%n",
-                        seconds(loaded - began),
-                        seconds(bulkSent - loaded),
-                        seconds(killed - bulkSent),
-                        seconds(recovered - killed),
-                        seconds(done - recovered),
-                        seconds(finished - done),
-                        sent.size(),
-                        bulkCancelledAtKill);
-
-                assertExactlyOnce(watcher, sent);
             }
         }
     }
@@ -784,6 +795,18 @@ class BulkCancelCrashIT {
 
         synchronized Map<String, Long> decidedMs() {
             return new HashMap<>(decidedMs);
+        }
+
+        @Override
+        public synchronized String toString() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d cancellations (%d by the bulk), %d rejections, %d dead letters; latest progress %s",
+                    cancellations.size(),
+                    bulkCancellations().size(),
+                    rejections.size(),
+                    deadLetters,
+                    latestProgress());
         }
 
         synchronized int deadLetters() {
