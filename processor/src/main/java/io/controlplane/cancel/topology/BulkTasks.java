@@ -108,6 +108,11 @@ final class BulkTasks {
                     .setSequence(nextSequence++)
                     .build();
             unfinished.put(bulk.getSequence(), bulkId);
+            if (!command.getExecutionIds().isEmpty() && ours.getExecutionIds().isEmpty()) {
+                // A listed bulk none of whose runs this task holds: nothing to do here. (An empty
+                // share would otherwise read as no list at all, and every run of the tenant be taken.)
+                finish(bulkId, bulk, BulkState.DONE, now);
+            }
             report(bulkId, bulk, now);
             return;
         }

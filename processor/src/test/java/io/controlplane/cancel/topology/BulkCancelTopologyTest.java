@@ -12,6 +12,7 @@ import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
+import io.controlplane.cancel.config.KeyPartitioner;
 import io.controlplane.cancel.decision.ActorProof;
 import io.controlplane.cancel.decision.BulkMessages;
 import io.controlplane.cancel.decision.IdentityFailure;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,6 +39,7 @@ class BulkCancelTopologyTest {
 
     private static final String OTHER_TENANT = "tenant-b";
     private static final Duration TURN = ExecutionProcessor.BULK_TURN_INTERVAL;
+    private static final int PARTITIONS = 6;
 
     private CancelDriver cancel = new CancelDriver();
 
@@ -312,6 +315,36 @@ class BulkCancelTopologyTest {
             assertThat(done.getNotFound())
                     .as("a run in another tenant is as good as absent")
                     .isEqualTo(2);
+        }
+
+        /**
+         * A task takes only its share of a bulk's list, and a share can be empty: most tasks' are
+         * when a bulk lists a few runs. Such a task has nothing to do, not every run of the tenant.
+         */
+        @Test
+        void aTaskHoldingNoneOfTheListedRunsCancelsNothing() {
+            cancel.close();
+            cancel = new CancelDriver(Map.of(), OptionalInt.of(PARTITIONS));
+            cancel.admin("alice");
+            runs("run-", TENANT, RunStatus.RUNNING, 3);
+            // TopologyTestDriver runs partition 0's task alone; the listed run belongs to another
+            String elsewhere = IntStream.range(0, 1_000)
+                    .mapToObj(i -> "listed-" + i)
+                    .filter(id ->
+                            KeyPartitioner.MURMUR2.partition(id.getBytes(StandardCharsets.UTF_8), PARTITIONS) != 0)
+                    .findFirst()
+                    .orElseThrow();
+            cancel.bulk(
+                    start("bulk-1", "alice").setExecutionIds(List.of(elsewhere)).build());
+            turns(3);
+
+            assertThat(cancel.changes())
+                    .as("runs cancelled by a bulk that listed none of them")
+                    .isEmpty();
+            BulkCancelProgress done = last(cancel.bulkProgress());
+            assertThat(done.getState()).isEqualTo(BulkState.DONE);
+            assertThat(done.getScanned()).isZero();
+            assertThat(done.getNotFound()).isZero();
         }
 
         @Test
