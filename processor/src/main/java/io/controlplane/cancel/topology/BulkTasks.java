@@ -139,7 +139,10 @@ final class BulkTasks {
         }
         long elapsed = Math.max(0, now - lastTurnMs);
         lastTurnMs = now;
-        tokens = Math.min(pacing.ratePerSecond(), tokens + pacing.ratePerSecond() * elapsed / 1000.0);
+        // At most a fifth of a second's rate saved up: after a stall the task catches up over a few
+        // turns rather than in one burst of a second's worth, which would hold up its single cancels.
+        tokens =
+                Math.min(Math.max(1, pacing.ratePerSecond() / 5.0), tokens + pacing.ratePerSecond() * elapsed / 1000.0);
         int running = 0;
         for (String bulkId : new ArrayList<>(unfinished.values())) {
             BulkTaskRecord bulk = store.get(bulkId);
