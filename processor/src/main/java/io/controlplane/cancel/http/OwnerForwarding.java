@@ -42,10 +42,16 @@ class OwnerForwarding {
                 if (bytes.length > MAX_BODY_BYTES) {
                     return unavailable(where, "answered with more than " + MAX_BODY_BYTES + " bytes");
                 }
-                return new Reply(
+                Reply reply = new Reply(
                         response.statusCode(),
                         response.headers().firstValue("Content-Type").orElse(Reply.JSON),
                         bytes);
+                // the owner's own Retry-After (a rebalance there) says when to ask again
+                return response.headers()
+                        .firstValue("Retry-After")
+                        .filter(after -> after.matches("[0-9]{1,4}"))
+                        .map(after -> reply.withHeader("Retry-After", after))
+                        .orElse(reply);
             }
         } catch (IOException e) {
             return unavailable(where, "did not answer (" + e.getClass().getSimpleName() + ")");
@@ -56,7 +62,7 @@ class OwnerForwarding {
     }
 
     private static Reply unavailable(String owner, String what) {
-        return Reply.json(503, Map.of("error", "the instance owning this execution, " + owner + ", " + what));
+        return Reply.unavailable(Map.of("error", "the instance owning this execution, " + owner + ", " + what));
     }
 
     /** The id as one path segment, every character outside the unreserved ones percent-encoded. */

@@ -109,6 +109,7 @@ class ExecutionQueryTest {
         Reply reply = query.answer("e-1", BEARER, false);
         assertThat(reply.status()).isEqualTo(503);
         assertThat(text(reply)).contains("\"state\":\"REBALANCING\"");
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
     }
 
     @Test
@@ -117,6 +118,7 @@ class ExecutionQueryTest {
         Reply reply = query.answer("e-1", BEARER, false);
         assertThat(reply.status()).isEqualTo(503);
         assertThat(text(reply)).contains("\"state\":\"RUNNING\"");
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
     }
 
     @Test

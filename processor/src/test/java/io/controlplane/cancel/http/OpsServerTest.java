@@ -31,7 +31,7 @@ class OpsServerTest {
 
             @Override
             public Reply ready() {
-                return Reply.json(503, Map.of("status", "DOWN"));
+                return Reply.unavailable(Map.of("status", "DOWN"));
             }
 
             @Override
@@ -61,6 +61,9 @@ class OpsServerTest {
         HttpResponse<String> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(ready.headers().firstValue("Retry-After"))
+                .as("a reply's own header")
+                .hasValue("2");
         HttpResponse<String> metrics = get("/metrics");
         assertThat(metrics.body()).isEqualTo("cancel_x_total 1.0\n");
         assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");

@@ -21,6 +21,8 @@ class OwnerForwardingTest {
     private final OwnerForwarding forwarding = new OwnerForwarding();
     private HttpServer owner;
     private volatile byte[] answer = "{\"executionId\":\"e 1\"}".getBytes(StandardCharsets.UTF_8);
+    private volatile int status = 404;
+    private volatile String retryAfter = "7";
 
     @BeforeEach
     void startOwner() throws Exception {
@@ -30,7 +32,8 @@ class OwnerForwardingTest {
                     + exchange.getRequestHeaders().getFirst("Authorization") + "|"
                     + exchange.getRequestHeaders().getFirst(OwnerForwarding.FORWARDED));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(404, answer.length);
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
@@ -52,6 +55,14 @@ class OwnerForwardingTest {
     }
 
     @Test
+    void anOwnersRetryAfterIsRelayedOnlyIfItIsANumberOfSeconds() {
+        status = 503;
+        assertThat(forwarding.forward(host(), "e-1", "Bearer t").headers()).containsEntry("Retry-After", "7");
+        retryAfter = "Wed, 21 Oct 2099 07:28:00 GMT";
+        assertThat(forwarding.forward(host(), "e-1", "Bearer t").headers()).doesNotContainKey("Retry-After");
+    }
+
+    @Test
     void anOverlongAnswerIsNotRelayed() {
         answer = new byte[OwnerForwarding.MAX_BODY_BYTES + 1];
         Reply reply = forwarding.forward(host(), "e-1", "Bearer t");
@@ -67,6 +78,7 @@ class OwnerForwardingTest {
         }
         Reply reply = forwarding.forward(new HostInfo("127.0.0.1", closed), "e-1", "Bearer s3cret");
         assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
         assertThat(text(reply)).contains("127.0.0.1:" + closed).doesNotContain("s3cret");
     }
 
