@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -174,6 +175,21 @@ class ExecutionQueryTest {
                 throw new InvalidStateStoreException("not yet");
             }
             return execution;
+        }
+
+        @Override
+        public int inputPartitions() {
+            return 6;
+        }
+
+        @Override
+        public Map<HostInfo, Set<Integer>> partitionsByInstance() {
+            return Map.of();
+        }
+
+        @Override
+        public List<BulkSummary.Partition> bulk(String bulkId) {
+            return List.of();
         }
     }
 

@@ -28,7 +28,11 @@ class OwnerForwardingTest {
     void startOwner() throws Exception {
         owner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         owner.createContext("/", exchange -> {
-            received.add(exchange.getRequestURI().getRawPath() + "|"
+            received.add(exchange.getRequestURI().getRawPath()
+                    + (exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery())
+                    + "|"
                     + exchange.getRequestHeaders().getFirst("Authorization") + "|"
                     + exchange.getRequestHeaders().getFirst(OwnerForwarding.FORWARDED));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -60,6 +64,29 @@ class OwnerForwardingTest {
         assertThat(forwarding.forward(host(), "e-1", "Bearer t").headers()).containsEntry("Retry-After", "7");
         retryAfter = "Wed, 21 Oct 2099 07:28:00 GMT";
         assertThat(forwarding.forward(host(), "e-1", "Bearer t").headers()).doesNotContainKey("Retry-After");
+    }
+
+    @Test
+    void aBulkShareIsAskedOfTheInstanceForItsOwnStoresOnlyWithTheToken() {
+        status = 200;
+        Reply reply = forwarding.share(host(), "b 1/ü", "Bearer t").join();
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(received).containsExactly("/bulks/b%201%2F%C3%BC?local=true|Bearer t|1");
+    }
+
+    @Test
+    void aBulkShareNotGivenIsA503NeverAFailure() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Reply reply = forwarding
+                .share(new HostInfo("127.0.0.1", closed), "b-1", "Bearer s3cret")
+                .join();
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
+        assertThat(text(reply)).contains("127.0.0.1:" + closed, "share").doesNotContain("s3cret");
     }
 
     @Test
