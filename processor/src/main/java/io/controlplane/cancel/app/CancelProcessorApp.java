@@ -159,6 +159,7 @@ public final class CancelProcessorApp implements AutoCloseable {
                             config.httpPort().getAsInt(),
                             streams,
                             self,
+                            kafka.inputPartitions(),
                             probes,
                             meters.get(),
                             failures::replacements))
@@ -174,7 +175,7 @@ public final class CancelProcessorApp implements AutoCloseable {
                     + "server): " + e.getMessage());
         }
         http.ifPresent(server -> log.info(
-                "Serving /health/live, /health/ready, /metrics and /executions/{id} (query {}) on {}:{}; other "
+                "Serving /health/live, /health/ready, /metrics, /executions/{id} and /bulks/{id} (queries {}) on {}:{}; other "
                         + "instances reach this one at application.server={}",
                 config.queryToken().isPresent() ? "on" : "off: no " + CancelProcessorConfig.HTTP_QUERY_TOKEN,
                 config.httpHost(),

@@ -99,7 +99,7 @@ final class ExecutionQuery {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", why);
         body.put("state", streams.state().name());
-        return Reply.json(503, body);
+        return Reply.unavailable(body);
     }
 
     private static Map<String, Object> run(RunState run) {

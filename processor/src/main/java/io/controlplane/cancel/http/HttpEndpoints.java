@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The running processor's HTTP endpoints ({@code cancel.http.port}): GET /health/live,
- * /health/ready, /metrics and /executions/{executionId}.
+ * /health/ready, /metrics, /executions/{executionId} and /bulks/{bulkId}.
  */
 public final class HttpEndpoints implements AutoCloseable {
 
@@ -25,6 +26,7 @@ public final class HttpEndpoints implements AutoCloseable {
      * Starts serving. Readiness answers 503 until Kafka Streams is started and running.
      *
      * @param self this instance's {@code application.server}, where the other instances forward queries to
+     * @param inputPartitions how many partitions the input topics have (each holds a share of every bulk)
      * @throws IOException if {@code cancel.http.host}:{@code cancel.http.port} cannot be bound
      */
     public static HttpEndpoints start(
@@ -32,18 +34,22 @@ public final class HttpEndpoints implements AutoCloseable {
             int port,
             KafkaStreams streams,
             HostInfo self,
+            int inputPartitions,
             StreamsHealth health,
             ProcessorMeters meters,
             LongSupplier threadReplacements)
             throws IOException {
-        KafkaStreamsView view = new KafkaStreamsView(streams, self, config.partitioner());
+        KafkaStreamsView view =
+                new KafkaStreamsView(streams, self, config.partitioner(), config.runStatesTopic(), inputPartitions);
         meters.bind(
                 streams,
                 threadReplacements,
                 view::approximateWaitingCommands,
                 () -> health.ready().up());
-        ExecutionQuery query = new ExecutionQuery(
-                config.queryToken().map(token -> new QueryToken(token.value())), view, new OwnerForwarding());
+        Optional<QueryToken> token = config.queryToken().map(value -> new QueryToken(value.value()));
+        OwnerForwarding forwarding = new OwnerForwarding();
+        ExecutionQuery query = new ExecutionQuery(token, view, forwarding);
+        BulkQuery bulks = new BulkQuery(token, view, forwarding);
         OpsServer server = OpsServer.start(
                 new InetSocketAddress(InetAddress.getByName(config.httpHost()), port), new OpsServer.Endpoints() {
                     @Override
@@ -64,6 +70,11 @@ public final class HttpEndpoints implements AutoCloseable {
                     @Override
                     public Reply execution(String executionId, String authorization, boolean forwarded) {
                         return query.answer(executionId, authorization, forwarded);
+                    }
+
+                    @Override
+                    public Reply bulk(String bulkId, String authorization, boolean localOnly) {
+                        return bulks.answer(bulkId, authorization, localOnly);
                     }
                 });
         return new HttpEndpoints(server);

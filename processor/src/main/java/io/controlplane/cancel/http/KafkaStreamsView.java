@@ -1,14 +1,25 @@
 package io.controlplane.cancel.http;
 
 import io.controlplane.cancel.config.KeyPartitioner;
+import io.controlplane.cancel.state.BulkTaskRecord;
 import io.controlplane.cancel.state.ExecutionRecord;
 import io.controlplane.cancel.state.ExecutionRecordFormat;
 import io.controlplane.cancel.topology.CancelStores;
 import io.controlplane.cancel.topology.ExecutionPartitioner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -20,12 +31,26 @@ final class KafkaStreamsView implements StreamsView {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final ExecutionPartitioner<Object> partitioner;
+    private final String runStatesTopic;
+    private final int inputPartitions;
 
-    /** @param partitioner as cancel.partitioner says: the partition of a key is the one upstream wrote it to */
-    KafkaStreamsView(KafkaStreams streams, HostInfo self, KeyPartitioner partitioner) {
+    /**
+     * @param partitioner as cancel.partitioner says: the partition of a key is the one upstream wrote it to
+     * @param runStatesTopic an input topic of the tasks that keep the executions and their bulks: a task
+     *     reading its partition p holds partition p of their stores
+     * @param inputPartitions how many partitions the input topics have
+     */
+    KafkaStreamsView(
+            KafkaStreams streams,
+            HostInfo self,
+            KeyPartitioner partitioner,
+            String runStatesTopic,
+            int inputPartitions) {
         this.streams = streams;
         this.self = self;
         this.partitioner = new ExecutionPartitioner<>(partitioner);
+        this.runStatesTopic = runStatesTopic;
+        this.inputPartitions = inputPartitions;
     }
 
     @Override
@@ -63,6 +88,62 @@ final class KafkaStreamsView implements StreamsView {
         }
         ExecutionRecord record = new ExecutionRecordFormat().decode(stored);
         return new Execution(record.getUpstream(), record.getCancellation());
+    }
+
+    @Override
+    public int inputPartitions() {
+        return inputPartitions;
+    }
+
+    @Override
+    public Map<HostInfo, Set<Integer>> partitionsByInstance() {
+        Map<HostInfo, Set<Integer>> held = new HashMap<>();
+        try {
+            for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+                held.put(instance.hostInfo(), partitionsOf(instance.topicPartitions()));
+            }
+        } catch (IllegalStateException e) {
+            throw new InvalidStateStoreException("Kafka Streams is " + streams.state() + ": " + e.getMessage());
+        }
+        return held;
+    }
+
+    @Override
+    public List<BulkSummary.Partition> bulk(String bulkId) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new InvalidStateStoreException("Kafka Streams is " + state + ", not RUNNING");
+        }
+        Set<Integer> active = new TreeSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                active.addAll(partitionsOf(task.topicPartitions()));
+            }
+        }
+        String servedBy = self.host() + ":" + self.port();
+        List<BulkSummary.Partition> shares = new ArrayList<>();
+        // partition by partition: the store of all local tasks would answer with the first task's record only
+        for (int partition : active) {
+            ReadOnlyKeyValueStore<String, BulkTaskRecord> store = streams.store(StoreQueryParameters.fromNameAndType(
+                            CancelStores.BULK_TASKS, QueryableStoreTypes.<String, BulkTaskRecord>keyValueStore())
+                    .withPartition(partition));
+            BulkTaskRecord bulk = store.get(bulkId);
+            if (bulk != null) {
+                shares.add(BulkSummary.Partition.of(partition, bulk, servedBy));
+            }
+        }
+        return shares;
+    }
+
+    /** The partitions of the run-states topic among {@code partitions}: those of the executions' tasks. */
+    private Set<Integer> partitionsOf(Set<TopicPartition> partitions) {
+        Set<Integer> ours = new TreeSet<>();
+        for (TopicPartition partition : partitions) {
+            if (partition.topic().equals(runStatesTopic)) {
+                ours.add(partition.partition());
+            }
+        }
+        return ours;
     }
 
     /**

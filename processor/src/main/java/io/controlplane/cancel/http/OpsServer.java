@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,6 +25,7 @@ final class OpsServer implements AutoCloseable {
     static final int QUEUED = 32;
     static final int MAX_PATH_LENGTH = 4096;
     static final String EXECUTIONS = "/executions/";
+    static final String BULKS = "/bulks/";
 
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
 
@@ -36,6 +38,9 @@ final class OpsServer implements AutoCloseable {
         Reply metrics();
 
         Reply execution(String executionId, String authorization, boolean forwarded);
+
+        /** @param localOnly whether the query says {@value OwnerForwarding#LOCAL_ONLY}: this instance's share only */
+        Reply bulk(String bulkId, String authorization, boolean localOnly);
     }
 
     private final HttpServer server;
@@ -90,17 +95,27 @@ final class OpsServer implements AutoCloseable {
         if (rawPath == null || rawPath.length() > MAX_PATH_LENGTH) {
             return Reply.json(400, Map.of("error", "path longer than " + MAX_PATH_LENGTH + " characters"));
         }
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        if (rawQuery != null && rawQuery.length() > MAX_PATH_LENGTH) {
+            return Reply.json(400, Map.of("error", "query longer than " + MAX_PATH_LENGTH + " characters"));
+        }
         String path = exchange.getRequestURI().getPath();
         boolean known = path.equals("/health/live")
                 || path.equals("/health/ready")
                 || path.equals("/metrics")
-                || path.startsWith(EXECUTIONS);
+                || path.startsWith(EXECUTIONS)
+                || path.startsWith(BULKS);
         if (!known) {
             return Reply.json(404, Map.of("error", "no such endpoint"));
         }
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET");
             return Reply.json(405, Map.of("error", "only GET"));
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (path.startsWith(BULKS)) {
+            boolean localOnly = rawQuery != null && List.of(rawQuery.split("&")).contains(OwnerForwarding.LOCAL_ONLY);
+            return endpoints.bulk(path.substring(BULKS.length()), authorization, localOnly);
         }
         return switch (path) {
             case "/health/live" -> endpoints.live();
@@ -109,7 +124,7 @@ final class OpsServer implements AutoCloseable {
             default ->
                 endpoints.execution(
                         path.substring(EXECUTIONS.length()),
-                        exchange.getRequestHeaders().getFirst("Authorization"),
+                        authorization,
                         "1".equals(exchange.getRequestHeaders().getFirst(OwnerForwarding.FORWARDED)));
         };
     }
@@ -117,6 +132,7 @@ final class OpsServer implements AutoCloseable {
     private static void send(HttpExchange exchange, Reply reply) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
         exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
         try (OutputStream body = exchange.getResponseBody()) {
             body.write(reply.body());

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.http;
 
+import io.controlplane.cancel.avro.BulkState;
 import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +38,9 @@ import org.apache.kafka.streams.KafkaStreams;
  *       run_state_ignored; code the RejectionCode of a rejection, {@code none} otherwise
  *   <li>{@code cancel_cascade_descendants_total{outcome}}: descendants the cascade reached, cancelled,
  *       skipped_terminal or skipped_other_tenant
+ *   <li>{@code cancel_bulk_cancelled_total}: runs bulk cancels cancelled
+ *   <li>{@code cancel_bulks{state}}: bulk cancels not ended that this instance's tasks hold, RUNNING or
+ *       PAUSED
  *   <li>{@code cancel_decision_latency_seconds}: histogram, from a command's requestedAt to its
  *       cancellation or rejection
  *   <li>{@code cancel_waiting_commands}: commands waiting for their run's state in this instance's tasks
@@ -52,11 +56,15 @@ import org.apache.kafka.streams.KafkaStreams;
  * Kafka Streams' registry, and their counters read those totals ({@link #counting}), summed over the
  * tasks; a closed task's last totals are kept ({@link #countingEnded}), so that a counter never goes
  * back when a rebalance moves a task away or back. Only the latency is recorded here, per decision.
+ * The bulks held are a gauge of each task in that registry too ({@link #holdingBulks}), summed over
+ * the open tasks only: a closed task's bulks are held by whichever instance opens it next.
  */
 public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
 
     static final String DECISIONS = "cancel.decisions";
     static final String CASCADE = "cancel.cascade.descendants";
+    static final String BULK_CANCELLED = "cancel.bulk.cancelled";
+    static final String BULKS = "cancel.bulks";
     static final String LATENCY = "cancel.decision.latency";
     static final String WAITING = "cancel.waiting.commands";
     static final String DEAD_LETTERS = "cancel.dead.letters";
@@ -89,6 +97,8 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
     private final Map<Metric, Outcome> openTotals = new IdentityHashMap<>();
     /** What the tasks closed since start counted, by outcome. */
     private final Map<Outcome, Double> closedCounts = new HashMap<>();
+    /** The bulk gauges of the tasks open now, by state; also guarded by {@link #counts}. */
+    private final Map<Metric, BulkState> heldBulks = new IdentityHashMap<>();
 
     private final Timer latency;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
@@ -112,6 +122,17 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
                     .tag(
                             "outcome",
                             outcome.kind().name().substring("CASCADE_".length()).toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        for (Outcome outcome : Outcome.bulk()) {
+            FunctionCounter.builder(BULK_CANCELLED, this, meters -> meters.count(outcome))
+                    .description("Runs cancelled by bulk cancels")
+                    .register(registry);
+        }
+        for (BulkState state : ProcessorObserver.HELD_BULK_STATES) {
+            Gauge.builder(BULKS, this, meters -> meters.held(state))
+                    .description("Bulk cancels not ended that this instance's tasks hold, by state")
+                    .tag("state", state.name())
                     .register(registry);
         }
         latency = Timer.builder(LATENCY)
@@ -191,6 +212,33 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
             for (Map.Entry<Metric, Outcome> total : openTotals.entrySet()) {
                 if (total.getValue().equals(outcome)) {
                     sum += value(total.getKey());
+                }
+            }
+            return sum;
+        }
+    }
+
+    @Override
+    public void holdingBulks(BulkState state, Metric held) {
+        synchronized (counts) {
+            heldBulks.put(held, state);
+        }
+    }
+
+    @Override
+    public void holdingBulksEnded(Metric held) {
+        synchronized (counts) {
+            heldBulks.remove(held);
+        }
+    }
+
+    /** The bulks in {@code state} the tasks open now hold. */
+    private double held(BulkState state) {
+        synchronized (counts) {
+            double sum = 0;
+            for (Map.Entry<Metric, BulkState> gauge : heldBulks.entrySet()) {
+                if (gauge.getValue() == state) {
+                    sum += value(gauge.getKey());
                 }
             }
             return sum;

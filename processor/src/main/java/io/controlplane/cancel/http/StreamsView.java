@@ -2,7 +2,10 @@ package io.controlplane.cancel.http;
 
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -29,4 +32,24 @@ interface StreamsView {
 
     /** The run state held and this processor's cancellation of it, each null when there is none. */
     record Execution(RunState run, RunStateChange cancellation) {}
+
+    /** How many partitions the input topics have: each holds its share of every bulk. */
+    int inputPartitions();
+
+    /**
+     * Which input partitions each instance's active tasks hold, by its {@code application.server},
+     * this one's included, as the group's last assignment says.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while that is not known
+     */
+    Map<HostInfo, Set<Integer>> partitionsByInstance();
+
+    /**
+     * This instance's share of a bulk: one entry per partition whose active task here holds it,
+     * read from that task's store {@code cancel-bulk-tasks}.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while Kafka Streams is not
+     *     RUNNING or one of those stores cannot be read
+     */
+    List<BulkSummary.Partition> bulk(String bulkId);
 }

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One thing a task counts: a decision's outcome (with its rejection code), or what the cascade did
- * to a descendant. Each is counted once, by its task, in Kafka Streams' registry: the sensor {@link
+ * One thing a task counts: a decision's outcome (with its rejection code), what the cascade did
+ * to a descendant, or a run a bulk cancel cancelled. Each is counted once, by its task, in Kafka Streams' registry: the sensor {@link
  * #sensor()} of the group {@code stream-cancel-processor-metrics}, whose {@code <sensor>-total} every
  * other view reads.
  *
@@ -32,7 +32,9 @@ public record Outcome(Kind kind, RejectionCode code) {
         /** A descendant had ended already: passed through, never rejected. */
         CASCADE_SKIPPED_TERMINAL,
         /** A descendant in another tenant than the cancelled run: left alone, passed through. */
-        CASCADE_SKIPPED_OTHER_TENANT
+        CASCADE_SKIPPED_OTHER_TENANT,
+        /** A bulk cancel cancelled a run (not counted for a dry run, which cancels nothing). */
+        BULK_CANCELLED
     }
 
     public Outcome {
@@ -69,9 +71,14 @@ public record Outcome(Kind kind, RejectionCode code) {
                 of(Kind.CASCADE_CANCELLED), of(Kind.CASCADE_SKIPPED_TERMINAL), of(Kind.CASCADE_SKIPPED_OTHER_TENANT));
     }
 
+    /** What a bulk cancel does to a run that it counts here: it cancels it. */
+    public static List<Outcome> bulk() {
+        return List.of(of(Kind.BULK_CANCELLED));
+    }
+
     /**
      * Its sensor's name in Kafka Streams' registry, as README names it: {@code cancelled},
-     * {@code rejected-already-terminal}, {@code run-state-ignored}, {@code cascade-cancelled}, ...
+     * {@code rejected-already-terminal}, {@code run-state-ignored}, {@code cascade-cancelled}, {@code bulk-cancelled}, ...
      */
     public String sensor() {
         return kind == Kind.REJECTED ? "rejected-" + hyphenated(code.name()) : hyphenated(kind.name());

@@ -1,6 +1,8 @@
 package io.controlplane.cancel.metrics;
 
+import io.controlplane.cancel.avro.BulkState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
 
@@ -21,6 +23,9 @@ public interface ProcessorObserver {
     /** The Kafka Streams configuration key holding the processor's observer (an object, not text). */
     String CONFIG = "cancel.internal.processor.observer";
 
+    /** The states of the bulk cancels a task holds, as counted for a gauge: those not ended. */
+    List<BulkState> HELD_BULK_STATES = List.of(BulkState.RUNNING, BulkState.PAUSED);
+
     /** Observes nothing. */
     ProcessorObserver NONE = new ProcessorObserver() {};
 
@@ -36,6 +41,19 @@ public interface ProcessorObserver {
      * from its registry; what it counted still happened.
      */
     default void countingEnded(Metric total) {}
+
+    /**
+     * A task holds {@code held} bulk cancels in {@code state} (one of {@link #HELD_BULK_STATES}), a
+     * gauge of Kafka Streams' registry, from now on: its value is how many the task holds now. Told
+     * once per task and state, on the task's stream thread; {@code held} may be read from any thread.
+     */
+    default void holdingBulks(BulkState state, Metric held) {}
+
+    /**
+     * The task is closing: the bulks it held are no longer held here (the task that opens next for
+     * that partition, here or on another instance, tells its own).
+     */
+    default void holdingBulksEnded(Metric held) {}
 
     /**
      * A command was cancelled or rejected, {@code latency} after its requestedAt (never negative).

@@ -11,8 +11,10 @@ import io.controlplane.cancel.state.BulkTaskRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -52,6 +54,8 @@ final class BulkTasks {
 
     /** Bulks not ended on this task, by the order they came in. */
     private final TreeMap<Long, String> unfinished = new TreeMap<>();
+    /** The unfinished bulks that are paused: the others run (or wait their turn to). */
+    private final Set<String> paused = new HashSet<>();
     /** Ended bulks, with when: forgotten a retention later. */
     private final Map<String, Long> finished = new HashMap<>();
 
@@ -85,6 +89,9 @@ final class BulkTasks {
                 nextSequence = Math.max(nextSequence, bulk.getSequence() + 1);
                 if (bulk.getFinishedAtMs() == null) {
                     unfinished.put(bulk.getSequence(), next.key);
+                    if (bulk.getState() == BulkState.PAUSED) {
+                        paused.add(next.key);
+                    }
                 } else {
                     finished.put(next.key, bulk.getFinishedAtMs());
                 }
@@ -120,8 +127,14 @@ final class BulkTasks {
             return;
         }
         switch (command.getAction()) {
-            case PAUSE -> held.setState(BulkState.PAUSED);
-            case RESUME -> held.setState(BulkState.RUNNING);
+            case PAUSE -> {
+                held.setState(BulkState.PAUSED);
+                paused.add(bulkId);
+            }
+            case RESUME -> {
+                held.setState(BulkState.RUNNING);
+                paused.remove(bulkId);
+            }
             case ABORT -> finish(bulkId, held, BulkState.ABORTED, now);
             default -> {
                 return;
@@ -163,6 +176,18 @@ final class BulkTasks {
                 store.put(bulkId, bulk); // a turn that moved nothing (no rate left) writes nothing
             }
         }
+    }
+
+    /**
+     * How many bulks not ended this task holds in {@code state}: RUNNING (those waiting for their
+     * turn included) or PAUSED; 0 for any other state. From memory, for a gauge.
+     */
+    int held(BulkState state) {
+        return switch (state) {
+            case RUNNING -> unfinished.size() - paused.size();
+            case PAUSED -> paused.size();
+            default -> 0;
+        };
     }
 
     /** The progress records written since the last call (the caller forwards them). */
@@ -242,6 +267,7 @@ final class BulkTasks {
         bulk.setState(state);
         bulk.setFinishedAtMs(now);
         unfinished.remove(bulk.getSequence());
+        paused.remove(bulkId);
         finished.put(bulkId, now);
     }
 

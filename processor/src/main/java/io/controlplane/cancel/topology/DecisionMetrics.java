@@ -1,5 +1,6 @@
 package io.controlplane.cancel.topology;
 
+import io.controlplane.cancel.avro.BulkState;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.decision.CascadeRule;
@@ -12,10 +13,13 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.streams.StreamsMetrics;
 
 /**
@@ -133,6 +137,62 @@ final class DecisionMetrics {
         }
 
         void close() {
+            counts.close();
+        }
+    }
+
+    /**
+     * A task's bulk cancels: {@code bulk-cancelled} (a run a bulk cancelled; a dry run cancels
+     * nothing and counts nothing here), told to the observer as the decisions' are; and one gauge per
+     * state of {@link ProcessorObserver#HELD_BULK_STATES}, {@code bulks-running} and {@code
+     * bulks-paused}: the bulks not ended that the task holds, told to the observer when the task
+     * opens and dropped when it closes, since a task's bulks go wherever the task goes.
+     */
+    static final class Bulk {
+
+        private final StreamsMetrics metrics;
+        private final ProcessorObserver observer;
+        private final TaskCounts counts;
+        private final Sensor cancelled;
+        private final Map<BulkState, Sensor> held = new EnumMap<>(BulkState.class);
+        private final List<Metric> gauges = new ArrayList<>();
+
+        Bulk(StreamsMetrics metrics, String taskId, ProcessorObserver observer) {
+            this.metrics = metrics;
+            this.observer = observer;
+            counts = new TaskCounts(metrics, taskId, observer, Outcome.bulk());
+            cancelled = counts.sensor(Outcome.of(Outcome.Kind.BULK_CANCELLED));
+            String thread = Thread.currentThread().getName();
+            for (BulkState state : ProcessorObserver.HELD_BULK_STATES) {
+                String name = "bulks-" + state.name().toLowerCase(Locale.ROOT);
+                // tagged as Kafka Streams tags the task's rate/total sensors
+                MetricName gaugeName = new MetricName(
+                        name,
+                        GROUP,
+                        "Bulk cancels not ended that this task holds in state " + state,
+                        Map.of("thread-id", thread, SCOPE + "-id", taskId));
+                Sensor sensor = metrics.addSensor(thread + "." + taskId + "." + name, Sensor.RecordingLevel.INFO);
+                sensor.add(gaugeName, new Value());
+                Metric gauge = metrics.metrics().get(gaugeName);
+                held.put(state, sensor);
+                gauges.add(gauge);
+                observer.holdingBulks(state, gauge);
+            }
+        }
+
+        /** A bulk cancelled a run. */
+        void cancelled() {
+            cancelled.record();
+        }
+
+        /** How many bulks the task holds now, by state. */
+        void held(ToIntFunction<BulkState> count) {
+            held.forEach((state, sensor) -> sensor.record(count.applyAsInt(state)));
+        }
+
+        void close() {
+            gauges.forEach(observer::holdingBulksEnded);
+            held.values().forEach(metrics::removeSensor);
             counts.close();
         }
     }

@@ -82,6 +82,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     private PreviousVersionState previous;
     private DecisionMetrics metrics;
     private DecisionMetrics.Cascade cascadeMetrics;
+    private DecisionMetrics.Bulk bulkMetrics;
     private BulkTasks bulks;
 
     ExecutionProcessor(Settings settings) {
@@ -103,6 +104,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             cascadeMetrics =
                     new DecisionMetrics.Cascade(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         }
+        bulkMetrics = new DecisionMetrics.Bulk(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         if (settings.previousVersionStores()) {
             previous = PreviousVersionState.of(context, executions, format, due, settings);
         }
@@ -131,8 +133,10 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                 settings.partitioner(),
                 retentionMs,
                 readingSince);
+        bulkMetrics.held(bulks::held);
         context.schedule(BULK_TURN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             bulks.turn(now);
+            bulkMetrics.held(bulks::held);
             forwardBulkProgress(now);
         });
     }
@@ -154,6 +158,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         } else if (input instanceof ExecutionInput.BulkTask task) {
             long now = context.currentSystemTimeMs();
             bulks.onCommand(record.key(), task.command(), now);
+            bulkMetrics.held(bulks::held);
             forwardBulkProgress(now);
         }
     }
@@ -164,6 +169,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         if (cascadeMetrics != null) {
             cascadeMetrics.close();
         }
+        bulkMetrics.close();
     }
 
     private void onCommand(Record<String, ExecutionInput> record, CancelCommand command) {
@@ -362,6 +368,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(new Decision.Cancel(change)), now));
             cascadeToChildren(run, change, now);
             flush();
+            bulkMetrics.cancelled();
         }
         return verdict;
     }

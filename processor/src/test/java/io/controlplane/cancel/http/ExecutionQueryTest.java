@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -109,6 +110,7 @@ class ExecutionQueryTest {
         Reply reply = query.answer("e-1", BEARER, false);
         assertThat(reply.status()).isEqualTo(503);
         assertThat(text(reply)).contains("\"state\":\"REBALANCING\"");
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
     }
 
     @Test
@@ -117,6 +119,7 @@ class ExecutionQueryTest {
         Reply reply = query.answer("e-1", BEARER, false);
         assertThat(reply.status()).isEqualTo(503);
         assertThat(text(reply)).contains("\"state\":\"RUNNING\"");
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
     }
 
     @Test
@@ -172,6 +175,21 @@ class ExecutionQueryTest {
                 throw new InvalidStateStoreException("not yet");
             }
             return execution;
+        }
+
+        @Override
+        public int inputPartitions() {
+            return 6;
+        }
+
+        @Override
+        public Map<HostInfo, Set<Integer>> partitionsByInstance() {
+            return Map.of();
+        }
+
+        @Override
+        public List<BulkSummary.Partition> bulk(String bulkId) {
+            return List.of();
         }
     }
 

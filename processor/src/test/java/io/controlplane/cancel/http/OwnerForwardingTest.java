@@ -21,16 +21,23 @@ class OwnerForwardingTest {
     private final OwnerForwarding forwarding = new OwnerForwarding();
     private HttpServer owner;
     private volatile byte[] answer = "{\"executionId\":\"e 1\"}".getBytes(StandardCharsets.UTF_8);
+    private volatile int status = 404;
+    private volatile String retryAfter = "7";
 
     @BeforeEach
     void startOwner() throws Exception {
         owner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         owner.createContext("/", exchange -> {
-            received.add(exchange.getRequestURI().getRawPath() + "|"
+            received.add(exchange.getRequestURI().getRawPath()
+                    + (exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery())
+                    + "|"
                     + exchange.getRequestHeaders().getFirst("Authorization") + "|"
                     + exchange.getRequestHeaders().getFirst(OwnerForwarding.FORWARDED));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(404, answer.length);
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
@@ -52,6 +59,37 @@ class OwnerForwardingTest {
     }
 
     @Test
+    void anOwnersRetryAfterIsRelayedOnlyIfItIsANumberOfSeconds() {
+        status = 503;
+        assertThat(forwarding.forward(host(), "e-1", "Bearer t").headers()).containsEntry("Retry-After", "7");
+        retryAfter = "Wed, 21 Oct 2099 07:28:00 GMT";
+        assertThat(forwarding.forward(host(), "e-1", "Bearer t").headers()).doesNotContainKey("Retry-After");
+    }
+
+    @Test
+    void aBulkShareIsAskedOfTheInstanceForItsOwnStoresOnlyWithTheToken() {
+        status = 200;
+        Reply reply = forwarding.share(host(), "b 1/ü", "Bearer t").join();
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(received).containsExactly("/bulks/b%201%2F%C3%BC?local=true|Bearer t|1");
+    }
+
+    @Test
+    void aBulkShareNotGivenIsA503NeverAFailure() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Reply reply = forwarding
+                .share(new HostInfo("127.0.0.1", closed), "b-1", "Bearer s3cret")
+                .join();
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
+        assertThat(text(reply)).contains("127.0.0.1:" + closed, "share").doesNotContain("s3cret");
+    }
+
+    @Test
     void anOverlongAnswerIsNotRelayed() {
         answer = new byte[OwnerForwarding.MAX_BODY_BYTES + 1];
         Reply reply = forwarding.forward(host(), "e-1", "Bearer t");
@@ -67,6 +105,7 @@ class OwnerForwardingTest {
         }
         Reply reply = forwarding.forward(new HostInfo("127.0.0.1", closed), "e-1", "Bearer s3cret");
         assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.headers()).containsEntry("Retry-After", Reply.RETRY_AFTER_SECONDS);
         assertThat(text(reply)).contains("127.0.0.1:" + closed).doesNotContain("s3cret");
     }
 

@@ -2,6 +2,7 @@ package io.controlplane.cancel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.avro.BulkState;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.metrics.Outcome;
 import java.lang.ref.WeakReference;
@@ -57,6 +58,9 @@ class ProcessorMetersTest {
                         "cancel_cascade_descendants_total{outcome=\"cancelled\"} 0.0",
                         "cancel_cascade_descendants_total{outcome=\"skipped_terminal\"} 0.0",
                         "cancel_cascade_descendants_total{outcome=\"skipped_other_tenant\"} 0.0",
+                        "cancel_bulk_cancelled_total 0.0",
+                        "cancel_bulks{state=\"RUNNING\"} 0.0",
+                        "cancel_bulks{state=\"PAUSED\"} 0.0",
                         "cancel_dead_letters_total{topic=\"commands\"} 0.0",
                         "cancel_dead_letters_total{topic=\"run-states\"} 0.0",
                         "cancel_decision_latency_seconds_count 0");
@@ -76,6 +80,7 @@ class ProcessorMetersTest {
         meters.counting(
                 Outcome.of(Outcome.Kind.CASCADE_SKIPPED_OTHER_TENANT),
                 new Total("cascade-skipped-other-tenant-total", 1));
+        meters.counting(Outcome.of(Outcome.Kind.BULK_CANCELLED), new Total("bulk-cancelled-total", 7));
         meters.decided(Duration.ofMillis(40));
         meters.decided(Duration.ofSeconds(12));
         meters.deadLettered("commands");
@@ -93,6 +98,7 @@ class ProcessorMetersTest {
                         "cancel_cascade_descendants_total{outcome=\"cancelled\"} 4.0",
                         "cancel_cascade_descendants_total{outcome=\"skipped_terminal\"} 0.0",
                         "cancel_cascade_descendants_total{outcome=\"skipped_other_tenant\"} 1.0",
+                        "cancel_bulk_cancelled_total 7.0",
                         "cancel_dead_letters_total{topic=\"commands\"} 1.0",
                         "cancel_dead_letters_total{topic=\"app-commands-by-execution-repartition\"} 1.0",
                         "cancel_decision_latency_seconds_bucket{le=\"0.05\"} 1",
@@ -123,6 +129,27 @@ class ProcessorMetersTest {
         meters.counting(cancelled, second);
         meters.countingEnded(first);
         assertThat(meters.scrape()).contains("cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 6.0");
+    }
+
+    @Test
+    void theBulksHeldAreTheSumOverTheOpenTasksOnlyByState() {
+        Total firstRunning = new Total("bulks-running", 2);
+        Total firstPaused = new Total("bulks-paused", 1);
+        Total secondRunning = new Total("bulks-running", 3);
+        meters.holdingBulks(BulkState.RUNNING, firstRunning);
+        meters.holdingBulks(BulkState.PAUSED, firstPaused);
+        meters.holdingBulks(BulkState.RUNNING, secondRunning);
+        assertThat(meters.scrape())
+                .contains("cancel_bulks{state=\"RUNNING\"} 5.0", "cancel_bulks{state=\"PAUSED\"} 1.0");
+
+        secondRunning.value = 1;
+        assertThat(meters.scrape()).contains("cancel_bulks{state=\"RUNNING\"} 3.0");
+
+        // a closed task's bulks are no longer held here, unlike what it counted
+        meters.holdingBulksEnded(firstRunning);
+        meters.holdingBulksEnded(firstPaused);
+        assertThat(meters.scrape())
+                .contains("cancel_bulks{state=\"RUNNING\"} 1.0", "cancel_bulks{state=\"PAUSED\"} 0.0");
     }
 
     @Test

@@ -84,6 +84,7 @@ class DecisionMetricsTest {
     void theObserverIsToldWhereTheTaskCountsEachOutcomeWhenItOpensAndThatItIsFinalWhenItCloses() {
         List<Outcome> everyOutcome = new ArrayList<>(Outcome.decisions());
         everyOutcome.addAll(Outcome.cascade());
+        everyOutcome.addAll(Outcome.bulk());
         assertThat(observer.counting.values()).containsExactlyInAnyOrderElementsOf(everyOutcome);
         Map<MetricName, ? extends Metric> registry = cancel.driver.metrics();
         observer.counting.forEach((total, outcome) -> {

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.topology;
 
+import io.controlplane.cancel.avro.BulkState;
 import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import java.time.Duration;
@@ -18,6 +19,8 @@ final class RecordingObserver implements ProcessorObserver {
     final List<String> events = new ArrayList<>();
     final Map<Metric, Outcome> counting = new IdentityHashMap<>();
     final List<Outcome> ended = new ArrayList<>();
+    final Map<Metric, BulkState> holding = new IdentityHashMap<>();
+    final List<BulkState> holdingEnded = new ArrayList<>();
 
     @Override
     public void counting(Outcome outcome, Metric total) {
@@ -27,6 +30,16 @@ final class RecordingObserver implements ProcessorObserver {
     @Override
     public void countingEnded(Metric total) {
         ended.add(counting.get(total));
+    }
+
+    @Override
+    public void holdingBulks(BulkState state, Metric held) {
+        holding.put(held, state);
+    }
+
+    @Override
+    public void holdingBulksEnded(Metric held) {
+        holdingEnded.add(holding.get(held));
     }
 
     @Override
