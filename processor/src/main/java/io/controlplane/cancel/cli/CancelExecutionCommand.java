@@ -1,16 +1,13 @@
 package io.controlplane.cancel.cli;
 
-import com.nimbusds.jwt.JWTParser;
 import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Ids;
-import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.topology.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,8 +37,6 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
     static final int CANCELLED = 0;
     static final int REJECTED = 2;
     static final int NO_OUTCOME = 3;
-
-    private static final String BEARER = "Bearer ";
 
     @Option(names = "--execution", required = true, paramLabel = "ID", description = "The run's executionId.")
     String executionId;
@@ -105,11 +100,7 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
 
     private void send(OperatorClients clients, CancelCommand command) {
         Topics.Topic<CancelCommand> commands = clients.topics().commands;
-        RecordHeaders headers = new RecordHeaders();
-        if (token != null) {
-            String authorization = token.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? token : BEARER + token;
-            headers.add(CommandIdentity.AUTHORIZATION_HEADER, authorization.getBytes(StandardCharsets.UTF_8));
-        }
+        RecordHeaders headers = BearerToken.headers(token);
         byte[] value = commands.valueSerde().serializer().serialize(commands.name(), headers, command);
         try (Producer<String, byte[]> producer = clients.producer()) {
             // where upstream's partitioner put the run's state, whichever client wrote it
@@ -126,20 +117,7 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
 
     /** A token bound to one command (its jti) names the commandId; otherwise any fresh id will do. */
     static String commandIdFor(String token) {
-        if (token != null) {
-            String jwt = token.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                    ? token.substring(BEARER.length()).trim()
-                    : token.trim();
-            try {
-                String jti = JWTParser.parse(jwt).getJWTClaimsSet().getJWTID();
-                if (jti != null && !jti.isBlank()) {
-                    return jti;
-                }
-            } catch (ParseException e) {
-                // a token that does not parse is the processor's to refuse (UNAUTHORIZED), with its reason
-            }
-        }
-        return UUID.randomUUID().toString();
+        return BearerToken.tokenId(token).orElseGet(() -> UUID.randomUUID().toString());
     }
 
     static String cancelled(RunStateChange change) {

@@ -4,22 +4,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code cancel-processor run|create-topics|health|cancel|grant|revoke|watch|status}: the product's one
- * entry point. The demo is not part of the
- * product: {@code ./cancel-processor demo} runs it from the test kit.
+ * {@code cancel-processor run|create-topics|health|cancel|bulk-cancel|bulk-control|grant|revoke|watch|status}:
+ * the product's one entry point. The demo is not part of the product: {@code ./cancel-processor demo}
+ * runs it from the test kit.
  */
 @Command(
         name = "cancel-processor",
         mixinStandardHelpOptions = true,
         version = "cancel-processor 0.1.0",
         description = "Executes controlPlane.execution.cancel: judges cancel commands against run states "
-                + "and operator grants on Kafka; and lets an operator cancel, grant, revoke, watch outcomes "
-                + "and ask a run's status.",
+                + "and operator grants on Kafka; and lets an operator cancel (one run or in bulk), grant, revoke, "
+                + "watch outcomes and ask a run's status.",
         subcommands = {
             RunCommand.class,
             CreateTopicsCommand.class,
             HealthCommand.class,
             CancelExecutionCommand.class,
+            BulkStartCommand.class,
+            BulkControlCommand.class,
             GrantCommand.class,
             RevokeCommand.class,
             WatchCommand.class,

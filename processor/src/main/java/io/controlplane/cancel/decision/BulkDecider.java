@@ -99,8 +99,11 @@ public final class BulkDecider {
         return Optional.empty();
     }
 
-    /** The first thing that makes the command ill-formed, as the end of a sentence, or null. */
-    static String problem(String recordKey, BulkCancelCommand command) {
+    /**
+     * The first thing that makes the command ill-formed, as the end of a sentence, or null; also what
+     * the operator CLI checks before it sends one.
+     */
+    public static String problem(String recordKey, BulkCancelCommand command) {
         String problem = Ids.problem("bulkId", command.getBulkId());
         if (problem == null) {
             problem = Ids.problem("cancelledBy", command.getCancelledBy());

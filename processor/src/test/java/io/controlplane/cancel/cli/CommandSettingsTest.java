@@ -15,7 +15,17 @@ class CommandSettingsTest {
     void everyCommandTakesItsSettingsThroughTheOneMixin() {
         Map<String, CommandLine> commands = CancelProcessorCli.commandLine().getSubcommands();
         assertThat(commands)
-                .containsOnlyKeys("run", "create-topics", "health", "cancel", "grant", "revoke", "watch", "status");
+                .containsOnlyKeys(
+                        "run",
+                        "create-topics",
+                        "health",
+                        "cancel",
+                        "bulk-cancel",
+                        "bulk-control",
+                        "grant",
+                        "revoke",
+                        "watch",
+                        "status");
         commands.forEach((name, command) -> {
             CommandSpec spec = command.getCommandSpec();
             CommandSpec mixin = spec.mixins().get("settings");

@@ -53,7 +53,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A short scenario on a real embedded broker: one accepted cancel and one command for each
- * rejection code, a repeated command and an undecodable record, then a table of what came out. The
+ * rejection code, a repeated command and an undecodable record, then a table of what came out; then
+ * a bulk cancel of one tenant's runs by the operator's command line, a dry run first ({@link BulkPart}). The
  * processor runs in signed mode: the demo is the identity issuer, with a key pair it makes at start,
  * and signs every command for its actor; one command is forged (signed with another key) and refused.
  * The accepted command's run has two children, and a grandchild that starts only after the run was
@@ -104,7 +105,8 @@ public final class Demo {
                         complete
                                 ? "All " + rows.size() + " expected outcomes arrived."
                                 : "Only " + rows.size() + " of " + expected.size() + " expected outcomes arrived.");
-                return complete;
+                boolean bulk = new BulkPart(out, settings, topics, DEADLINE).run(this::bulkToken, outcomes);
+                return complete && bulk;
             }
         }
     }
@@ -135,7 +137,11 @@ public final class Demo {
         Instant now = Instant.now();
         List<String> expected = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer(settings)) {
-            send(producer, topics.operators, "alice", new OperatorGrant("alice", List.of("admin"), List.of("acme")));
+            send(
+                    producer,
+                    topics.operators,
+                    "alice",
+                    new OperatorGrant("alice", List.of("admin"), List.of("acme", BulkPart.TENANT)));
             send(producer, topics.operators, "bob", new OperatorGrant("bob", List.of("viewer"), List.of("acme")));
             send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now, null));
             send(
@@ -192,7 +198,7 @@ public final class Demo {
                 + ", a child of run-1a, starts late ...");
     }
 
-    private static KafkaProducer<String, byte[]> producer(Map<String, Object> settings) {
+    static KafkaProducer<String, byte[]> producer(Map<String, Object> settings) {
         return new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -228,12 +234,27 @@ public final class Demo {
 
     /** The signed identity assertion an identity provider would give the actor for this one command. */
     private static Header bearer(CancelCommand command, RSAKey signingKey) throws JOSEException {
+        String token = token(command.getCancelledBy(), command.getCommandId(), signingKey);
+        return new RecordHeader("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** alice's token for one bulk, as the operator passes it to bulk-cancel --token. */
+    private String bulkToken(String bulkId) {
+        try {
+            return token("alice", bulkId, issuerKey);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot sign the demo's token", e);
+        }
+    }
+
+    /** A compact JWS of the subject, bound to one command or bulk (its jti), for ten minutes. */
+    private static String token(String subject, String jti, RSAKey signingKey) throws JOSEException {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience("controlplane.execution.cancel")
-                .subject(command.getCancelledBy())
-                .jwtID(command.getCommandId())
+                .subject(subject)
+                .jwtID(jti)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
                 .build();
@@ -243,7 +264,7 @@ public final class Demo {
                         .build(),
                 claims);
         token.sign(new RSASSASigner(signingKey));
-        return new RecordHeader("authorization", ("Bearer " + token.serialize()).getBytes(StandardCharsets.UTF_8));
+        return token.serialize();
     }
 
     private static <V extends SpecificRecord> void send(

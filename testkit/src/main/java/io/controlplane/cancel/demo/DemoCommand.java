@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "cancel-processor 0.1.0",
         description = "Start a real Kafka broker in this JVM, an in-memory schema registry and the processor; "
-                + "play a short scenario; print what came out; exit.")
+                + "play a short scenario; print what came out; then cancel a tenant's runs in bulk with the "
+                + "operator's bulk-cancel, a dry run first; exit.")
 public final class DemoCommand implements Callable<Integer> {
 
     public static void main(String[] args) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
     @Test
-    void demoShowsOneAcceptedCancelWithItsDescendantsEachRejectionCodeAForgedCommandRefusedAndADeadLetter()
+    void demoShowsOneAcceptedCancelWithItsDescendantsEachRejectionCodeAForgedCommandRefusedADeadLetterAndABulk()
             throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         boolean complete = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
@@ -42,6 +42,23 @@ class DemoIT {
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("UNAUTHORIZED", "signed identity"));
         assertThat(table).doesNotContain("eyJ");
+        // then a bulk cancel by the operator's command line: a dry run, the bulk with its progress, a summary
+        assertThat(table.lines())
+                .containsSubsequence(
+                        "bulk bulk-dry-run sent (tenant 'initech', by 'alice', dry run)",
+                        "dry run: would cancel 24",
+                        "bulk bulk-1 sent (tenant 'initech', by 'alice')",
+                        "DONE bulk bulk-1: cancelled 24 runs on 3 partitions")
+                // every run of every tenant is looked at; only the 24 matching ones are counted and cancelled
+                .anyMatch(line -> line.matches("bulk bulk-1: \\[##########\\] 3/3 partitions done, scanned \\d+, "
+                        + "matched 24, cancelled 24, already terminal 0, not found 0"))
+                .contains(
+                        "bulk-1   initech  QUEUED       12        12",
+                        "bulk-1   initech  RUNNING      12        12",
+                        "bulk-1   initech  WAITING       8         0",
+                        "bulk-1   initech  COMPLETED     8         0",
+                        "All 24 QUEUED and RUNNING runs of initech were cancelled, each once; the others were left as "
+                                + "they were.");
         assertThat(table.lines().filter(line -> line.startsWith("While it runs:")))
                 .singleElement()
                 .satisfies(line -> assertThat(line)

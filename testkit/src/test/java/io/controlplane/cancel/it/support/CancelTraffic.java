@@ -47,6 +47,11 @@ public final class CancelTraffic implements AutoCloseable {
                 TestRecords.runState(executionId, tenantId, status, version, Instant.now()));
     }
 
+    /** A run's state as last updated at {@code updatedAt}, for filters that look at it. */
+    public void runState(String executionId, String tenantId, RunStatus status, long version, Instant updatedAt) {
+        send(topics.runStates, executionId, TestRecords.runState(executionId, tenantId, status, version, updatedAt));
+    }
+
     public CancelCommand cancel(String commandId, String executionId, String actorId) {
         CancelCommand command = TestRecords.command(commandId, executionId, actorId, "integration test", Instant.now());
         send(topics.commands, executionId, command);

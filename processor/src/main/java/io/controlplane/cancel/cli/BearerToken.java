@@ -1,0 +1,47 @@
+package io.controlplane.cancel.cli;
+
+import com.nimbusds.jwt.JWTParser;
+import io.controlplane.cancel.identity.CommandIdentity;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * An actor's token as the operator commands send it ({@code --token JWT}, signed mode): in the
+ * {@code authorization: Bearer <JWT>} header, never printed; its {@code jti}, if any, names what the
+ * command is about (a cancel's commandId, a bulk's bulkId), as the processor requires.
+ */
+final class BearerToken {
+
+    private static final String BEARER = "Bearer ";
+
+    private BearerToken() {}
+
+    /** The headers of a command sent with {@code token}: its authorization, or none without one. */
+    static RecordHeaders headers(String token) {
+        RecordHeaders headers = new RecordHeaders();
+        if (token != null) {
+            String authorization = token.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? token : BEARER + token;
+            headers.add(CommandIdentity.AUTHORIZATION_HEADER, authorization.getBytes(StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    /** The token's jti, if it is a JWT that has one. */
+    static Optional<String> tokenId(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        String jwt = token.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? token.substring(BEARER.length()).trim()
+                : token.trim();
+        try {
+            String jti = JWTParser.parse(jwt).getJWTClaimsSet().getJWTID();
+            return jti == null || jti.isBlank() ? Optional.empty() : Optional.of(jti);
+        } catch (ParseException e) {
+            // a token that does not parse is the processor's to refuse (UNAUTHORIZED), with its reason
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.controlplane.cancel.cli;
+
+import io.controlplane.cancel.avro.BulkAction;
+import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.BulkCancelProgress;
+import io.controlplane.cancel.avro.BulkState;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "bulk-control",
+        mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = 1, // 2 means rejected to scripts: a usage error is an error
+        description = {
+            "Pause, resume or abort a bulk cancel: publish the PAUSE, RESUME or ABORT of the bulk (keyed by its "
+                    + "bulkId), then wait until a task acknowledges it (its progress record in the new state) or "
+                    + "it is refused. Pause stops every task after its current turn, resume continues, abort ends the "
+                    + "bulk for good (what was cancelled stays cancelled).",
+            "Exit codes: 0 acknowledged, 2 rejected (its code is printed: e.g. EXECUTION_NOT_FOUND for a bulk never "
+                    + "started, ALREADY_TERMINAL to resume an aborted one), 3 no answer within --timeout (also a "
+                    + "bulk already in that state, or ended on every partition: neither answers), 1 error."
+        })
+final class BulkControlCommand extends KafkaOperatorCommand {
+
+    static final int ACKNOWLEDGED = 0;
+    static final int REJECTED = BulkCommands.REJECTED;
+    static final int NO_ANSWER = 3;
+
+    /** Exactly one of the three. */
+    static final class Action {
+        @Option(names = "--pause", required = true, description = "Stop every task after its current turn.")
+        boolean pause;
+
+        @Option(names = "--resume", required = true, description = "Continue a paused bulk.")
+        boolean resume;
+
+        @Option(names = "--abort", required = true, description = "End the bulk for good.")
+        boolean abort;
+
+        BulkAction action() {
+            return pause ? BulkAction.PAUSE : resume ? BulkAction.RESUME : BulkAction.ABORT;
+        }
+    }
+
+    @Option(
+            names = "--bulk",
+            required = true,
+            paramLabel = "ID",
+            description = "The bulk's id, as bulk-cancel printed it.")
+    String bulkId;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Action action;
+
+    @Option(names = "--by", required = true, paramLabel = "ACTOR", description = "The actor asking (cancelledBy).")
+    String actor;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, at most 1,024 characters.")
+    String reason;
+
+    @Option(
+            names = "--token",
+            paramLabel = "JWT",
+            description = "Signed mode: the actor's token, sent as the 'authorization: Bearer <JWT>' header and "
+                    + "never printed; a token with a jti must name this bulk. "
+                    + "Out of the process list: put '--token JWT' in a private file and pass @FILE.")
+    String token;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long to wait for the answer, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    int run(OperatorClients clients, PrintWriter out, PrintWriter err) {
+        BulkAction requested = action.action();
+        BulkCancelCommand command = BulkCancelCommand.newBuilder()
+                .setBulkId(bulkId)
+                .setCancelledBy(actor)
+                .setReason(reason)
+                .setAction(requested)
+                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setTraceId(UUID.randomUUID().toString())
+                .build();
+        Optional<String> refusal = BulkCommands.refusal(command, token);
+        if (refusal.isPresent()) {
+            err.println("Not sent: the processor would reject it as " + refusal.get());
+            return REJECTED;
+        }
+        BulkState wanted = stateAfter(requested);
+        AtomicReference<BulkCancelProgress> answer = new AtomicReference<>();
+        try (BulkProgressReader reader = BulkProgressReader.fromNow(clients)) {
+            BulkCommands.send(clients, command, token);
+            reader.follow(
+                    record -> {
+                        if (answer.get() == null && isAnswer(record, bulkId, wanted)) {
+                            answer.set(record);
+                        }
+                    },
+                    () -> answer.get() != null,
+                    Instant.now().plus(timeout));
+        }
+        BulkCancelProgress answered = answer.get();
+        if (answered == null) {
+            out.println("NO ANSWER to " + requested + " of bulk " + bulkId + " within " + Text.duration(timeout)
+                    + ": is the processor running and caught up? (a bulk already " + wanted
+                    + ", or ended on every partition, gives none)");
+            return NO_ANSWER;
+        }
+        if (answered.getState() == BulkState.REJECTED) {
+            out.println(BulkProgress.rejected(answered));
+            return REJECTED;
+        }
+        out.println(wanted + " bulk " + bulkId + " (acknowledged first by partition " + answered.getPartition()
+                + ": scanned " + answered.getScanned() + ", cancelled " + answered.getCancelled() + ")");
+        return ACKNOWLEDGED;
+    }
+
+    /** What every task that has not ended the bulk reports once the action reached it. */
+    static BulkState stateAfter(BulkAction action) {
+        return switch (action) {
+            case PAUSE -> BulkState.PAUSED;
+            case RESUME -> BulkState.RUNNING;
+            case ABORT -> BulkState.ABORTED;
+            default -> throw new IllegalArgumentException("not a control action: " + action);
+        };
+    }
+
+    /** A task's record in the state the action leads to, or the refusal of the bulk's command as a whole. */
+    static boolean isAnswer(BulkCancelProgress record, String bulkId, BulkState wanted) {
+        if (!bulkId.equals(record.getBulkId())) {
+            return false;
+        }
+        return record.getPartition() < 0 ? record.getState() == BulkState.REJECTED : record.getState() == wanted;
+    }
+}
