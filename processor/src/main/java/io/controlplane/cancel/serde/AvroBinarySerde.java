@@ -40,9 +40,9 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
     }
 
     private AvroBinarySerde(Class<T> type, List<String> appendedFields) {
-        TrustedAvroPackages.trustPackageOf(type);
         SpecificData model = SpecificData.getForClass(type);
         this.schema = model.getSchema(type);
+        TrustedAvroPackages.trustPackagesOf(type, schema);
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.reader = new SpecificDatumReader<>(schema, schema, model);
         this.bounds = WriterSchemaBounds.of(schema);

@@ -1,7 +1,10 @@
 package io.controlplane.cancel.serde;
 
+import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /**
@@ -23,9 +26,49 @@ final class TrustedAvroPackages {
 
     private TrustedAvroPackages() {}
 
+    /**
+     * Adds the packages of {@code type} and of the generated classes its schema holds (a record of
+     * records: the state kept in stores) to Avro's JVM-wide trusted classes. Those names come from our
+     * own compiled schema, never from a writer's.
+     */
+    static synchronized void trustPackagesOf(Class<?> type, Schema schema) {
+        trust(type.getPackageName());
+        namespacesOf(schema).forEach(TrustedAvroPackages::trust);
+    }
+
+    /** The namespaces (packages of the generated classes) of every named type in {@code schema}. */
+    static Set<String> namespacesOf(Schema schema) {
+        Set<String> namespaces = new TreeSet<>();
+        collect(schema, namespaces, new HashSet<>());
+        return namespaces;
+    }
+
+    private static void collect(Schema schema, Set<String> namespaces, Set<String> seen) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (seen.add(schema.getFullName())) {
+                    namespaces.add(schema.getNamespace());
+                    schema.getFields().forEach(field -> collect(field.schema(), namespaces, seen));
+                }
+            }
+            case ENUM, FIXED -> namespaces.add(schema.getNamespace());
+            case ARRAY -> collect(schema.getElementType(), namespaces, seen);
+            case MAP -> collect(schema.getValueType(), namespaces, seen);
+            case UNION -> schema.getTypes().forEach(branch -> collect(branch, namespaces, seen));
+            default -> {}
+        }
+    }
+
     /** Adds {@code type}'s package to Avro's JVM-wide trusted classes. */
     static synchronized void trustPackageOf(Class<?> type) {
-        PACKAGES.add(type.getPackageName());
+        trust(type.getPackageName());
+    }
+
+    private static void trust(String packageName) {
+        if (packageName == null) {
+            return;
+        }
+        PACKAGES.add(packageName);
         if (!installed) {
             ClassSecurityValidator.ClassSecurityPredicate avroDefaults = ClassSecurityValidator.getGlobal();
             ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(

@@ -27,4 +27,13 @@ class TrustedAvroPackagesTest {
         assertThat(trusted.isTrusted(ProcessBuilder.class)).isFalse();
         assertThat(trusted.isTrusted(java.util.ArrayList.class)).isFalse();
     }
+
+    @Test
+    void aSerdeOfARecordOfRecordsTrustsThePackagesOfEveryClassItHolds() {
+        // the bulk's task state holds the bulk command, its enums and the run statuses of the contract
+        assertThat(TrustedAvroPackages.namespacesOf(io.controlplane.cancel.state.BulkTaskRecord.getClassSchema()))
+                .containsExactly("io.controlplane.cancel.avro", "io.controlplane.cancel.state");
+        assertThat(TrustedAvroPackages.namespacesOf(OperatorGrant.getClassSchema()))
+                .containsExactly("io.controlplane.cancel.avro");
+    }
 }
