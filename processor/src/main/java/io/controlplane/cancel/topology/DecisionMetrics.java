@@ -165,12 +165,11 @@ final class DecisionMetrics {
             String thread = Thread.currentThread().getName();
             for (BulkState state : ProcessorObserver.HELD_BULK_STATES) {
                 String name = "bulks-" + state.name().toLowerCase(Locale.ROOT);
-                // tagged as Kafka Streams tags the task's rate/total sensors
+                // Tagged with the very tags (and their order) Kafka Streams gave the task's totals: JMX
+                // names an MBean by its tags in that order, and a second name for the same task's MBean
+                // would replace the first, hiding every other count of the task from JMX.
                 MetricName gaugeName = new MetricName(
-                        name,
-                        GROUP,
-                        "Bulk cancels not ended that this task holds in state " + state,
-                        Map.of("thread-id", thread, SCOPE + "-id", taskId));
+                        name, GROUP, "Bulk cancels not ended that this task holds in state " + state, counts.tags());
                 Sensor sensor = metrics.addSensor(thread + "." + taskId + "." + name, Sensor.RecordingLevel.INFO);
                 sensor.add(gaugeName, new Value());
                 Metric gauge = metrics.metrics().get(gaugeName);
@@ -251,6 +250,11 @@ final class DecisionMetrics {
 
         Sensor sensor(Outcome outcome) {
             return sensors.get(outcome);
+        }
+
+        /** The tags Kafka Streams gave these counts, in its order (thread and task). */
+        Map<String, String> tags() {
+            return totals.get(0).metricName().tags();
         }
 
         /** The observer keeps the totals' last values before Kafka Streams forgets them. */

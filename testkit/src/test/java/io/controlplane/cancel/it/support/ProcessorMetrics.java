@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.management.AttributeNotFoundException;
+import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -54,8 +56,22 @@ public final class ProcessorMetrics {
         String prefix = clientId() + "-StreamThread-";
         return names("kafka.streams:type=stream-cancel-processor-metrics,*").stream()
                 .filter(name -> name.getKeyProperty("thread-id").startsWith(prefix))
-                .mapToDouble(name -> ((Number) attribute(name, metric)).doubleValue())
+                .mapToDouble(name -> countSoFar(name, metric))
                 .sum();
+    }
+
+    /**
+     * A task registers its metrics one by one as it opens, and the task's MBean exists from the first:
+     * one without this metric yet has counted nothing.
+     */
+    private static double countSoFar(ObjectName task, String metric) {
+        try {
+            return ((Number) JMX.getAttribute(task, metric)).doubleValue();
+        } catch (AttributeNotFoundException | InstanceNotFoundException e) {
+            return 0;
+        } catch (JMException e) {
+            throw new IllegalStateException(task + ": " + metric, e);
+        }
     }
 
     /** The client-level metrics (state, failed threads) of the application's Kafka Streams instance. */
