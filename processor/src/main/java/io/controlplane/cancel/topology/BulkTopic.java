@@ -2,13 +2,11 @@ package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.BulkCancelCommand;
 import io.controlplane.cancel.serde.AvroBinarySerde;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -22,9 +20,6 @@ public final class BulkTopic {
 
     static final String SUFFIX = "-cancel-bulk-tasks";
 
-    /** Consumed within moments; kept a week so that a processor stopped for a while still finds them. */
-    private static final String RETENTION_MS = String.valueOf(7L * 24 * 60 * 60 * 1000);
-
     private BulkTopic() {}
 
     public static String name(String applicationId) {
@@ -32,12 +27,7 @@ public final class BulkTopic {
     }
 
     public static NewTopic declaration(String applicationId, int partitions, Optional<Short> replicationFactor) {
-        return new NewTopic(name(applicationId), Optional.of(partitions), replicationFactor)
-                .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG,
-                        RETENTION_MS));
+        return InternalTopics.declaration(name(applicationId), partitions, replicationFactor);
     }
 
     static AvroBinarySerde<BulkCancelCommand> serde() {

@@ -5,10 +5,8 @@ import io.controlplane.cancel.serde.AvroBinarySerde;
 import io.controlplane.cancel.serde.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,8 +29,6 @@ public final class CascadeTopic {
     private static final byte VERSION = 1;
     private static final byte LINK = 1;
     private static final byte CASCADE = 2;
-    /** Consumed within moments; kept a week so that a processor stopped for a while still finds them. */
-    private static final String RETENTION_MS = String.valueOf(7L * 24 * 60 * 60 * 1000);
 
     private CascadeTopic() {}
 
@@ -41,12 +37,7 @@ public final class CascadeTopic {
     }
 
     public static NewTopic declaration(String applicationId, int partitions, Optional<Short> replicationFactor) {
-        return new NewTopic(name(applicationId), Optional.of(partitions), replicationFactor)
-                .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG,
-                        RETENTION_MS));
+        return InternalTopics.declaration(name(applicationId), partitions, replicationFactor);
     }
 
     static Serde<CascadeMessage> serde() {
