@@ -38,11 +38,9 @@ final class BulkQuery {
      * @param localOnly whether only this instance's share is asked for (another instance asks so)
      */
     Reply answer(String bulkId, String authorization, boolean localOnly) {
-        if (token.isEmpty()) {
-            return Reply.json(404, Map.of("error", "query endpoint disabled"));
-        }
-        if (!token.get().admits(authorization)) {
-            return Reply.json(401, Map.of("error", "unauthorized"));
+        Optional<Reply> refusal = QueryToken.refusal(token, authorization);
+        if (refusal.isPresent()) {
+            return refusal.get();
         }
         String problem = problem(bulkId);
         if (problem != null) {
@@ -111,9 +109,6 @@ final class BulkQuery {
     }
 
     private Reply unavailable(String why) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", why);
-        body.put("state", streams.state().name());
-        return Reply.unavailable(body);
+        return Reply.unavailable(why, streams.state());
     }
 }

@@ -34,11 +34,9 @@ final class ExecutionQuery {
      * @param forwarded whether another instance forwarded this request
      */
     Reply answer(String executionId, String authorization, boolean forwarded) {
-        if (token.isEmpty()) {
-            return Reply.json(404, Map.of("error", "query endpoint disabled"));
-        }
-        if (!token.get().admits(authorization)) {
-            return Reply.json(401, Map.of("error", "unauthorized"));
+        Optional<Reply> refusal = QueryToken.refusal(token, authorization);
+        if (refusal.isPresent()) {
+            return refusal.get();
         }
         String problem = problem(executionId);
         if (problem != null) {
@@ -96,10 +94,7 @@ final class ExecutionQuery {
     }
 
     private Reply unavailable(String why) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", why);
-        body.put("state", streams.state().name());
-        return Reply.unavailable(body);
+        return Reply.unavailable(why, streams.state());
     }
 
     private static Map<String, Object> run(RunState run) {

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The bearer token the query endpoint requires. Compared in constant time, of SHA-256 digests so
@@ -20,6 +22,20 @@ final class QueryToken {
 
     QueryToken(String token) {
         this.digest = sha256(token);
+    }
+
+    /**
+     * The answer to a query that is not let through: 404 while no token is set (the queries are off,
+     * as they show tenant data), 401 without this token; empty when the query may go on.
+     */
+    static Optional<Reply> refusal(Optional<QueryToken> token, String authorization) {
+        if (token.isEmpty()) {
+            return Optional.of(Reply.json(404, Map.of("error", "query endpoint disabled")));
+        }
+        if (!token.get().admits(authorization)) {
+            return Optional.of(Reply.json(401, Map.of("error", "unauthorized")));
+        }
+        return Optional.empty();
     }
 
     /** Whether {@code authorization} (an Authorization header, or null) is {@code Bearer <this token>}. */

@@ -42,6 +42,14 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
         return json(503, body).withHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
 
+    /** The queries' 503: why, and the Kafka Streams state that explains it (a rebalance, say). */
+    static Reply unavailable(String why, Enum<?> streamsState) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", why);
+        body.put("state", streamsState.name());
+        return unavailable(body);
+    }
+
     Reply withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
