@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
@@ -29,7 +30,16 @@ public final class TestRecords {
     /** A cancel command whose traceId is {@code trace-<commandId>}, so an outcome is traced back to it. */
     public static CancelCommand command(
             String commandId, String executionId, String actorId, String reason, Instant requestedAt) {
-        return new CancelCommand(commandId, executionId, actorId, reason, requestedAt, "trace-" + commandId);
+        return new CancelCommand(
+                commandId,
+                executionId,
+                actorId,
+                reason,
+                requestedAt,
+                "trace-" + commandId,
+                CancelMode.FORCE,
+                null,
+                null);
     }
 
     /** A run's state with no parent run. */
@@ -46,7 +56,7 @@ public final class TestRecords {
             long version,
             Instant updatedAt,
             String parentExecutionId) {
-        return new RunState(executionId, tenantId, status, version, updatedAt, parentExecutionId);
+        return new RunState(executionId, tenantId, status, version, updatedAt, parentExecutionId, null);
     }
 
     public static OperatorGrant grant(String actorId, List<String> roles, List<String> tenants) {

@@ -1,6 +1,7 @@
 package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
@@ -38,7 +39,15 @@ public class DecisionBenchmark {
     private final CancelDecider decider = new CancelDecider(new CancelPolicy("admin", Duration.ofSeconds(10)));
     private final OperatorGrant grant = new OperatorGrant("alice", List.of("admin"), List.of(TENANT));
     private final CancelCommand command = new CancelCommand(
-            "cmd-4711", "run-4711", "alice", "stuck in a retry loop", NOW.minusMillis(20), "trace-4711");
+            "cmd-4711",
+            "run-4711",
+            "alice",
+            "stuck in a retry loop",
+            NOW.minusMillis(20),
+            "trace-4711",
+            CancelMode.FORCE,
+            null,
+            null);
 
     private final DecisionInput accepted = arrived(run(RunStatus.RUNNING), seen(false));
     private final DecisionInput alreadyTerminal = arrived(run(RunStatus.COMPLETED), seen(false));
@@ -70,7 +79,7 @@ public class DecisionBenchmark {
     }
 
     private static RunState run(RunStatus status) {
-        return new RunState("run-4711", TENANT, status, 3L, NOW.minusSeconds(5), null);
+        return new RunState("run-4711", TENANT, status, 3L, NOW.minusSeconds(5), null, null);
     }
 
     private static SeenCommands seen(boolean decided) {

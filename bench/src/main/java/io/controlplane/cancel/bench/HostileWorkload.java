@@ -1,6 +1,7 @@
 package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.testkit.FramedRecords;
@@ -70,7 +71,7 @@ final class HostileWorkload {
                         .serializer()
                         .serialize(
                                 topics.runStates.name(),
-                                new RunState("other-" + i, "acme", RunStatus.RUNNING, 1L, now, null)));
+                                new RunState("other-" + i, "acme", RunStatus.RUNNING, 1L, now, null, null)));
     }
 
     /**
@@ -84,7 +85,7 @@ final class HostileWorkload {
                 .serializer()
                 .serialize(
                         topics.runStates.name(),
-                        new RunState("x", "acme", RunStatus.RUNNING, 1L, Instant.now(), null)));
+                        new RunState("x", "acme", RunStatus.RUNNING, 1L, Instant.now(), null, null)));
         RecordMutator mutator = new RecordMutator(FUZZ_SEED + 2);
         long now = Instant.now().toEpochMilli();
         byte[][] keys = new byte[count][];
@@ -109,7 +110,9 @@ final class HostileWorkload {
         int schemaId = schemaId(topics.commands
                 .valueSerde()
                 .serializer()
-                .serialize(topics.commands.name(), new CancelCommand("x", "x", "alice", null, Instant.now(), null)));
+                .serialize(
+                        topics.commands.name(),
+                        new CancelCommand("x", "x", "alice", null, Instant.now(), null, CancelMode.FORCE, null, null)));
         RecordMutator mutator = new RecordMutator(FUZZ_SEED + 1);
         long now = Instant.now().toEpochMilli();
         byte[][] keys = new byte[count][];

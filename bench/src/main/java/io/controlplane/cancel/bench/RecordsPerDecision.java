@@ -2,6 +2,7 @@ package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.app.TopicLayout;
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
@@ -193,7 +194,7 @@ final class RecordsPerDecision {
                     producer,
                     topics.runStates,
                     executionId,
-                    new RunState(executionId, TENANT, status, version, now, null));
+                    new RunState(executionId, TENANT, status, version, now, null, null));
         }
     }
 
@@ -207,7 +208,8 @@ final class RecordsPerDecision {
                     producer,
                     topics.commands,
                     keyed ? executionId : null,
-                    new CancelCommand(commandId, executionId, actor, "benchmark", now, commandId));
+                    new CancelCommand(
+                            commandId, executionId, actor, "benchmark", now, commandId, CancelMode.FORCE, null, null));
         }
     }
 

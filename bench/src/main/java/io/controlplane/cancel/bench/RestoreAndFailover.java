@@ -1,6 +1,7 @@
 package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,7 +66,16 @@ final class RestoreAndFailover {
                         producer,
                         topics.commands,
                         executionId,
-                        new CancelCommand(commandId, executionId, "alice", "probe", Instant.now(), commandId));
+                        new CancelCommand(
+                                commandId,
+                                executionId,
+                                "alice",
+                                "probe",
+                                Instant.now(),
+                                commandId,
+                                CancelMode.FORCE,
+                                null,
+                                null));
             }
             producer.flush();
             while (!waiting.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.serde.AvroBinarySerde;
@@ -49,14 +50,18 @@ final class RunStoreData {
                 STATUSES[(int) (i % 10)],
                 1 + i % 7,
                 updated,
-                i % 3 == 0 ? id(i / 3 + 7_000_000_000L) : null);
+                i % 3 == 0 ? id(i / 3 + 7_000_000_000L) : null,
+                null);
         CancelCommand command = new CancelCommand(
                 id(i + 9_000_000_000L),
                 executionId,
                 "operator-" + (i % 50),
                 REASONS[(int) (i % REASONS.length)],
                 updated.plusMillis(250),
-                Long.toHexString(mix(i ^ 0x5DEECE66DL)) + Long.toHexString(mix(i + 11)));
+                Long.toHexString(mix(i ^ 0x5DEECE66DL)) + Long.toHexString(mix(i + 11)),
+                CancelMode.FORCE,
+                null,
+                null);
         return concat(
                 runStates.serialize(null, run),
                 commands.serialize(null, command),

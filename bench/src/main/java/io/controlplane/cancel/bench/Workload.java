@@ -1,6 +1,7 @@
 package io.controlplane.cancel.bench;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
@@ -92,7 +93,8 @@ final class Workload {
     }
 
     private CancelCommand cancel(String commandId, String executionId, String actor) {
-        return new CancelCommand(commandId, executionId, actor, "benchmark", now, "trace-" + commandId);
+        return new CancelCommand(
+                commandId, executionId, actor, "benchmark", now, "trace-" + commandId, CancelMode.FORCE, null, null);
     }
 
     /** The admin who sends the accepted commands, and a viewer whose commands are UNAUTHORIZED. */
@@ -104,7 +106,7 @@ final class Workload {
 
     RunState runState(long i) {
         RunStatus status = terminal(i) ? RunStatus.COMPLETED : RunStatus.RUNNING;
-        return new RunState(executionId(i), TENANT, status, 1L, now, null);
+        return new RunState(executionId(i), TENANT, status, 1L, now, null, null);
     }
 
     /** The grants and the run states, as fast as one producer writes them. */

@@ -1,6 +1,7 @@
 package io.controlplane.cancel.serde;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
 import java.time.Instant;
@@ -36,8 +37,16 @@ public class SerdeBenchmark {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
     private final CancelCommand command = new CancelCommand(
-            "cmd-4711", "run-4711", "alice", "stuck in a retry loop", NOW.minusMillis(20), "trace-4711");
-    private final RunState runState = new RunState("run-4711", "acme", RunStatus.RUNNING, 3L, NOW, null);
+            "cmd-4711",
+            "run-4711",
+            "alice",
+            "stuck in a retry loop",
+            NOW.minusMillis(20),
+            "trace-4711",
+            CancelMode.FORCE,
+            null,
+            null);
+    private final RunState runState = new RunState("run-4711", "acme", RunStatus.RUNNING, 3L, NOW, null, null);
 
     private final FramedAvroSerializer<CancelCommand> commandSerializer = new FramedAvroSerializer<>();
     private final FramedAvroDeserializer<CancelCommand> commandDeserializer =

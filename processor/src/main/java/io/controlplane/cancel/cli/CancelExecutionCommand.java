@@ -1,6 +1,7 @@
 package io.controlplane.cancel.cli;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.CommandValidation;
@@ -72,7 +73,10 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
                 actor,
                 reason,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                UUID.randomUUID().toString());
+                UUID.randomUUID().toString(),
+                CancelMode.FORCE,
+                null,
+                null);
         Optional<CommandValidation.Problem> problem = CommandValidation.problem(executionId, command);
         if (problem.isPresent()) {
             err.println("Not sent: the processor would reject it as INVALID_COMMAND, as "

@@ -141,6 +141,7 @@ public final class CancelDecider {
                     cancellation.getStatus(),
                     cancellation.getVersion(),
                     cancellation.getCancelledAt(),
+                    null,
                     null);
         }
         return in.upstreamRun();

@@ -1,6 +1,7 @@
 package io.controlplane.cancel.state;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
@@ -25,20 +26,29 @@ import java.util.List;
  * is a topic too): every length is checked against what is left, and anything else is
  * {@link UndecodableRecordException}.
  *
- * <p>Versioned: {@link #decode} reads every version ever written (so far 1 and 2); a change to the
+ * <p>Versioned: {@link #decode} reads every version ever written (so far 1 to 3); a change to the
  * record is a new version, written from then on, with the reading of the earlier ones kept. Version 2
  * appended {@code bulkId} to each RunStateChange (the cancellation and the passes); a version 1 value
- * reads with none, as it was written before there were bulk cancels.
+ * reads with none, as it was written before there were bulk cancels. Version 3 (cancellation over
+ * time) appended {@code escalated} to each RunStateChange, {@code deadlineAt} to the run state,
+ * {@code mode}, {@code graceMs} and {@code notBefore} to each waiting command, and added the pending
+ * graceful cancel and the held commands after the waiting ones; an earlier value reads as written
+ * before there were any: not escalated, no deadline, FORCE, nothing pending or held.
  *
  * <p>Not thread-safe: each processor instance has its own (it reuses its buffer).
  */
 public final class ExecutionRecordFormat {
 
     /** The version {@link #encode} writes. */
-    public static final byte CURRENT_VERSION = 2;
+    public static final byte CURRENT_VERSION = 3;
 
     /** The first version whose RunStateChanges carry a bulkId. */
     private static final byte WITH_BULK_ID = 2;
+
+    /** The first version with cancellation over time (graceful, scheduled, deadlines). */
+    private static final byte WITH_TIMERS = 3;
+
+    private static final CancelMode[] MODES = CancelMode.values();
 
     /** No record needs more: four ids of 256 characters per entry, at most a few hundred entries. */
     private static final int MAX_COLLECTION = 100_000;
@@ -74,6 +84,18 @@ public final class ExecutionRecordFormat {
             writeCommand(command.getCommand());
             writeLong(command.getDeadlineMs());
         }
+        GracefulCancel cancelling = record.getCancelling();
+        writeBoolean(cancelling != null);
+        if (cancelling != null) {
+            writeChange(cancelling.getChange());
+            writeLong(cancelling.getEscalateAtMs());
+        }
+        List<HeldCommand> held = record.getHeld();
+        writeLong(held.size());
+        for (HeldCommand command : held) {
+            writeCommand(command.getCommand());
+            writeLong(command.getFireAtMs());
+        }
         List<String> children = record.getChildren();
         writeLong(children.size());
         for (String child : children) {
@@ -94,7 +116,7 @@ public final class ExecutionRecordFormat {
                     + (bytes.length == 0 ? "empty" : "version " + bytes[0]) + ")");
         }
         try {
-            Reader in = new Reader(bytes, 1, bytes[0] >= WITH_BULK_ID);
+            Reader in = new Reader(bytes, 1, bytes[0]);
             int decidedCount = in.count();
             List<DecidedCommand> decided = new ArrayList<>(decidedCount);
             for (int i = 0; i < decidedCount; i++) {
@@ -106,6 +128,15 @@ public final class ExecutionRecordFormat {
             List<WaitingCommand> waiting = new ArrayList<>(waitingCount);
             for (int i = 0; i < waitingCount; i++) {
                 waiting.add(new WaitingCommand(in.command(), in.readLong()));
+            }
+            GracefulCancel cancelling = null;
+            List<HeldCommand> held = new ArrayList<>();
+            if (in.withTimers) {
+                cancelling = in.bool() ? new GracefulCancel(in.change(), in.readLong()) : null;
+                int heldCount = in.count();
+                for (int i = 0; i < heldCount; i++) {
+                    held.add(new HeldCommand(in.command(), in.readLong()));
+                }
             }
             int childCount = in.count();
             List<String> children = new ArrayList<>(childCount);
@@ -121,7 +152,7 @@ public final class ExecutionRecordFormat {
                 throw new UndecodableRecordException(
                         "An execution record has " + (bytes.length - in.position) + " bytes after its end");
             }
-            return new ExecutionRecord(decided, upstream, cancellation, waiting, children, passes);
+            return new ExecutionRecord(decided, upstream, cancellation, waiting, cancelling, held, children, passes);
         } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException | NullPointerException e) {
             throw new UndecodableRecordException("Could not decode an execution record: " + e);
         }
@@ -134,6 +165,7 @@ public final class ExecutionRecordFormat {
         writeLong(state.getVersion());
         writeLong(state.getUpdatedAt().toEpochMilli());
         writeOptional(state.getParentExecutionId());
+        writeOptionalTime(state.getDeadlineAt());
     }
 
     private void writeChange(RunStateChange change) {
@@ -149,6 +181,7 @@ public final class ExecutionRecordFormat {
         writeOptional(change.getTraceId());
         writeOptional(change.getCascadedFrom());
         writeOptional(change.getBulkId());
+        writeBoolean(change.getEscalated());
     }
 
     private void writeCommand(CancelCommand command) {
@@ -158,6 +191,20 @@ public final class ExecutionRecordFormat {
         writeOptional(command.getReason());
         writeLong(command.getRequestedAt().toEpochMilli());
         writeOptional(command.getTraceId());
+        writeString(command.getMode().name());
+        writeOptionalLong(command.getGraceMs());
+        writeOptionalTime(command.getNotBefore());
+    }
+
+    private void writeOptionalTime(Instant value) {
+        writeOptionalLong(value == null ? null : value.toEpochMilli());
+    }
+
+    private void writeOptionalLong(Long value) {
+        writeBoolean(value != null);
+        if (value != null) {
+            writeLong(value);
+        }
     }
 
     private void writeOptional(String value) {
@@ -202,16 +249,25 @@ public final class ExecutionRecordFormat {
 
         private final byte[] bytes;
         private final boolean withBulkId;
+        private final boolean withTimers;
         private int position;
 
-        Reader(byte[] bytes, int position, boolean withBulkId) {
+        Reader(byte[] bytes, int position, byte version) {
             this.bytes = bytes;
             this.position = position;
-            this.withBulkId = withBulkId;
+            this.withBulkId = version >= WITH_BULK_ID;
+            this.withTimers = version >= WITH_TIMERS;
         }
 
         RunState runState() {
-            return new RunState(string(), string(), status(), readLong(), Instant.ofEpochMilli(readLong()), optional());
+            return new RunState(
+                    string(),
+                    string(),
+                    status(),
+                    readLong(),
+                    Instant.ofEpochMilli(readLong()),
+                    optional(),
+                    withTimers ? optionalTime() : null);
         }
 
         RunStateChange change() {
@@ -227,12 +283,39 @@ public final class ExecutionRecordFormat {
                     readLong(),
                     optional(),
                     optional(),
-                    withBulkId ? optional() : null);
+                    withBulkId ? optional() : null,
+                    withTimers && bool());
         }
 
         CancelCommand command() {
             return new CancelCommand(
-                    optional(), optional(), optional(), optional(), Instant.ofEpochMilli(readLong()), optional());
+                    optional(),
+                    optional(),
+                    optional(),
+                    optional(),
+                    Instant.ofEpochMilli(readLong()),
+                    optional(),
+                    withTimers ? mode() : CancelMode.FORCE,
+                    withTimers ? optionalLong() : null,
+                    withTimers ? optionalTime() : null);
+        }
+
+        CancelMode mode() {
+            String name = string();
+            for (CancelMode mode : MODES) {
+                if (mode.name().equals(name)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("unknown cancel mode " + name.length() + " characters long");
+        }
+
+        Long optionalLong() {
+            return bool() ? readLong() : null;
+        }
+
+        Instant optionalTime() {
+            return bool() ? Instant.ofEpochMilli(readLong()) : null;
         }
 
         RunStatus status() {

@@ -67,15 +67,15 @@ public final class CancelStores {
 
     /**
      * Run states and cancellations were kept, and cancellations sent on the cascade topics, before their
-     * appended fields were added (parentExecutionId; cascadedFrom, then bulkId): a value written by an
-     * earlier version reads on after an upgrade.
+     * appended fields were added (parentExecutionId, then deadlineAt; cascadedFrom, then bulkId, then
+     * escalated): a value written by an earlier version reads on after an upgrade.
      */
     static AvroBinarySerde<RunState> runStateSerde() {
-        return AvroBinarySerde.readingAlsoBefore(RunState.class, "parentExecutionId");
+        return AvroBinarySerde.readingAlsoBefore(RunState.class, "parentExecutionId", "deadlineAt");
     }
 
     static AvroBinarySerde<RunStateChange> cancellationSerde() {
-        return AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId");
+        return AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId", "escalated");
     }
 
     /** Grant records as they came (see GrantDecoder); global stores are rebuilt from their topic, never logged. */

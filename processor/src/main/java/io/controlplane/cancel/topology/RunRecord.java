@@ -36,7 +36,14 @@ final class RunRecord {
     static RunRecord empty() {
         return new RunRecord(
                 new ExecutionRecord(
-                        new ArrayList<>(), null, null, new ArrayList<>(), new ArrayList<>(), new ArrayList<>()),
+                        new ArrayList<>(),
+                        null,
+                        null,
+                        new ArrayList<>(),
+                        null,
+                        new ArrayList<>(),
+                        new ArrayList<>(),
+                        new ArrayList<>()),
                 false);
     }
 

@@ -62,7 +62,8 @@ class RecordLinesTest {
                 4L,
                 "trace-1",
                 null,
-                null);
+                null,
+                false);
         byte[] value =
                 topics.runStateChanges.valueSerde().serializer().serialize(topics.runStateChanges.name(), change);
         assertThat(lines.lineOf(record(topics.runStateChanges.name(), "run-1", value, new RecordHeaders())))

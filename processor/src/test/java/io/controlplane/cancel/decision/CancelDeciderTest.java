@@ -3,6 +3,7 @@ package io.controlplane.cancel.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunState;
@@ -19,10 +20,10 @@ class CancelDeciderTest {
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     private static final CancelDecider DECIDER = new CancelDecider(new CancelPolicy("admin", Duration.ofSeconds(10)));
     private static final OperatorGrant ADMIN = new OperatorGrant("alice", List.of("admin"), List.of("t1"));
-    private static final RunState RUNNING = new RunState("run-1", "t1", RunStatus.RUNNING, 3L, NOW, null);
+    private static final RunState RUNNING = new RunState("run-1", "t1", RunStatus.RUNNING, 3L, NOW, null, null);
 
     private static CancelCommand command() {
-        return new CancelCommand("c1", "run-1", "alice", null, NOW, "trace-1");
+        return new CancelCommand("c1", "run-1", "alice", null, NOW, "trace-1", CancelMode.FORCE, null, null);
     }
 
     private static final SeenCommands NOTHING_SEEN = new SeenCommands() {
@@ -141,7 +142,7 @@ class CancelDeciderTest {
                 .setVersion(4L)
                 .setTraceId(null)
                 .build();
-        RunState recreated = new RunState("run-1", "t1", RunStatus.RUNNING, 1L, NOW, null);
+        RunState recreated = new RunState("run-1", "t1", RunStatus.RUNNING, 1L, NOW, null, null);
         Decision decision =
                 DECIDER.decide(input("run-1", command(), recreated, own, ADMIN, NOTHING_SEEN, Moment.ARRIVED));
         assertThat(code(decision)).isEqualTo(RejectionCode.ALREADY_TERMINAL);
@@ -179,7 +180,7 @@ class CancelDeciderTest {
 
     @Test
     void foreignTenantComesBeforeAlreadyTerminal() {
-        RunState foreignCompleted = new RunState("run-1", "t2", RunStatus.COMPLETED, 3L, NOW, null);
+        RunState foreignCompleted = new RunState("run-1", "t2", RunStatus.COMPLETED, 3L, NOW, null, null);
         assertThat(code(decide(command(), foreignCompleted, ADMIN, false)))
                 .isEqualTo(RejectionCode.EXECUTION_NOT_FOUND);
     }
@@ -268,20 +269,20 @@ class CancelDeciderTest {
     void notFoundAlreadyTerminalAndUnknownStatusNameTheExecution() {
         assertThat(message(decide(command(), null, ADMIN, false)))
                 .isEqualTo("Expected to cancel execution 'run-1', but no such execution exists.");
-        assertThat(message(
-                        decide(command(), new RunState("run-1", "t1", RunStatus.FAILED, 3L, NOW, null), ADMIN, false)))
+        assertThat(message(decide(
+                        command(), new RunState("run-1", "t1", RunStatus.FAILED, 3L, NOW, null, null), ADMIN, false)))
                 .isEqualTo("Expected to cancel execution 'run-1', but it is already FAILED.");
-        assertThat(message(
-                        decide(command(), new RunState("run-1", "t1", RunStatus.UNKNOWN, 3L, NOW, null), ADMIN, false)))
+        assertThat(message(decide(
+                        command(), new RunState("run-1", "t1", RunStatus.UNKNOWN, 3L, NOW, null, null), ADMIN, false)))
                 .isEqualTo("Expected to cancel execution 'run-1', but its status is one this processor does not know"
                         + " (UNKNOWN), so it is not treated as cancellable.");
     }
 
     @Test
     void runStateRulesKeepNewerNonTerminalUpdatesOnly() {
-        RunState completed = new RunState("run-1", "t1", RunStatus.COMPLETED, 3L, NOW, null);
-        RunState newer = new RunState("run-1", "t1", RunStatus.RUNNING, 4L, NOW, null);
-        RunState same = new RunState("run-1", "t1", RunStatus.PAUSED, 3L, NOW, null);
+        RunState completed = new RunState("run-1", "t1", RunStatus.COMPLETED, 3L, NOW, null, null);
+        RunState newer = new RunState("run-1", "t1", RunStatus.RUNNING, 4L, NOW, null, null);
+        RunState same = new RunState("run-1", "t1", RunStatus.PAUSED, 3L, NOW, null, null);
         assertThat(RunStateRules.replaces(null, same)).isTrue();
         assertThat(RunStateRules.replaces(RUNNING, newer)).isTrue();
         assertThat(RunStateRules.replaces(RUNNING, same)).isFalse();

@@ -35,7 +35,7 @@ class CascadeRuleTest {
     }
 
     private static RunState child(String tenantId, RunStatus status) {
-        return new RunState("child", tenantId, status, 7L, NOW, "parent");
+        return new RunState("child", tenantId, status, 7L, NOW, "parent", null);
     }
 
     private static CascadeRule.Result decide(RunStateChange cause, RunState child, RunStateChange own, boolean passed) {

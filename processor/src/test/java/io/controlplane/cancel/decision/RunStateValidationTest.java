@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RunStateValidationTest {
 
     private static RunState run(String executionId, String tenantId) {
-        return new RunState(executionId, tenantId, RunStatus.RUNNING, 1L, Instant.EPOCH, null);
+        return new RunState(executionId, tenantId, RunStatus.RUNNING, 1L, Instant.EPOCH, null, null);
     }
 
     @Test

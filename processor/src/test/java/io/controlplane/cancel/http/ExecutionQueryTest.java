@@ -139,7 +139,8 @@ class ExecutionQueryTest {
     }
 
     private static RunState run(String executionId) {
-        return new RunState(executionId, "t1", RunStatus.RUNNING, 3L, Instant.parse("2026-11-25T17:00:00Z"), null);
+        return new RunState(
+                executionId, "t1", RunStatus.RUNNING, 3L, Instant.parse("2026-11-25T17:00:00Z"), null, null);
     }
 
     /** Streams whose stores are maps; a key with no owner entry has no known owner. */

@@ -77,7 +77,7 @@ class ParentLinkSchemaCompatibilityTest {
 
     @Test
     void anOldConsumerReadsTheNewRecordsAndIgnoresTheNewFields() throws IOException {
-        RunState child = new RunState("child", "t-1", RunStatus.RUNNING, 2L, AT, "parent");
+        RunState child = new RunState("child", "t-1", RunStatus.RUNNING, 2L, AT, "parent", null);
         GenericRecord asOld = readAs(OLD_RUN_STATE, RunState.getClassSchema(), binary(child));
         assertThat(asOld.get("executionId").toString()).isEqualTo("child");
         assertThat(asOld.getSchema().getField("parentExecutionId")).isNull();
@@ -108,7 +108,7 @@ class ParentLinkSchemaCompatibilityTest {
         assertThat(read.getVersion()).isEqualTo(1L);
         assertThat(read.getParentExecutionId()).isNull();
 
-        RunState current = new RunState("e-2", "t-1", RunStatus.PAUSED, 4L, AT, "e-1");
+        RunState current = new RunState("e-2", "t-1", RunStatus.PAUSED, 4L, AT, "e-1", null);
         assertThat(serde.deserializer()
                         .deserialize("store-changelog", serde.serializer().serialize("x", current)))
                 .isEqualTo(current);

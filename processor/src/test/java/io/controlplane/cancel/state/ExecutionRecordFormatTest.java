@@ -56,7 +56,14 @@ class ExecutionRecordFormatTest {
     @Test
     void anEmptyRecordTakesAFewBytes() {
         ExecutionRecord empty = new ExecutionRecord(
-                new ArrayList<>(), null, null, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                new ArrayList<>(),
+                null,
+                null,
+                new ArrayList<>(),
+                null,
+                new ArrayList<>(),
+                new ArrayList<>(),
+                new ArrayList<>());
         assertThat(format.encode(empty)).hasSizeLessThanOrEqualTo(7);
         assertThat(format.decode(format.encode(empty))).isEqualTo(empty);
     }
@@ -86,7 +93,7 @@ class ExecutionRecordFormatTest {
 
     static ExecutionRecord full() {
         Instant at = Instant.parse("2026-12-03T12:00:00Z");
-        RunState upstream = new RunState("run-1", "tenant-a", RunStatus.RUNNING, 3L, at, "parent-1");
+        RunState upstream = new RunState("run-1", "tenant-a", RunStatus.RUNNING, 3L, at, "parent-1", null);
         RunStateChange cancellation = RunStateChange.newBuilder()
                 .setExecutionId("run-1")
                 .setTenantId("tenant-a")
@@ -126,6 +133,8 @@ class ExecutionRecordFormatTest {
                 upstream,
                 cancellation,
                 new ArrayList<>(List.of(new WaitingCommand(waiting, at.toEpochMilli() + 10_000))),
+                null,
+                new ArrayList<>(),
                 new ArrayList<>(List.of("child-1", "child-2")),
                 new ArrayList<>(List.of(cancellation, cascaded)));
     }

@@ -3,6 +3,7 @@ package io.controlplane.cancel.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
@@ -487,7 +488,8 @@ class AnyInputProperties {
                                         Tuple.of(1, unusableIds())),
                                 runs,
                                 actors)
-                        .as((id, run, actor) -> new CancelCommand(id, run, actor, "why", AT, "t-" + id));
+                        .as((id, run, actor) ->
+                                new CancelCommand(id, run, actor, "why", AT, "t-" + id, CancelMode.FORCE, null, null));
             case RUN_STATE ->
                 Combinators.combine(
                                 runs,
@@ -496,7 +498,7 @@ class AnyInputProperties {
                                 Arbitraries.longs().between(0, 9),
                                 runs.injectNull(0.8))
                         .as((run, tenant, status, version, parent) ->
-                                new RunState(run, tenant, status, version, AT, parent));
+                                new RunState(run, tenant, status, version, AT, parent, null));
             case GRANT ->
                 Combinators.combine(
                                 actors,

@@ -3,6 +3,7 @@ package io.controlplane.cancel.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
@@ -72,8 +73,7 @@ class BulkCancelProperties {
             Run run = runs.get(i);
             cancel.runStateRecord(
                     id(i),
-                    new io.controlplane.cancel.avro.RunState(
-                            id(i), run.tenantId(), run.status(), 1L, minute(run.updatedMinute()), null));
+                    new RunState(id(i), run.tenantId(), run.status(), 1L, minute(run.updatedMinute()), null, null));
             current.put(id(i), run);
         }
         BulkCancelCommand.Builder bulk = BulkCancelTopologyTest.start("bulk", "root")
@@ -99,8 +99,8 @@ class BulkCancelProperties {
                 Run run = current.get(id);
                 cancel.runStateRecord(
                         id,
-                        new io.controlplane.cancel.avro.RunState(
-                                id, run.tenantId(), RunStatus.COMPLETED, 2L, minute(run.updatedMinute()), null));
+                        new RunState(
+                                id, run.tenantId(), RunStatus.COMPLETED, 2L, minute(run.updatedMinute()), null, null));
             }
             cancel.advanceWallClock(ExecutionProcessor.BULK_TURN_INTERVAL);
             out.addAll(cancel.changes());

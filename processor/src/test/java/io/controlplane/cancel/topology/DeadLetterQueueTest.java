@@ -70,7 +70,8 @@ class DeadLetterQueueTest {
 
     @Test
     void runStateKeyedByAnotherExecutionGoesToTheDeadLetterQueue() {
-        cancel.runStateRecord("run-2", new RunState("run-1", TENANT, RunStatus.RUNNING, 1L, CancelDriver.START, null));
+        cancel.runStateRecord(
+                "run-2", new RunState("run-1", TENANT, RunStatus.RUNNING, 1L, CancelDriver.START, null, null));
         cancel.admin("alice");
         cancel.cancel("run-2", "alice");
         cancel.runState("run-2", RunStatus.RUNNING, 1);

@@ -3,6 +3,7 @@ package io.controlplane.cancel.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.serde.FramedAvroSerde;
 import io.controlplane.cancel.serde.InMemorySchemaRegistry;
@@ -31,7 +32,8 @@ class TopicsTest {
                 PluggedSerde.class.getName())));
         assertThat(topics.commands.valueSerde()).isInstanceOf(PluggedSerde.class);
 
-        CancelCommand command = new CancelCommand("c1", "run-1", "alice", null, Instant.EPOCH, null);
+        CancelCommand command =
+                new CancelCommand("c1", "run-1", "alice", null, Instant.EPOCH, null, CancelMode.FORCE, null, null);
         byte[] bytes = topics.commands.valueSerde().serializer().serialize(topics.commands.name(), command);
         assertThat(topics.commands.valueSerde().deserializer().deserialize(topics.commands.name(), bytes))
                 .isEqualTo(command);

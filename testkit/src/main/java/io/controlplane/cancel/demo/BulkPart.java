@@ -122,7 +122,7 @@ final class BulkPart {
             for (RunStatus status : ORDER) {
                 for (int i = 1; i <= RUNS.get(status); i++) {
                     String id = "run-" + status.name().toLowerCase() + "-" + i;
-                    send(producer, topics.runStates, id, new RunState(id, TENANT, status, 1L, now, null));
+                    send(producer, topics.runStates, id, new RunState(id, TENANT, status, 1L, now, null, null));
                 }
             }
         }

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
@@ -143,25 +144,37 @@ public final class Demo {
                     "alice",
                     new OperatorGrant("alice", List.of("admin"), List.of("acme", BulkPart.TENANT)));
             send(producer, topics.operators, "bob", new OperatorGrant("bob", List.of("viewer"), List.of("acme")));
-            send(producer, topics.runStates, "run-1", new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now, null));
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-1",
+                    new RunState("run-1", "acme", RunStatus.RUNNING, 3L, now, null, null));
             send(
                     producer,
                     topics.runStates,
                     "run-2",
-                    new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now, null));
-            send(producer, topics.runStates, "run-3", new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now, null));
-            send(producer, topics.runStates, "run-4", new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now, null));
+                    new RunState("run-2", "acme", RunStatus.COMPLETED, 9L, now, null, null));
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-3",
+                    new RunState("run-3", "globex", RunStatus.PAUSED, 1L, now, null, null));
+            send(
+                    producer,
+                    topics.runStates,
+                    "run-4",
+                    new RunState("run-4", "acme", RunStatus.RUNNING, 2L, now, null, null));
             // run-1 started two child runs: cancelling run-1 cancels them too
             send(
                     producer,
                     topics.runStates,
                     "run-1a",
-                    new RunState("run-1a", "acme", RunStatus.RUNNING, 1L, now, "run-1"));
+                    new RunState("run-1a", "acme", RunStatus.RUNNING, 1L, now, "run-1", null));
             send(
                     producer,
                     topics.runStates,
                     "run-1b",
-                    new RunState("run-1b", "acme", RunStatus.QUEUED, 1L, now, "run-1"));
+                    new RunState("run-1b", "acme", RunStatus.QUEUED, 1L, now, "run-1", null));
             producer.flush();
             CancelCommand accepted = command("cmd-1", "run-1", "alice", "stuck on a tool call", now);
             sendCommand(producer, topics, expected, accepted);
@@ -192,7 +205,7 @@ public final class Demo {
                     producer,
                     topics.runStates,
                     LATE_GRANDCHILD,
-                    new RunState(LATE_GRANDCHILD, "acme", RunStatus.PENDING, 1L, Instant.now(), "run-1a"));
+                    new RunState(LATE_GRANDCHILD, "acme", RunStatus.PENDING, 1L, Instant.now(), "run-1a", null));
         }
         out.println("Run-1 and its children are cancelled; now " + LATE_GRANDCHILD
                 + ", a child of run-1a, starts late ...");
@@ -210,7 +223,7 @@ public final class Demo {
     }
 
     private static CancelCommand command(String id, String executionId, String actor, String reason, Instant now) {
-        return new CancelCommand(id, executionId, actor, reason, now, "trace-" + id);
+        return new CancelCommand(id, executionId, actor, reason, now, "trace-" + id, CancelMode.FORCE, null, null);
     }
 
     private void sendCommand(

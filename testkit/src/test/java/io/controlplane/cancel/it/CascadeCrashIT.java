@@ -84,9 +84,12 @@ class CascadeCrashIT {
                     Outcomes outcomes = new Outcomes(broker.kafka().bootstrapServers(), topics)) {
                 traffic.grant("alice", List.of("admin"), List.of(TENANT));
                 Instant now = Instant.now();
-                traffic.send(topics.runStates, "root", new RunState("root", TENANT, RunStatus.RUNNING, 1L, now, null));
+                traffic.send(
+                        topics.runStates, "root", new RunState("root", TENANT, RunStatus.RUNNING, 1L, now, null, null));
                 parents.forEach((child, parent) -> traffic.send(
-                        topics.runStates, child, new RunState(child, TENANT, RunStatus.RUNNING, 1L, now, parent)));
+                        topics.runStates,
+                        child,
+                        new RunState(child, TENANT, RunStatus.RUNNING, 1L, now, parent, null)));
                 traffic.flush();
 
                 ProcessorJvm processor = jvms.start("processor", settings);

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RejectionCode;
@@ -156,7 +157,10 @@ class HostileInputIT {
                     ADMIN,
                     "hostile",
                     Instant.now(),
-                    "huge-execution-" + partition);
+                    "huge-execution-" + partition,
+                    CancelMode.FORCE,
+                    null,
+                    null);
             bench.raw
                     .send(new ProducerRecord<>(bench.topics.commands.name(), partition, null, encode(command)))
                     .get();
@@ -178,7 +182,8 @@ class HostileInputIT {
     void runStatesWhoseKeyAndExecutionIdDifferAt400KilobytesEachAreDeadLetteredWithinTheLimit() throws Exception {
         List<RecordMetadata> sent = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            RunState state = new RunState("x".repeat(400 * 1024), TENANT, RunStatus.RUNNING, 1L, Instant.now(), null);
+            RunState state =
+                    new RunState("x".repeat(400 * 1024), TENANT, RunStatus.RUNNING, 1L, Instant.now(), null, null);
             byte[] value =
                     bench.topics.runStates.valueSerde().serializer().serialize(bench.topics.runStates.name(), state);
             sent.add(bench.raw
@@ -259,8 +264,16 @@ class HostileInputIT {
                 String commandId = "timestamp-" + timestamp.getKey() + "-" + partition;
                 bench.traffic.runState(executionId, TENANT, RunStatus.RUNNING, 1);
                 bench.traffic.flush();
-                byte[] command = encode(
-                        new CancelCommand(commandId, executionId, ADMIN, "timestamps", Instant.now(), commandId));
+                byte[] command = encode(new CancelCommand(
+                        commandId,
+                        executionId,
+                        ADMIN,
+                        "timestamps",
+                        Instant.now(),
+                        commandId,
+                        CancelMode.FORCE,
+                        null,
+                        null));
                 Future<RecordMetadata> sent = timestamp.getValue() < 0
                         ? bench.raw.sendWithNegativeTimestamp(
                                 bench.topics.commands.name(), partition, utf8(executionId), command)
@@ -353,7 +366,10 @@ class HostileInputIT {
                                     ADMIN,
                                     "control characters",
                                     Instant.now(),
-                                    "control-commandId-" + hex),
+                                    "control-commandId-" + hex,
+                                    CancelMode.FORCE,
+                                    null,
+                                    null),
                     "executionId",
                             new CancelCommand(
                                     "control-execution-" + hex,
@@ -361,7 +377,10 @@ class HostileInputIT {
                                     ADMIN,
                                     "control characters",
                                     Instant.now(),
-                                    "control-executionId-" + hex),
+                                    "control-executionId-" + hex,
+                                    CancelMode.FORCE,
+                                    null,
+                                    null),
                     "cancelledBy",
                             new CancelCommand(
                                     "control-by-" + hex,
@@ -369,7 +388,10 @@ class HostileInputIT {
                                     ADMIN + control,
                                     "control characters",
                                     Instant.now(),
-                                    "control-cancelledBy-" + hex));
+                                    "control-cancelledBy-" + hex,
+                                    CancelMode.FORCE,
+                                    null,
+                                    null));
             bench.traffic.flush();
             commands.values().forEach(command -> bench.traffic.command(command.getExecutionId(), command));
             commands.values().forEach(command -> traceIds.add(command.getTraceId()));
@@ -388,10 +410,26 @@ class HostileInputIT {
     void idsThatWouldCollideUnderANulSeparatorAreBothRejectedAndDisturbNothing() throws Exception {
         bench.traffic.runState("collide-a", TENANT, RunStatus.RUNNING, 1);
         bench.traffic.flush();
-        CancelCommand first =
-                new CancelCommand("collide-c", "collide-a\u0000b", ADMIN, "collision", Instant.now(), "collide-first");
-        CancelCommand second =
-                new CancelCommand("b\u0000collide-c", "collide-a", ADMIN, "collision", Instant.now(), "collide-second");
+        CancelCommand first = new CancelCommand(
+                "collide-c",
+                "collide-a\u0000b",
+                ADMIN,
+                "collision",
+                Instant.now(),
+                "collide-first",
+                CancelMode.FORCE,
+                null,
+                null);
+        CancelCommand second = new CancelCommand(
+                "b\u0000collide-c",
+                "collide-a",
+                ADMIN,
+                "collision",
+                Instant.now(),
+                "collide-second",
+                CancelMode.FORCE,
+                null,
+                null);
         bench.traffic.command(first.getExecutionId(), first);
         bench.traffic.command(second.getExecutionId(), second);
         bench.traffic.cancel("collide-after", "collide-a", ADMIN);
@@ -430,14 +468,30 @@ class HostileInputIT {
                             partition,
                             executionId,
                             encode(new CancelCommand(
-                                    cancel, executionId, ADMIN, "credentials", Instant.now(), cancel))))
+                                    cancel,
+                                    executionId,
+                                    ADMIN,
+                                    "credentials",
+                                    Instant.now(),
+                                    cancel,
+                                    CancelMode.FORCE,
+                                    null,
+                                    null))))
                     .get();
             bench.raw
                     .send(withCredentials(
                             partition,
                             executionId,
                             encode(new CancelCommand(
-                                    refused, executionId, "no-grant", "credentials", Instant.now(), refused))))
+                                    refused,
+                                    executionId,
+                                    "no-grant",
+                                    "credentials",
+                                    Instant.now(),
+                                    refused,
+                                    CancelMode.FORCE,
+                                    null,
+                                    null))))
                     .get();
             undecodable.add(bench.raw
                     .send(withCredentials(partition, keyOn("credentials", partition), utf8("not avro")))
@@ -507,7 +561,10 @@ class HostileInputIT {
                     ADMIN,
                     "fuzz",
                     Instant.ofEpochMilli(Instant.now().toEpochMilli()),
-                    "fuzz-" + i);
+                    "fuzz-" + i,
+                    CancelMode.FORCE,
+                    null,
+                    null);
             byte[] value = mutator.mutate(todays(
                     FramedRecords.command(
                             bench.commandSchemaId,
@@ -595,7 +652,8 @@ class HostileInputIT {
                     (long) i,
                     Instant.ofEpochMilli(Instant.now().toEpochMilli()),
                     // the optional field too, present and absent
-                    i % 2 == 0 ? null : "fuzz-parent-" + i % FUZZ_RUNS);
+                    i % 2 == 0 ? null : "fuzz-parent-" + i % FUZZ_RUNS,
+                    null);
             byte[] value = mutator.mutate(todays(
                     FramedRecords.runState(
                             bench.runStateSchemaId,

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.app.CancelProcessorApp;
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStatus;
@@ -214,7 +215,16 @@ class LeastPrivilegeIT {
         upstream.cancel("lp-accept", "run-accept", "alice");
         upstream.command(
                 null,
-                new CancelCommand("lp-unkeyed", "run-unkeyed", "alice", "unkeyed", Instant.now(), "trace-lp-unkeyed"));
+                new CancelCommand(
+                        "lp-unkeyed",
+                        "run-unkeyed",
+                        "alice",
+                        "unkeyed",
+                        Instant.now(),
+                        "trace-lp-unkeyed",
+                        CancelMode.FORCE,
+                        null,
+                        null));
         upstream.cancel("lp-reject", "run-accept", "bob");
         upstream.flush();
 
@@ -239,7 +249,7 @@ class LeastPrivilegeIT {
         upstream.send(
                 topics.runStates,
                 "lp-child",
-                new RunState("lp-child", TENANT, RunStatus.RUNNING, 1L, Instant.now(), "lp-parent"));
+                new RunState("lp-child", TENANT, RunStatus.RUNNING, 1L, Instant.now(), "lp-parent", null));
         upstream.cancel("lp-cascade", "lp-parent", "alice");
         upstream.flush();
 
@@ -255,7 +265,16 @@ class LeastPrivilegeIT {
     void processorPurgesItsRepartitionTopicWithReadmeAclsOnly() throws Exception {
         upstream.command(
                 null,
-                new CancelCommand("lp-purged", "run-purged", "alice", "unkeyed", Instant.now(), "trace-lp-purged"));
+                new CancelCommand(
+                        "lp-purged",
+                        "run-purged",
+                        "alice",
+                        "unkeyed",
+                        Instant.now(),
+                        "trace-lp-purged",
+                        CancelMode.FORCE,
+                        null,
+                        null));
         upstream.flush();
         String repartition = StreamsProperties.DEFAULT_APPLICATION_ID + "-commands-by-execution-repartition";
         try (Admin admin = kafka.admin()) {
@@ -299,11 +318,20 @@ class LeastPrivilegeIT {
                                                     RunStatus.RUNNING,
                                                     8L,
                                                     Instant.now(),
+                                                    null,
                                                     null))))
                     .get();
 
-            CancelCommand forged =
-                    new CancelCommand("lp-forged", "run-refused", "alice", "forged", Instant.now(), "trace-lp-forged");
+            CancelCommand forged = new CancelCommand(
+                    "lp-forged",
+                    "run-refused",
+                    "alice",
+                    "forged",
+                    Instant.now(),
+                    "trace-lp-forged",
+                    CancelMode.FORCE,
+                    null,
+                    null);
             assertThatThrownBy(() -> producer.send(record(
                                     topics.commands.name(),
                                     "run-refused",
@@ -324,7 +352,7 @@ class LeastPrivilegeIT {
                     .serializer()
                     .serialize(
                             topics.runStates.name(),
-                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now(), null));
+                            new RunState("run-refused", TENANT, RunStatus.COMPLETED, 99L, Instant.now(), null, null));
             assertThatThrownBy(() -> producer.send(record(topics.runStates.name(), "run-refused", terminal))
                             .get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);

@@ -154,7 +154,7 @@ class TimestampsAcrossRestartsIT {
                                 .serializer()
                                 .serialize(
                                         topics.runStates.name(),
-                                        new RunState(run, TENANT, RunStatus.RUNNING, 1L, Instant.now(), null)));
+                                        new RunState(run, TENANT, RunStatus.RUNNING, 1L, Instant.now(), null, null)));
             }
         }
     }

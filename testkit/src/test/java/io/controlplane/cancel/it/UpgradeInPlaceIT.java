@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunState;
@@ -302,17 +303,25 @@ class UpgradeInPlaceIT {
         Instant earlier = Instant.ofEpochMilli(now).minus(Duration.ofMinutes(5));
         long minuteAgo = now - Duration.ofMinutes(1).toMillis();
         Map<String, RunState> states = new LinkedHashMap<>();
-        states.put("up-cancelled", new RunState("up-cancelled", TENANT, RunStatus.RUNNING, 1L, earlier, null));
-        states.put("up-running", new RunState("up-running", TENANT, RunStatus.RUNNING, 2L, earlier, null));
-        states.put("up-parent2", new RunState("up-parent2", TENANT, RunStatus.RUNNING, 1L, earlier, null));
-        states.put("up-child2", new RunState("up-child2", TENANT, RunStatus.RUNNING, 1L, earlier, "up-parent2"));
-        states.put("up-parent3", new RunState("up-parent3", TENANT, RunStatus.RUNNING, 1L, earlier, null));
-        states.put("up-child3", new RunState("up-child3", TENANT, RunStatus.RUNNING, 1L, earlier, "up-parent3"));
-        states.put("up-root4", new RunState("up-root4", TENANT, RunStatus.RUNNING, 1L, earlier, null));
-        states.put("up-mid4", new RunState("up-mid4", TENANT, RunStatus.COMPLETED, 2L, earlier, "up-root4"));
-        states.put("up-child4", new RunState("up-child4", TENANT, RunStatus.RUNNING, 1L, earlier, "up-mid4"));
+        states.put("up-cancelled", new RunState("up-cancelled", TENANT, RunStatus.RUNNING, 1L, earlier, null, null));
+        states.put("up-running", new RunState("up-running", TENANT, RunStatus.RUNNING, 2L, earlier, null, null));
+        states.put("up-parent2", new RunState("up-parent2", TENANT, RunStatus.RUNNING, 1L, earlier, null, null));
+        states.put("up-child2", new RunState("up-child2", TENANT, RunStatus.RUNNING, 1L, earlier, "up-parent2", null));
+        states.put("up-parent3", new RunState("up-parent3", TENANT, RunStatus.RUNNING, 1L, earlier, null, null));
+        states.put("up-child3", new RunState("up-child3", TENANT, RunStatus.RUNNING, 1L, earlier, "up-parent3", null));
+        states.put("up-root4", new RunState("up-root4", TENANT, RunStatus.RUNNING, 1L, earlier, null, null));
+        states.put("up-mid4", new RunState("up-mid4", TENANT, RunStatus.COMPLETED, 2L, earlier, "up-root4", null));
+        states.put("up-child4", new RunState("up-child4", TENANT, RunStatus.RUNNING, 1L, earlier, "up-mid4", null));
         CancelCommand waiting = new CancelCommand(
-                "cmd-w", "up-waiting", ALICE, "stuck", Instant.ofEpochMilli(minuteAgo), "trace-cmd-w");
+                "cmd-w",
+                "up-waiting",
+                ALICE,
+                "stuck",
+                Instant.ofEpochMilli(minuteAgo),
+                "trace-cmd-w",
+                CancelMode.FORCE,
+                null,
+                null);
         String waitingKey = "up-waiting" + SEPARATOR + ALICE + SEPARATOR + "cmd-w";
         long waitingDeadline = now + Duration.ofMinutes(2).toMillis();
 
@@ -397,7 +406,8 @@ class UpgradeInPlaceIT {
                 2L,
                 "trace-" + commandId,
                 null,
-                null);
+                null,
+                false);
     }
 
     /** A decided-commands window store changelog key: the key string, the window start, seqnum 0. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.OperatorGrant;
 import io.controlplane.cancel.avro.RunState;
@@ -108,13 +109,15 @@ public final class HostileBench implements AutoCloseable {
         this.commandSchemaId = RawRecords.schemaId(topics.commands
                 .valueSerde()
                 .serializer()
-                .serialize(topics.commands.name(), new CancelCommand("x", "x", ADMIN, null, Instant.now(), null)));
+                .serialize(
+                        topics.commands.name(),
+                        new CancelCommand("x", "x", ADMIN, null, Instant.now(), null, CancelMode.FORCE, null, null)));
         this.runStateSchemaId = RawRecords.schemaId(topics.runStates
                 .valueSerde()
                 .serializer()
                 .serialize(
                         topics.runStates.name(),
-                        new RunState("x", TENANT, RunStatus.RUNNING, 1L, Instant.now(), null)));
+                        new RunState("x", TENANT, RunStatus.RUNNING, 1L, Instant.now(), null, null)));
         this.grantSchemaId = RawRecords.schemaId(topics.operators
                 .valueSerde()
                 .serializer()
