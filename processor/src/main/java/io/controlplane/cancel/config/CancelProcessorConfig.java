@@ -1,6 +1,8 @@
 package io.controlplane.cancel.config;
 
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.decision.CancelPolicy;
+import io.controlplane.cancel.decision.DeadlinePolicy;
 import io.controlplane.cancel.errors.DeadLetters;
 import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.identity.IdentityMode;
@@ -62,6 +64,13 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public static final String BULK_PAGE_SIZE = "cancel.bulk.page-size";
     public static final String BULK_RATE = "cancel.bulk.rate";
     public static final String BULK_MAX_ACTIVE = "cancel.bulk.max-active";
+    public static final String GRACEFUL_TIMEOUT_MS = "cancel.graceful.timeout.ms";
+    public static final String GRACEFUL_MAX_TIMEOUT_MS = "cancel.graceful.max-timeout.ms";
+    public static final String SCHEDULE_MAX_HORIZON_MS = "cancel.schedule.max-horizon.ms";
+    public static final String DEADLINE_ACTOR = "cancel.deadline.actor";
+    public static final String DEADLINE_MODE = "cancel.deadline.mode";
+    public static final String DEADLINE_MODE_FORCE = "force";
+    public static final String DEADLINE_MODE_GRACEFUL = "graceful";
     public static final String LOG_FORMAT = "cancel.log.format";
     public static final String LOG_FORMAT_TEXT = "text";
     public static final String LOG_FORMAT_JSON = "json";
@@ -250,6 +259,42 @@ public final class CancelProcessorConfig extends AbstractConfig {
                     Importance.LOW,
                     "Bulk cancel: at most this many bulks run at once per task; more wait their turn.")
             .define(
+                    GRACEFUL_TIMEOUT_MS,
+                    Type.LONG,
+                    Duration.ofMinutes(5).toMillis(),
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "How long a GRACEFUL cancel without graceMs waits for upstream to report the run ended "
+                            + "before the processor forces it (CANCELLED, escalated).")
+            .define(
+                    GRACEFUL_MAX_TIMEOUT_MS,
+                    Type.LONG,
+                    Duration.ofHours(24).toMillis(),
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "The longest graceMs a GRACEFUL cancel may ask for; more is INVALID_COMMAND.")
+            .define(
+                    SCHEDULE_MAX_HORIZON_MS,
+                    Type.LONG,
+                    Duration.ofDays(30).toMillis(),
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "How far ahead a command's notBefore may be; further is INVALID_COMMAND.")
+            .define(
+                    DEADLINE_ACTOR,
+                    Type.STRING,
+                    "controlplane:deadline",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "The cancelledBy of the cancellations the processor makes when a run's deadlineAt passes.")
+            .define(
+                    DEADLINE_MODE,
+                    Type.STRING,
+                    DEADLINE_MODE_FORCE,
+                    ConfigDef.CaseInsensitiveValidString.in(DEADLINE_MODE_FORCE, DEADLINE_MODE_GRACEFUL),
+                    Importance.LOW,
+                    "How a passed deadline cancels its run: force, or graceful with cancel.graceful.timeout.ms.")
+            .define(
                     LOG_FORMAT,
                     Type.STRING,
                     LOG_FORMAT_TEXT,
@@ -282,6 +327,13 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public CancelProcessorConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
         identity();
+        if (getLong(GRACEFUL_TIMEOUT_MS) > getLong(GRACEFUL_MAX_TIMEOUT_MS)) {
+            throw new ConfigException(
+                    GRACEFUL_TIMEOUT_MS,
+                    getLong(GRACEFUL_TIMEOUT_MS),
+                    "the default grace must not be longer than " + GRACEFUL_MAX_TIMEOUT_MS + " ("
+                            + getLong(GRACEFUL_MAX_TIMEOUT_MS) + ")");
+        }
     }
 
     private static void checkAlgorithms(String name, Object value) {
@@ -347,7 +399,22 @@ public final class CancelProcessorConfig extends AbstractConfig {
     }
 
     public CancelPolicy policy() {
-        return new CancelPolicy(getString(REQUIRED_ROLE), notFoundGrace());
+        return new CancelPolicy(
+                getString(REQUIRED_ROLE),
+                notFoundGrace(),
+                new CancelPolicy.Timing(
+                        Duration.ofMillis(getLong(GRACEFUL_TIMEOUT_MS)),
+                        Duration.ofMillis(getLong(GRACEFUL_MAX_TIMEOUT_MS)),
+                        Duration.ofMillis(getLong(SCHEDULE_MAX_HORIZON_MS))));
+    }
+
+    /** Who cancels a run whose deadline passed, and how. */
+    public DeadlinePolicy deadlinePolicy() {
+        return new DeadlinePolicy(
+                getString(DEADLINE_ACTOR),
+                DEADLINE_MODE_GRACEFUL.equalsIgnoreCase(getString(DEADLINE_MODE))
+                        ? CancelMode.GRACEFUL
+                        : CancelMode.FORCE);
     }
 
     public Duration notFoundGrace() {

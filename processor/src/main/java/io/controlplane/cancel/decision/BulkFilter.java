@@ -74,6 +74,8 @@ public final class BulkFilter {
                 .setVersion(run.getVersion() + 1)
                 .setTraceId(bulk.getTraceId())
                 .setBulkId(bulk.getBulkId())
+                // a run stopping gracefully that a bulk forces is escalated, as by any FORCE
+                .setEscalated(run.getStatus() == RunStatus.CANCELLING)
                 .build();
     }
 }

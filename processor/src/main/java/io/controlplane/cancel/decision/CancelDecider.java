@@ -35,6 +35,10 @@ public final class CancelDecider {
         if (problem.isPresent()) {
             return reject(in, RejectionCode.INVALID_COMMAND, RejectionMessages.invalid(problem.get()), null);
         }
+        Optional<String> timing = CommandTiming.problem(command, policy.timing(), in.now(), in.moment());
+        if (timing.isPresent()) {
+            return reject(in, RejectionCode.INVALID_COMMAND, RejectionMessages.invalidTiming(timing.get()), null);
+        }
         if (!holdsRequiredRole(in.grant())) {
             // Says nothing of the execution: whether it exists is not the caller's to learn.
             return reject(
@@ -42,6 +46,10 @@ public final class CancelDecider {
                     RejectionCode.UNAUTHORIZED,
                     RejectionMessages.unauthorized(command.getCancelledBy(), policy.requiredRole()),
                     null);
+        }
+        if (in.moment() == Moment.ARRIVED && CommandTiming.isForLater(command, in.now())) {
+            // Everything that does not depend on the run was checked; the rest is judged at notBefore.
+            return new Decision.Hold(command.getNotBefore());
         }
         RunState run = visibleRun(in);
         if (run == null || !coversTenant(in.grant(), run.getTenantId())) {
@@ -60,25 +68,14 @@ public final class CancelDecider {
                     RejectionMessages.alreadyTerminal(command.getExecutionId(), status),
                     status);
         }
-        if (!RunStatuses.isCancellable(status)) {
+        if (!RunStatuses.isCancellable(status) && status != RunStatus.CANCELLING) {
             return reject(
                     in,
                     RejectionCode.ALREADY_TERMINAL,
                     RejectionMessages.unknownStatus(command.getExecutionId(), status),
                     status);
         }
-        return new Decision.Cancel(RunStateChange.newBuilder()
-                .setExecutionId(run.getExecutionId())
-                .setTenantId(run.getTenantId())
-                .setStatus(RunStatus.CANCELLED)
-                .setPreviousStatus(status)
-                .setCancelledAt(in.now())
-                .setCancelledBy(command.getCancelledBy())
-                .setReason(command.getReason())
-                .setCommandId(command.getCommandId())
-                .setVersion(run.getVersion() + 1)
-                .setTraceId(command.getTraceId())
-                .build());
+        return GracefulRule.stop(run, command, CommandTiming.grace(command, policy.timing()), in.now());
     }
 
     /**
@@ -130,7 +127,8 @@ public final class CancelDecider {
 
     /**
      * The run as this processor sees it: its own cancellation wins over whatever upstream says, even
-     * after upstream deleted and recreated the run, so that there is at most one CANCELLED per run.
+     * after upstream deleted and recreated the run, so that there is at most one CANCELLED per run;
+     * and while its own graceful cancel goes on, the run is CANCELLING.
      */
     private static RunState visibleRun(DecisionInput in) {
         RunStateChange cancellation = in.ownCancellation();
@@ -143,6 +141,9 @@ public final class CancelDecider {
                     cancellation.getCancelledAt(),
                     null,
                     null);
+        }
+        if (in.ownCancelling() != null) {
+            return GracefulRule.stopping(in.ownCancelling(), in.upstreamRun());
         }
         return in.upstreamRun();
     }

@@ -3,6 +3,7 @@ package io.controlplane.cancel.decision;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,12 @@ import java.time.Instant;
  * was cancelled in another tenant is left as it is, and the cascade passes through it to its
  * children, once per tenant. It ends because a run is cancelled at most once and passed through at
  * most once per tenant, so cycles in the parent links stop.
+ *
+ * <p>A graceful cancel cascades gracefully (rule 6 of cancellation over time): its cause is the
+ * CANCELLING record, and each same-tenant descendant is asked to stop with the same grace, and
+ * escalates on its own. A forced cancel or an escalation cascades forced: a descendant still
+ * CANCELLING is then forced too (escalated). Graceful and forced cascades pass through a run once
+ * per tenant each, so that an escalation still reaches past a run a graceful cascade passed.
  */
 public final class CascadeRule {
 
@@ -22,6 +29,9 @@ public final class CascadeRule {
 
     /** The descendant is cancelled: emit exactly this record; it cascades on with it. */
     public record Cancel(Decision.Cancel cancel) implements Result {}
+
+    /** The descendant is asked to stop gracefully: emit this CANCELLING record; it cascades on with it. */
+    public record Cancelling(Decision.Cancelling cancelling) implements Result {}
 
     /**
      * The descendant is left as it is; the cascade goes on to its children with the same cause.
@@ -49,18 +59,24 @@ public final class CascadeRule {
     private CascadeRule() {}
 
     /**
-     * @param cause           the cancellation of the nearest cancelled ancestor (itself direct or cascaded)
+     * @param cause           the cancellation of the nearest cancelled ancestor (itself direct or
+     *                        cascaded): CANCELLED, or CANCELLING for a graceful cascade
+     * @param grace           a graceful cascade's grace (ignored for a forced one)
      * @param descendantId    the descendant's executionId
      * @param upstream        the descendant's state as upstream last reported it, or null
      * @param ownCancellation this processor's cancellation of the descendant, or null
-     * @param passedAlready   whether a cascade in the cause's tenant passed through the descendant before
+     * @param ownCancelling   the CANCELLING record of the descendant's graceful cancel going on, or null
+     * @param passedAlready   whether a cascade in the cause's tenant, graceful or forced as this one,
+     *                        passed through the descendant before
      * @param now             the processor's clock
      */
     public static Result decide(
             RunStateChange cause,
+            Duration grace,
             String descendantId,
             RunState upstream,
             RunStateChange ownCancellation,
+            RunStateChange ownCancelling,
             boolean passedAlready,
             Instant now) {
         String tenantId = cause.getTenantId();
@@ -72,6 +88,19 @@ public final class CascadeRule {
                     ? new Nothing()
                     : new PassThrough(Reason.OTHER_TENANT);
         }
+        boolean graceful = isGraceful(cause);
+        if (ownCancelling != null) {
+            if (!ownCancelling.getTenantId().equals(tenantId)) {
+                return new PassThrough(Reason.OTHER_TENANT);
+            }
+            // asked to stop gracefully already (and its own cascade went on then); a forced cascade forces it
+            return graceful
+                    ? new Nothing()
+                    : new Cancel(new Decision.Cancel(cascaded(
+                            RunStateChange.newBuilder(GracefulRule.escalated(ownCancelling, upstream, now)),
+                            cause,
+                            descendantId)));
+        }
         if (upstream == null) {
             return new Nothing();
         }
@@ -82,20 +111,33 @@ public final class CascadeRule {
         if (!RunStatuses.isCancellable(status)) {
             return new PassThrough(Reason.TERMINAL);
         }
-        return new Cancel(new Decision.Cancel(RunStateChange.newBuilder()
+        RunStateChange.Builder change = RunStateChange.newBuilder()
                 .setExecutionId(descendantId)
                 .setTenantId(upstream.getTenantId())
-                .setStatus(RunStatus.CANCELLED)
+                .setStatus(graceful ? RunStatus.CANCELLING : RunStatus.CANCELLED)
                 .setPreviousStatus(status)
                 .setCancelledAt(now)
-                .setCancelledBy(cause.getCancelledBy())
+                .setVersion(upstream.getVersion() + 1)
+                .setEscalated(false);
+        return graceful
+                ? new Cancelling(new Decision.Cancelling(cascaded(change, cause, descendantId), grace))
+                : new Cancel(new Decision.Cancel(cascaded(change, cause, descendantId)));
+    }
+
+    /** Whether the cause is a graceful cancel's CANCELLING record (else a cancellation, CANCELLED). */
+    public static boolean isGraceful(RunStateChange cause) {
+        return cause.getStatus() == RunStatus.CANCELLING;
+    }
+
+    /** The cascade's part of a descendant's record: the cause's actor, reason and trace, and where it came from. */
+    private static RunStateChange cascaded(RunStateChange.Builder change, RunStateChange cause, String descendantId) {
+        return change.setCancelledBy(cause.getCancelledBy())
                 .setReason(cause.getReason())
                 .setCommandId(startingCommandId(cause) + "/" + descendantId)
-                .setVersion(upstream.getVersion() + 1)
                 .setTraceId(cause.getTraceId())
                 .setCascadedFrom(cause.getExecutionId())
                 .setBulkId(cause.getBulkId()) // a descendant of a run a bulk cancelled was cancelled by that bulk
-                .build()));
+                .build();
     }
 
     /**

@@ -2,6 +2,8 @@ package io.controlplane.cancel.decision;
 
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Everything a cancel command can come to: nothing else may happen to it. Code that acts on a
@@ -23,6 +25,12 @@ public sealed interface Decision {
         R waitForRun(Wait wait);
 
         R duplicate(Duplicate duplicate);
+
+        R cancelling(Cancelling cancelling);
+
+        R hold(Hold hold);
+
+        R alreadyCancelling(AlreadyCancelling alreadyCancelling);
     }
 
     /** A decision that produces a record for subscribers. */
@@ -36,6 +44,49 @@ public sealed interface Decision {
             R cancelled(RunStateChange change);
 
             R rejected(CancelRejection rejection);
+
+            R cancelling(RunStateChange change);
+        }
+    }
+
+    /**
+     * A graceful cancel begins: emit this CANCELLING record (the executor is asked to stop), and force
+     * the run when {@code grace} has passed unless it has ended by then.
+     */
+    record Cancelling(RunStateChange change, Duration grace) implements Outcome {
+
+        @Override
+        public <R> R accept(Decision.Visitor<R> visitor) {
+            return visitor.cancelling(this);
+        }
+
+        @Override
+        public <R> R accept(Outcome.Visitor<R> visitor) {
+            return visitor.cancelling(change);
+        }
+    }
+
+    /**
+     * The command passed every check that does not depend on its run and names a notBefore ahead:
+     * keep it, and judge it then as if it arrived then.
+     */
+    record Hold(Instant notBefore) implements Decision {
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.hold(this);
+        }
+    }
+
+    /**
+     * A GRACEFUL command for a run that is being cancelled gracefully already: it produces nothing
+     * (the run's own grace goes on), and is counted.
+     */
+    record AlreadyCancelling() implements Decision {
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.alreadyCancelling(this);
         }
     }
 

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param command          the command as decoded
  * @param upstreamRun      the run's state as upstream last reported it, or null
  * @param ownCancellation  this processor's own cancellation of the run, or null
+ * @param ownCancelling    the CANCELLING record of this processor's graceful cancel of the run still
+ *                         going on, or null
  * @param grant            the acting actor's grant, or null if it has none
  * @param seen             what the processor remembers of earlier commands
  * @param moment           when the command is judged
@@ -24,6 +26,7 @@ public record DecisionInput(
         CancelCommand command,
         RunState upstreamRun,
         RunStateChange ownCancellation,
+        RunStateChange ownCancelling,
         OperatorGrant grant,
         SeenCommands seen,
         Moment moment,
@@ -40,6 +43,6 @@ public record DecisionInput(
             SeenCommands seen,
             Moment moment,
             Instant now) {
-        this(recordKey, command, upstreamRun, ownCancellation, grant, seen, moment, now, ActorProof.NOT_REQUIRED);
+        this(recordKey, command, upstreamRun, ownCancellation, null, grant, seen, moment, now, ActorProof.NOT_REQUIRED);
     }
 }

@@ -20,6 +20,12 @@ public final class RejectionMessages {
         return INVALID + problem.sentence() + (problem.textsCut() ? TEXTS_CUT : "") + ".";
     }
 
+    /** A command well-formed but asking for a grace or a notBefore out of bounds. */
+    public static String invalidTiming(String sentence) {
+        return "Expected a cancel command whose grace and notBefore are within this processor's bounds, but " + sentence
+                + ".";
+    }
+
     /**
      * Names the failed check, and neither the token (a credential) nor anything of the execution:
      * whether it exists is not an unproven caller's to learn.

@@ -19,6 +19,12 @@ public record Outcome(Kind kind, RejectionCode code) {
     public enum Kind {
         /** A command cancelled its run. */
         CANCELLED,
+        /** A GRACEFUL command asked its run to stop (CANCELLING written). */
+        CANCELLING,
+        /** A GRACEFUL command came for a run stopping gracefully already: nothing written. */
+        ALREADY_CANCELLING,
+        /** A command with a notBefore ahead was checked and held until then. */
+        SCHEDULED,
         /** A command was rejected, for {@link #code()}. */
         REJECTED,
         /** A command began to wait for its run's state. */
@@ -34,7 +40,17 @@ public record Outcome(Kind kind, RejectionCode code) {
         /** A descendant in another tenant than the cancelled run: left alone, passed through. */
         CASCADE_SKIPPED_OTHER_TENANT,
         /** A bulk cancel cancelled a run (not counted for a dry run, which cancels nothing). */
-        BULK_CANCELLED
+        BULK_CANCELLED,
+        /** Upstream reported CANCELLED for a run stopping gracefully: its CANCELLED written, not escalated. */
+        GRACEFUL_CONFIRMED,
+        /** A run stopping gracefully was forced (its grace ended, a FORCE command, bulk or cascade came). */
+        GRACEFUL_ESCALATED,
+        /** Upstream reported another terminal status for a run stopping gracefully: nothing more written. */
+        GRACEFUL_ENDED_OTHERWISE,
+        /** A held command's notBefore came and it was judged. */
+        SCHEDULED_FIRED,
+        /** A run's deadline passed with the run not ended, and the processor cancelled it. */
+        DEADLINE_FIRED
     }
 
     public Outcome {
@@ -56,6 +72,9 @@ public record Outcome(Kind kind, RejectionCode code) {
     public static List<Outcome> decisions() {
         List<Outcome> decisions = new ArrayList<>();
         decisions.add(of(Kind.CANCELLED));
+        decisions.add(of(Kind.CANCELLING));
+        decisions.add(of(Kind.ALREADY_CANCELLING));
+        decisions.add(of(Kind.SCHEDULED));
         for (RejectionCode code : RejectionCode.values()) {
             decisions.add(rejected(code));
         }
@@ -74,6 +93,16 @@ public record Outcome(Kind kind, RejectionCode code) {
     /** What a bulk cancel does to a run that it counts here: it cancels it. */
     public static List<Outcome> bulk() {
         return List.of(of(Kind.BULK_CANCELLED));
+    }
+
+    /** What cancellation over time does when it ends or fires: graceful cancels' ends, schedules, deadlines. */
+    public static List<Outcome> overTime() {
+        return List.of(
+                of(Kind.GRACEFUL_CONFIRMED),
+                of(Kind.GRACEFUL_ESCALATED),
+                of(Kind.GRACEFUL_ENDED_OTHERWISE),
+                of(Kind.SCHEDULED_FIRED),
+                of(Kind.DEADLINE_FIRED));
     }
 
     /**

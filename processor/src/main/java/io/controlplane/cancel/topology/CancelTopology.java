@@ -134,6 +134,8 @@ public final class CancelTopology {
 
         ExecutionProcessor.Settings settings = new ExecutionProcessor.Settings(
                 new CancelDecider(config.policy()),
+                config.policy().timing(),
+                config.deadlinePolicy(),
                 config.notFoundGrace(),
                 retention,
                 grants,
@@ -251,7 +253,7 @@ public final class CancelTopology {
                                     Consumed.with(Topics.KEY_SERDE, CancelStores.cancellationSerde())
                                             .withName("previous-version-cascades"))
                             .mapValues(
-                                    cause -> (ExecutionInput) new CascadeMessage.Cascade(cause),
+                                    cause -> (ExecutionInput) CascadeMessage.forced(cause),
                                     Named.as("as-previous-version-cascade")),
                     Named.as("merge-previous-version-cascades"));
         }

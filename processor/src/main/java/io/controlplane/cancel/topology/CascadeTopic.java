@@ -1,9 +1,12 @@
 package io.controlplane.cancel.topology;
 
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.serde.AvroBinarySerde;
 import io.controlplane.cancel.serde.UndecodableRecordException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,7 +23,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@link CascadeMessage} keyed by the run it is for, placed like every record keyed by executionId.
  *
  * <p>A value is one byte of format version, one byte of kind, then the kind's body: a link's child
- * executionId in UTF-8, or a cascade's cause in plain Avro binary.
+ * executionId in UTF-8, a forced cascade's cause in plain Avro binary, or a graceful cascade's grace
+ * in milliseconds (8 bytes, big-endian) and then its cause. The graceful kind came with graceful
+ * cancels; a processor of an earlier version reads it as undecodable (a dead letter), which is why
+ * an upgrade stops every instance before starting the new version.
  */
 public final class CascadeTopic {
 
@@ -29,6 +35,7 @@ public final class CascadeTopic {
     private static final byte VERSION = 1;
     private static final byte LINK = 1;
     private static final byte CASCADE = 2;
+    private static final byte GRACEFUL_CASCADE = 3;
 
     private CascadeTopic() {}
 
@@ -44,9 +51,22 @@ public final class CascadeTopic {
         AvroBinarySerde<RunStateChange> causes = CancelStores.cancellationSerde();
         Serializer<RunStateChange> causeWriter = causes.serializer();
         Deserializer<RunStateChange> causeReader = causes.deserializer();
-        Serializer<CascadeMessage> serializer = (topic, message) -> message instanceof CascadeMessage.ChildLink link
-                ? framed(LINK, link.childId().getBytes(StandardCharsets.UTF_8))
-                : framed(CASCADE, causeWriter.serialize(topic, ((CascadeMessage.Cascade) message).cause()));
+        Serializer<CascadeMessage> serializer = (topic, message) -> {
+            if (message instanceof CascadeMessage.ChildLink link) {
+                return framed(LINK, link.childId().getBytes(StandardCharsets.UTF_8));
+            }
+            CascadeMessage.Cascade cascade = (CascadeMessage.Cascade) message;
+            byte[] cause = causeWriter.serialize(topic, cascade.cause());
+            if (!CascadeRule.isGraceful(cascade.cause())) {
+                return framed(CASCADE, cause);
+            }
+            return framed(
+                    GRACEFUL_CASCADE,
+                    ByteBuffer.allocate(Long.BYTES + cause.length)
+                            .putLong(cascade.grace().toMillis())
+                            .put(cause)
+                            .array());
+        };
         Deserializer<CascadeMessage> deserializer = (topic, bytes) -> {
             if (bytes == null || bytes.length < 2 || bytes[0] != VERSION) {
                 throw new UndecodableRecordException("Not a cascade message of a known format in " + topic);
@@ -54,11 +74,24 @@ public final class CascadeTopic {
             byte[] body = Arrays.copyOfRange(bytes, 2, bytes.length);
             return switch (bytes[1]) {
                 case LINK -> new CascadeMessage.ChildLink(new String(body, StandardCharsets.UTF_8));
-                case CASCADE -> new CascadeMessage.Cascade(causeReader.deserialize(topic, body));
+                case CASCADE -> CascadeMessage.forced(causeReader.deserialize(topic, body));
+                case GRACEFUL_CASCADE -> gracefulCascade(topic, body, causeReader);
                 default -> throw new UndecodableRecordException("Not a cascade message of a known kind in " + topic);
             };
         };
         return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    private static CascadeMessage gracefulCascade(String topic, byte[] body, Deserializer<RunStateChange> causes) {
+        if (body.length < Long.BYTES) {
+            throw new UndecodableRecordException("A graceful cascade message in " + topic + " is cut short");
+        }
+        long graceMs = ByteBuffer.wrap(body).getLong();
+        if (graceMs < 0) {
+            throw new UndecodableRecordException("A graceful cascade message in " + topic + " has a negative grace");
+        }
+        RunStateChange cause = causes.deserialize(topic, Arrays.copyOfRange(body, Long.BYTES, body.length));
+        return new CascadeMessage.Cascade(cause, Duration.ofMillis(graceMs));
     }
 
     private static byte[] framed(byte kind, byte[] body) {

@@ -38,6 +38,9 @@ final class DecisionMetrics {
     private final TaskCounts counts;
     private final ProcessorObserver observer;
     private final Sensor cancelled;
+    private final Sensor cancelling;
+    private final Sensor alreadyCancelling;
+    private final Sensor scheduled;
     private final Map<RejectionCode, Sensor> rejected = new EnumMap<>(RejectionCode.class);
     private final Sensor waiting;
     private final Sensor duplicate;
@@ -47,6 +50,9 @@ final class DecisionMetrics {
         this.observer = observer;
         counts = new TaskCounts(metrics, taskId, observer, Outcome.decisions());
         cancelled = counts.sensor(Outcome.of(Outcome.Kind.CANCELLED));
+        cancelling = counts.sensor(Outcome.of(Outcome.Kind.CANCELLING));
+        alreadyCancelling = counts.sensor(Outcome.of(Outcome.Kind.ALREADY_CANCELLING));
+        scheduled = counts.sensor(Outcome.of(Outcome.Kind.SCHEDULED));
         for (RejectionCode code : RejectionCode.values()) {
             rejected.put(code, counts.sensor(Outcome.rejected(code)));
         }
@@ -81,6 +87,25 @@ final class DecisionMetrics {
             @Override
             public Void duplicate(Decision.Duplicate duplicate) {
                 DecisionMetrics.this.duplicate.record();
+                return null;
+            }
+
+            @Override
+            public Void cancelling(Decision.Cancelling decision) {
+                cancelling.record();
+                observer.decided(latency(command, nowMs));
+                return null;
+            }
+
+            @Override
+            public Void hold(Decision.Hold hold) {
+                scheduled.record();
+                return null;
+            }
+
+            @Override
+            public Void alreadyCancelling(Decision.AlreadyCancelling decision) {
+                alreadyCancelling.record();
                 return null;
             }
         });
@@ -192,6 +217,54 @@ final class DecisionMetrics {
         void close() {
             gauges.forEach(observer::holdingBulksEnded);
             held.values().forEach(metrics::removeSensor);
+            counts.close();
+        }
+    }
+
+    /**
+     * Cancellation over time's own counts: how graceful cancels end ({@code graceful-confirmed},
+     * {@code graceful-escalated}, {@code graceful-ended-otherwise}), held commands fired
+     * ({@code scheduled-fired}) and deadlines fired ({@code deadline-fired}).
+     */
+    static final class OverTime {
+
+        private final TaskCounts counts;
+        private final Sensor confirmed;
+        private final Sensor escalated;
+        private final Sensor endedOtherwise;
+        private final Sensor fired;
+        private final Sensor deadline;
+
+        OverTime(StreamsMetrics metrics, String taskId, ProcessorObserver observer) {
+            counts = new TaskCounts(metrics, taskId, observer, Outcome.overTime());
+            confirmed = counts.sensor(Outcome.of(Outcome.Kind.GRACEFUL_CONFIRMED));
+            escalated = counts.sensor(Outcome.of(Outcome.Kind.GRACEFUL_ESCALATED));
+            endedOtherwise = counts.sensor(Outcome.of(Outcome.Kind.GRACEFUL_ENDED_OTHERWISE));
+            fired = counts.sensor(Outcome.of(Outcome.Kind.SCHEDULED_FIRED));
+            deadline = counts.sensor(Outcome.of(Outcome.Kind.DEADLINE_FIRED));
+        }
+
+        void confirmed() {
+            confirmed.record();
+        }
+
+        void escalated() {
+            escalated.record();
+        }
+
+        void endedOtherwise() {
+            endedOtherwise.record();
+        }
+
+        void fired() {
+            fired.record();
+        }
+
+        void deadline() {
+            deadline.record();
+        }
+
+        void close() {
             counts.close();
         }
     }

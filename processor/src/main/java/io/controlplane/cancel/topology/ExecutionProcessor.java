@@ -10,10 +10,14 @@ import io.controlplane.cancel.config.KeyPartitioner;
 import io.controlplane.cancel.decision.ActorProof;
 import io.controlplane.cancel.decision.BulkFilter;
 import io.controlplane.cancel.decision.CancelDecider;
+import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.decision.CascadeRule;
 import io.controlplane.cancel.decision.CommandValidation;
+import io.controlplane.cancel.decision.DeadlinePolicy;
+import io.controlplane.cancel.decision.DeadlineRule;
 import io.controlplane.cancel.decision.Decision;
 import io.controlplane.cancel.decision.DecisionInput;
+import io.controlplane.cancel.decision.GracefulRule;
 import io.controlplane.cancel.decision.Ids;
 import io.controlplane.cancel.decision.Moment;
 import io.controlplane.cancel.decision.RunStateRules;
@@ -24,11 +28,14 @@ import io.controlplane.cancel.identity.CommandIdentity;
 import io.controlplane.cancel.metrics.ProcessorObserver;
 import io.controlplane.cancel.serde.UndecodableRecordException;
 import io.controlplane.cancel.state.ExecutionRecordFormat;
+import io.controlplane.cancel.state.GracefulCancel;
+import io.controlplane.cancel.state.HeldCommand;
 import io.controlplane.cancel.state.WaitingCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -57,6 +64,8 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     /** What every instance is built from; one per topology. */
     record Settings(
             CancelDecider decider,
+            CancelPolicy.Timing timing,
+            DeadlinePolicy deadlines,
             Duration grace,
             Duration dedupRetention,
             OperatorGrants grants,
@@ -83,7 +92,10 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
     private DecisionMetrics metrics;
     private DecisionMetrics.Cascade cascadeMetrics;
     private DecisionMetrics.Bulk bulkMetrics;
+    private DecisionMetrics.OverTime overTime;
     private BulkTasks bulks;
+    /** When this task began to read: what is due waits until it has read for one whole grace. */
+    private long readingSinceMs;
 
     ExecutionProcessor(Settings settings) {
         this.settings = settings;
@@ -105,13 +117,16 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                     new DecisionMetrics.Cascade(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         }
         bulkMetrics = new DecisionMetrics.Bulk(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
+        overTime = new DecisionMetrics.OverTime(context.metrics(), taskId, ProcessorObserver.of(context.appConfigs()));
         if (settings.previousVersionStores()) {
             previous = PreviousVersionState.of(context, executions, format, due, settings);
         }
         // A task opened after a crash, a restart or a move holds commands whose deadlines passed
-        // while nobody read the run states queued behind them in its input: nothing expires until
-        // the task has been reading for one whole grace, so that those run states are read first.
+        // while nobody read the run states queued behind them in its input: nothing expires (and no
+        // grace, schedule or run deadline fires) until the task has been reading for one whole
+        // grace, so that those run states are read first: a run that ended meanwhile is not cancelled.
         long readingSince = context.currentSystemTimeMs();
+        readingSinceMs = readingSince;
         Duration interval = !settings.grace().isZero() && settings.grace().compareTo(MAX_EXPIRY_INTERVAL) < 0
                 ? settings.grace()
                 : MAX_EXPIRY_INTERVAL;
@@ -119,7 +134,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             if (previous != null) {
                 previous.moveOnce();
             }
-            if (now - readingSince >= graceMs) {
+            if (hasCaughtUp(now)) {
                 takeDue(now);
             }
         });
@@ -154,7 +169,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         } else if (input instanceof CascadeMessage.ChildLink link) {
             onChildLink(record.key(), link.childId());
         } else if (input instanceof CascadeMessage.Cascade cascade) {
-            onCascade(record.key(), cascade.cause());
+            onCascade(record.key(), cascade.cause(), cascade.grace());
         } else if (input instanceof ExecutionInput.BulkTask task) {
             long now = context.currentSystemTimeMs();
             bulks.onCommand(record.key(), task.command(), now);
@@ -170,6 +185,11 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             cascadeMetrics.close();
         }
         bulkMetrics.close();
+        overTime.close();
+    }
+
+    private boolean hasCaughtUp(long now) {
+        return now - readingSinceMs >= graceMs;
     }
 
     private void onCommand(Record<String, ExecutionInput> record, CancelCommand command) {
@@ -186,13 +206,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         }
         RunRecord run = load(executionId);
         Decision decision = decide(executionId, command, run, Moment.ARRIVED, proof, now);
-        boolean changed = apply(executionId, run, command, decision, now);
-        if (decision instanceof Decision.Wait) {
-            run.addWaiting(command, now + graceMs);
-            due.add(now + graceMs, executionId);
-            changed = true;
-        }
-        if (changed) {
+        if (apply(executionId, run, command, decision, now)) {
             save(executionId, run, now);
         }
         flush();
@@ -211,6 +225,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                         command,
                         null,
                         null,
+                        null,
                         grant(actorId),
                         new SeenCommands() {
                             @Override
@@ -226,8 +241,8 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                         Moment.ARRIVED,
                         Instant.ofEpochMilli(now),
                         proof));
-        if (decision instanceof Decision.Wait) {
-            // only a valid command can wait, and a valid command names its run by its key
+        if (decision instanceof Decision.Wait || decision instanceof Decision.Hold) {
+            // only a valid command can wait or be held, and a valid command names its run by its key
             throw new IllegalStateException("A command not keyed by its executionId cannot wait for its run");
         }
         DecisionLogContext.enter(command);
@@ -267,8 +282,18 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             return;
         }
         run.upstream(update);
+        if (run.cancelling() != null) {
+            onUpstreamWhileCancelling(executionId, run, update, now);
+        }
         if (run.hasWaiting()) {
             judgeWaiting(executionId, run, Moment.RUN_STATE_CHANGED, now);
+        }
+        Instant deadline = update.getDeadlineAt();
+        if (deadline != null && (held == null || !deadline.equals(held.getDeadlineAt()))) {
+            due.add(deadline.toEpochMilli(), executionId);
+        }
+        if (hasCaughtUp(now)) {
+            fireDeadline(executionId, run, now);
         }
         save(executionId, run, now);
         String parentId = update.getParentExecutionId();
@@ -277,6 +302,33 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             pending.add(new Record<>(parentId, new CascadeMessage.ChildLink(executionId), now));
         }
         flush();
+    }
+
+    /**
+     * Rule 2: upstream's report ends a graceful cancel going on when it is terminal: CANCELLED is the
+     * executor confirming (the processor writes the run's one CANCELLED); another terminal status
+     * means the run ended on its own first (nothing more is written). Anything else changes nothing:
+     * the run stays CANCELLING for this processor.
+     */
+    private void onUpstreamWhileCancelling(String executionId, RunRecord run, RunState update, long now) {
+        switch (GracefulRule.onUpstream(update)) {
+            case CONFIRMED -> {
+                RunStateChange change =
+                        GracefulRule.confirmed(run.cancellingChange(), update, Instant.ofEpochMilli(now));
+                run.cancellation(change);
+                run.stopCancelling();
+                overTime.confirmed();
+                log.debug("Execution {} stopped as asked (command {})", executionId, change.getCommandId());
+                pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(new Decision.Cancel(change)), now));
+            }
+            case ENDED_OTHERWISE -> {
+                run.stopCancelling();
+                overTime.endedOtherwise();
+            }
+            case STOPPING -> {
+                // still stopping: its grace goes on
+            }
+        }
     }
 
     /**
@@ -291,29 +343,43 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             save(parentId, parent, now);
         }
         if (parent.cancellation() != null) {
-            pending.add(new Record<>(childId, new CascadeMessage.Cascade(parent.cancellation()), now));
+            pending.add(new Record<>(childId, CascadeMessage.forced(parent.cancellation()), now));
+        } else if (parent.cancelling() != null) {
+            // a late child has until the parent is forced
+            long left = Math.max(0, parent.cancelling().getEscalateAtMs() - now);
+            pending.add(new Record<>(
+                    childId, new CascadeMessage.Cascade(parent.cancellingChange(), Duration.ofMillis(left)), now));
         }
         for (RunStateChange passedThrough : parent.passes()) {
-            pending.add(new Record<>(childId, new CascadeMessage.Cascade(passedThrough), now));
+            // a pass does not keep its grace: a late child gets the default one
+            pending.add(new Record<>(
+                    childId,
+                    new CascadeMessage.Cascade(passedThrough, settings.timing().gracefulTimeout()),
+                    now));
         }
         flush();
     }
 
     /** On a descendant's task: the cancellation of its nearest cancelled ancestor arrives. */
-    private void onCascade(String descendantId, RunStateChange cause) {
+    private void onCascade(String descendantId, RunStateChange cause, Duration grace) {
         long now = context.currentSystemTimeMs();
         RunRecord descendant = load(descendantId);
         CascadeRule.Result result = CascadeRule.decide(
                 cause,
+                grace,
                 descendantId,
                 descendant.upstream(),
                 descendant.cancellation(),
-                descendant.passedIn(cause.getTenantId()),
+                descendant.cancellingChange(),
+                descendant.passed(cause),
                 Instant.ofEpochMilli(now));
         cascadeMetrics.record(result);
-        if (result instanceof CascadeRule.Cancel cancel) {
+        if (result instanceof CascadeRule.Cancelling cancelling) {
+            startCancelling(descendantId, descendant, cancelling.cancelling(), now);
+            save(descendantId, descendant, now);
+        } else if (result instanceof CascadeRule.Cancel cancel) {
             RunStateChange change = cancel.cancel().change();
-            descendant.cancellation(change);
+            cancelled(descendant, change);
             save(descendantId, descendant, now);
             log.debug(
                     "Cancelled execution {} because {} was cancelled (command {}, traceId {})",
@@ -322,7 +388,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                     change.getCommandId(),
                     change.getTraceId());
             pending.add(new Record<>(descendantId, new ExecutionOutput.Outcome(cancel.cancel()), now));
-            cascadeToChildren(descendant, change, now);
+            cascadeToChildren(descendant, change, Duration.ZERO, now);
         } else if (result instanceof CascadeRule.PassThrough pass) {
             descendant.addPass(cause);
             save(descendantId, descendant, now);
@@ -335,7 +401,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                         Ids.quote(cause.getTenantId()),
                         Ids.quote(descendantId));
             }
-            cascadeToChildren(descendant, cause, now);
+            cascadeToChildren(descendant, cause, grace, now);
         }
         flush();
     }
@@ -362,11 +428,14 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         }
         BulkFilter.Verdict verdict = BulkFilter.judge(bulk, run.upstream(), run.cancellation(), listed);
         if (verdict == BulkFilter.Verdict.CANCEL && !bulk.getDryRun()) {
-            RunStateChange change = BulkFilter.cancellation(bulk, run.upstream(), Instant.ofEpochMilli(now));
-            run.cancellation(change);
+            RunState visible = run.cancelling() == null
+                    ? run.upstream()
+                    : GracefulRule.stopping(run.cancellingChange(), run.upstream());
+            RunStateChange change = BulkFilter.cancellation(bulk, visible, Instant.ofEpochMilli(now));
+            cancelled(run, change);
             save(executionId, run, now);
             pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(new Decision.Cancel(change)), now));
-            cascadeToChildren(run, change, now);
+            cascadeToChildren(run, change, Duration.ZERO, now);
             flush();
             bulkMetrics.cancelled();
         }
@@ -393,6 +462,9 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             }
             RunRecord run = RunRecord.loaded(format.decode(stored));
             boolean changed = run.hasWaiting() && judgeWaiting(executionId, run, Moment.GRACE_EXPIRED, now);
+            changed |= fireHeld(executionId, run, now);
+            changed |= escalateIfDue(executionId, run, now);
+            changed |= fireDeadline(executionId, run, now);
             changed |= run.trimDecided(now, retentionMs);
             if (changed) {
                 save(executionId, run, now);
@@ -401,6 +473,52 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             }
             flush();
         }
+    }
+
+    /** Rule 3: the held commands whose notBefore came are judged as if they arrived now. Whether any were. */
+    private boolean fireHeld(String executionId, RunRecord run, long now) {
+        List<HeldCommand> fired = run.takeHeldDue(now);
+        for (HeldCommand held : fired) {
+            CancelCommand command = held.getCommand();
+            overTime.fired();
+            Decision decision =
+                    decide(executionId, command, run, Moment.SCHEDULED_TIME, ActorProof.CHECKED_ON_ARRIVAL, now);
+            apply(executionId, run, command, decision, now);
+        }
+        return !fired.isEmpty();
+    }
+
+    /** Rule 2: a graceful cancel whose grace ended with the run not terminal is forced. Whether it was. */
+    private boolean escalateIfDue(String executionId, RunRecord run, long now) {
+        GracefulCancel cancelling = run.cancelling();
+        if (cancelling == null || cancelling.getEscalateAtMs() > now) {
+            return false;
+        }
+        RunStateChange change =
+                GracefulRule.escalated(cancelling.getChange(), run.upstream(), Instant.ofEpochMilli(now));
+        cancelled(run, change);
+        log.debug("Forced execution {}: its grace ended (command {})", executionId, change.getCommandId());
+        pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(new Decision.Cancel(change)), now));
+        cascadeToChildren(run, change, Duration.ZERO, now);
+        return true;
+    }
+
+    /** Rule 4: a run whose deadline passed is cancelled in the processor's name. Whether it was. */
+    private boolean fireDeadline(String executionId, RunRecord run, long now) {
+        Optional<DeadlineRule.Fire> fire = DeadlineRule.decide(
+                executionId,
+                run.upstream(),
+                run.cancellation(),
+                run.cancellingChange(),
+                settings.deadlines(),
+                settings.timing(),
+                Instant.ofEpochMilli(now));
+        if (fire.isEmpty()) {
+            return false;
+        }
+        overTime.deadline();
+        apply(executionId, run, fire.get().command(), fire.get().decision(), now);
+        return true;
     }
 
     /**
@@ -442,6 +560,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                         command,
                         run.upstream(),
                         run.cancellation(),
+                        run.cancellingChange(),
                         grant(actorId),
                         new SeenCommands() {
                             @Override
@@ -469,7 +588,7 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             metrics.record(command, decision, now);
             if (decision instanceof Decision.Cancel cancel) {
                 RunStateChange change = cancel.change();
-                run.cancellation(change);
+                cancelled(run, change);
                 run.addDecided(command.getCancelledBy(), command.getCommandId(), now, retentionMs);
                 log.debug(
                         "Cancelled execution {} (command {}, traceId {})",
@@ -477,7 +596,27 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
                         change.getCommandId(),
                         change.getTraceId());
                 pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(cancel), now));
-                cascadeToChildren(run, change, now);
+                cascadeToChildren(run, change, Duration.ZERO, now);
+                return true;
+            }
+            if (decision instanceof Decision.Cancelling cancelling) {
+                startCancelling(executionId, run, cancelling, now);
+                run.addDecided(command.getCancelledBy(), command.getCommandId(), now, retentionMs);
+                return true;
+            }
+            if (decision instanceof Decision.AlreadyCancelling) {
+                run.addDecided(command.getCancelledBy(), command.getCommandId(), now, retentionMs);
+                return true;
+            }
+            if (decision instanceof Decision.Wait) {
+                run.addWaiting(command, now + graceMs);
+                due.add(now + graceMs, executionId);
+                return true;
+            }
+            if (decision instanceof Decision.Hold hold) {
+                long fireAt = hold.notBefore().toEpochMilli();
+                run.hold(command, fireAt);
+                due.add(fireAt, executionId);
                 return true;
             }
             if (decision instanceof Decision.Reject reject) {
@@ -497,12 +636,41 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
         }
     }
 
-    private void cascadeToChildren(RunRecord run, RunStateChange cause, long now) {
+    /**
+     * The run's one CANCELLED, kept for good; a graceful cancel going on ends with it (counted as
+     * escalated when it forces one).
+     */
+    private void cancelled(RunRecord run, RunStateChange change) {
+        run.cancellation(change);
+        if (run.cancelling() != null) {
+            run.stopCancelling();
+        }
+        if (change.getEscalated()) {
+            overTime.escalated();
+        }
+    }
+
+    /** Rule 2: writes CANCELLING and sets the run's grace going (on the task's time index); cascades gracefully. */
+    private void startCancelling(String executionId, RunRecord run, Decision.Cancelling cancelling, long now) {
+        long escalateAt = now + cancelling.grace().toMillis();
+        run.cancelling(cancelling.change(), escalateAt);
+        due.add(escalateAt, executionId);
+        log.debug(
+                "Asked execution {} to stop by {} (command {})",
+                executionId,
+                Instant.ofEpochMilli(escalateAt),
+                cancelling.change().getCommandId());
+        pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(cancelling), now));
+        cascadeToChildren(run, cancelling.change(), cancelling.grace(), now);
+    }
+
+    /** @param grace a graceful cascade's grace (CANCELLING cause); ignored for a forced one */
+    private void cascadeToChildren(RunRecord run, RunStateChange cause, Duration grace, long now) {
         if (!settings.cascade()) {
             return;
         }
         for (String childId : run.children()) {
-            pending.add(new Record<>(childId, new CascadeMessage.Cascade(cause), now));
+            pending.add(new Record<>(childId, new CascadeMessage.Cascade(cause, grace), now));
         }
     }
 

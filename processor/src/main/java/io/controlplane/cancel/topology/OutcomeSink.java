@@ -44,6 +44,11 @@ final class OutcomeSink implements TopicNameExtractor<String, Decision.Outcome>,
             public String rejected(CancelRejection rejection) {
                 return topics.rejections.name();
             }
+
+            @Override
+            public String cancelling(RunStateChange change) {
+                return topics.runStateChanges.name();
+            }
         });
     }
 
@@ -69,6 +74,11 @@ final class OutcomeSink implements TopicNameExtractor<String, Decision.Outcome>,
             @Override
             public byte[] rejected(CancelRejection rejection) {
                 return topics.rejections.valueSerde().serializer().serialize(topic, rejection);
+            }
+
+            @Override
+            public byte[] cancelling(RunStateChange change) {
+                return cancelled(change);
             }
         });
     }

@@ -197,7 +197,7 @@ final class PreviousVersionState {
             passes = move(CASCADE_PASSED, (String key, RunStateChange cause) -> {
                 String executionId = key.substring(0, key.indexOf(KEY_SEPARATOR));
                 update(executionId, run -> {
-                    if (!run.passedIn(cause.getTenantId())) {
+                    if (!run.passed(cause)) {
                         run.addPass(cause);
                     }
                 });

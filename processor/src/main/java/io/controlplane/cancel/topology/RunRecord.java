@@ -5,6 +5,8 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.state.DecidedCommand;
 import io.controlplane.cancel.state.ExecutionRecord;
+import io.controlplane.cancel.state.GracefulCancel;
+import io.controlplane.cancel.state.HeldCommand;
 import io.controlplane.cancel.state.WaitingCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,15 +137,24 @@ final class RunRecord {
         return !value.getWaiting().isEmpty();
     }
 
+    /** Whether this actor's command with this id is kept here for later: waiting for the run, or held. */
     boolean waiting(String actorId, String commandId) {
         for (WaitingCommand waiting : value.getWaiting()) {
-            CancelCommand command = waiting.getCommand();
-            if (command.getCommandId().equals(commandId)
-                    && command.getCancelledBy().equals(actorId)) {
+            if (isCommand(waiting.getCommand(), actorId, commandId)) {
+                return true;
+            }
+        }
+        for (HeldCommand held : value.getHeld()) {
+            if (isCommand(held.getCommand(), actorId, commandId)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isCommand(CancelCommand command, String actorId, String commandId) {
+        return command.getCommandId().equals(commandId)
+                && command.getCancelledBy().equals(actorId);
     }
 
     void addWaiting(CancelCommand command, long deadlineMs) {
@@ -170,6 +181,46 @@ final class RunRecord {
         return false;
     }
 
+    /** The graceful cancel going on, or null. */
+    GracefulCancel cancelling() {
+        return value.getCancelling();
+    }
+
+    /** The CANCELLING record of the graceful cancel going on, or null. */
+    RunStateChange cancellingChange() {
+        return value.getCancelling() == null ? null : value.getCancelling().getChange();
+    }
+
+    void cancelling(RunStateChange change, long escalateAtMs) {
+        value.setCancelling(new GracefulCancel(change, escalateAtMs));
+    }
+
+    void stopCancelling() {
+        value.setCancelling(null);
+    }
+
+    void hold(CancelCommand command, long fireAtMs) {
+        value.getHeld().add(new HeldCommand(command, fireAtMs));
+    }
+
+    /** Takes the held commands due at or before {@code nowMs} out of the record, oldest first. */
+    List<HeldCommand> takeHeldDue(long nowMs) {
+        List<HeldCommand> held = value.getHeld();
+        List<HeldCommand> due = new ArrayList<>();
+        for (int i = 0; i < held.size(); ) { // by index: see trimDecided
+            if (held.get(i).getFireAtMs() <= nowMs) {
+                due.add(held.remove(i));
+            } else {
+                i++;
+            }
+        }
+        return due;
+    }
+
+    List<HeldCommand> held() {
+        return value.getHeld();
+    }
+
     List<String> children() {
         return value.getChildren();
     }
@@ -183,10 +234,10 @@ final class RunRecord {
         return true;
     }
 
-    /** Whether a cascade in this tenant passed through this run already. */
-    boolean passedIn(String tenantId) {
+    /** Whether a cascade in this tenant, graceful or forced as {@code cause}, passed through this run already. */
+    boolean passed(RunStateChange cause) {
         for (RunStateChange pass : value.getPasses()) {
-            if (pass.getTenantId().equals(tenantId)) {
+            if (pass.getTenantId().equals(cause.getTenantId()) && pass.getStatus() == cause.getStatus()) {
                 return true;
             }
         }
@@ -203,12 +254,14 @@ final class RunRecord {
 
     /**
      * Whether only remembered decisions keep this record: no run, no cancellation, nothing waiting,
-     * no cascade data. Such a record is deleted once its decisions are past the retention.
+     * stopping or held, no cascade data. Such a record is deleted once its decisions are past the retention.
      */
     boolean keptOnlyForDedup() {
         return value.getUpstream() == null
                 && value.getCancellation() == null
                 && value.getWaiting().isEmpty()
+                && value.getCancelling() == null
+                && value.getHeld().isEmpty()
                 && value.getChildren().isEmpty()
                 && value.getPasses().isEmpty();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,7 @@ class CascadeRuleTest {
     }
 
     private static CascadeRule.Result decide(RunStateChange cause, RunState child, RunStateChange own, boolean passed) {
-        return CascadeRule.decide(cause, "child", child, own, passed, NOW);
+        return CascadeRule.decide(cause, Duration.ZERO, "child", child, own, null, passed, NOW);
     }
 
     @Test

@@ -116,7 +116,7 @@ class BulkIdSchemaCompatibilityTest {
         System.arraycopy(body, 0, message, 2, body.length);
 
         assertThat(CascadeTopic.serde().deserializer().deserialize("app-cancel-cascade", message))
-                .isEqualTo(new CascadeMessage.Cascade(change("parent-1", null)));
+                .isEqualTo(CascadeMessage.forced(change("parent-1", null)));
     }
 
     private static FramedAvroSerde<RunStateChange> registered() {
