@@ -59,11 +59,29 @@ enum BoundedText {
         for (BoundedText text : values()) {
             String value = text.getter.apply(command);
             if (isOverlong(value, text.max)) {
-                builder = builder != null ? builder : CancelCommand.newBuilder(command);
+                builder = builder != null ? builder : copyOf(command);
                 text.setter.accept(builder, cut(value, text.max));
             }
         }
         return builder == null ? command : builder.build();
+    }
+
+    /**
+     * A builder holding the command's every field, set one by one: Avro's copying builder would
+     * deep-copy the mode, and copying an enum looks its class up through Avro's class allow-list,
+     * which only a serde sets up; the rules are pure and must not depend on that.
+     */
+    private static CancelCommand.Builder copyOf(CancelCommand command) {
+        return CancelCommand.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setExecutionId(command.getExecutionId())
+                .setCancelledBy(command.getCancelledBy())
+                .setReason(command.getReason())
+                .setRequestedAt(command.getRequestedAt())
+                .setTraceId(command.getTraceId())
+                .setMode(command.getMode())
+                .setGraceMs(command.getGraceMs())
+                .setNotBefore(command.getNotBefore());
     }
 
     /** This text of the command, cut to its bound. */

@@ -60,8 +60,13 @@ public final class BulkFilter {
         return bulkId + "/" + executionId;
     }
 
-    /** The CANCELLED record of a run {@link #judge} said to cancel. */
-    public static RunStateChange cancellation(BulkCancelCommand bulk, RunState run, Instant now) {
+    /**
+     * The CANCELLED record of a run {@link #judge} said to cancel.
+     *
+     * @param run      the run as this processor sees it
+     * @param stopping whether this processor's own graceful cancel of the run goes on (then it is escalated)
+     */
+    public static RunStateChange cancellation(BulkCancelCommand bulk, RunState run, boolean stopping, Instant now) {
         return RunStateChange.newBuilder()
                 .setExecutionId(run.getExecutionId())
                 .setTenantId(run.getTenantId())
@@ -75,7 +80,7 @@ public final class BulkFilter {
                 .setTraceId(bulk.getTraceId())
                 .setBulkId(bulk.getBulkId())
                 // a run stopping gracefully that a bulk forces is escalated, as by any FORCE
-                .setEscalated(run.getStatus() == RunStatus.CANCELLING)
+                .setEscalated(stopping)
                 .build();
     }
 }

@@ -68,14 +68,15 @@ public final class CancelDecider {
                     RejectionMessages.alreadyTerminal(command.getExecutionId(), status),
                     status);
         }
-        if (!RunStatuses.isCancellable(status) && status != RunStatus.CANCELLING) {
+        if (!RunStatuses.isCancellable(status)) {
             return reject(
                     in,
                     RejectionCode.ALREADY_TERMINAL,
                     RejectionMessages.unknownStatus(command.getExecutionId(), status),
                     status);
         }
-        return GracefulRule.stop(run, command, CommandTiming.grace(command, policy.timing()), in.now());
+        return GracefulRule.stop(
+                run, in.ownCancelling() != null, command, CommandTiming.grace(command, policy.timing()), in.now());
     }
 
     /**

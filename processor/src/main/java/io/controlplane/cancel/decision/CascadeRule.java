@@ -94,12 +94,18 @@ public final class CascadeRule {
                 return new PassThrough(Reason.OTHER_TENANT);
             }
             // asked to stop gracefully already (and its own cascade went on then); a forced cascade forces it
-            return graceful
-                    ? new Nothing()
-                    : new Cancel(new Decision.Cancel(cascaded(
-                            RunStateChange.newBuilder(GracefulRule.escalated(ownCancelling, upstream, now)),
-                            cause,
-                            descendantId)));
+            if (graceful) {
+                return new Nothing();
+            }
+            RunStateChange.Builder forced = RunStateChange.newBuilder()
+                    .setExecutionId(descendantId)
+                    .setTenantId(tenantId)
+                    .setStatus(RunStatus.CANCELLED)
+                    .setPreviousStatus(RunStatus.CANCELLING)
+                    .setCancelledAt(now)
+                    .setVersion(GracefulRule.newestVersion(ownCancelling, upstream) + 1)
+                    .setEscalated(true);
+            return new Cancel(new Decision.Cancel(cascaded(forced, cause, descendantId)));
         }
         if (upstream == null) {
             return new Nothing();

@@ -49,11 +49,11 @@ public final class DeadlineRule {
         }
         RunState run = ownCancelling == null ? upstream : GracefulRule.stopping(ownCancelling, upstream);
         RunStatus status = run.getStatus();
-        if (!RunStatuses.isCancellable(status) && status != RunStatus.CANCELLING) {
+        if (!RunStatuses.isCancellable(status)) {
             return Optional.empty();
         }
         CancelCommand command = command(executionId, upstream.getDeadlineAt(), deadlines, now);
-        Decision decision = GracefulRule.stop(run, command, timing.gracefulTimeout(), now);
+        Decision decision = GracefulRule.stop(run, ownCancelling != null, command, timing.gracefulTimeout(), now);
         return decision instanceof Decision.AlreadyCancelling
                 ? Optional.empty()
                 : Optional.of(new Fire(command, decision));

@@ -53,15 +53,15 @@ public final class GracefulRule {
     }
 
     /**
-     * How a command stops a run it may stop (cancellable, or CANCELLING): FORCE cancels it at once
-     * (escalated if it was CANCELLING), GRACEFUL begins a graceful cancel, and a GRACEFUL command for
-     * a CANCELLING run does nothing.
+     * How a command stops a run it may stop: FORCE cancels it at once (escalated if this processor's
+     * graceful cancel of it goes on), GRACEFUL begins a graceful cancel, and a GRACEFUL command for a
+     * run this processor is stopping gracefully already does nothing.
      *
-     * @param run   the run as this processor sees it, cancellable or CANCELLING
-     * @param grace the grace of a GRACEFUL command
+     * @param run      the run as this processor sees it (cancellable)
+     * @param stopping whether this processor's own graceful cancel of the run goes on
+     * @param grace    the grace of a GRACEFUL command
      */
-    static Decision stop(RunState run, CancelCommand command, Duration grace, Instant now) {
-        boolean stopping = run.getStatus() == RunStatus.CANCELLING;
+    static Decision stop(RunState run, boolean stopping, CancelCommand command, Duration grace, Instant now) {
         if (command.getMode() == CancelMode.GRACEFUL) {
             return stopping
                     ? new Decision.AlreadyCancelling()
@@ -80,12 +80,24 @@ public final class GracefulRule {
         return ended(cancelling, upstream, true, now);
     }
 
+    /**
+     * The graceful cancel's CANCELLED: its record, ended. Built field by field, not with Avro's
+     * copying builder, whose deep copy of an enum needs Avro's class allow-list (see BoundedText).
+     */
     private static RunStateChange ended(RunStateChange cancelling, RunState upstream, boolean escalated, Instant now) {
-        return RunStateChange.newBuilder(cancelling)
+        return RunStateChange.newBuilder()
+                .setExecutionId(cancelling.getExecutionId())
+                .setTenantId(cancelling.getTenantId())
                 .setStatus(RunStatus.CANCELLED)
                 .setPreviousStatus(RunStatus.CANCELLING)
                 .setCancelledAt(now)
+                .setCancelledBy(cancelling.getCancelledBy())
+                .setReason(cancelling.getReason())
+                .setCommandId(cancelling.getCommandId())
                 .setVersion(newestVersion(cancelling, upstream) + 1)
+                .setTraceId(cancelling.getTraceId())
+                .setCascadedFrom(cancelling.getCascadedFrom())
+                .setBulkId(cancelling.getBulkId())
                 .setEscalated(escalated)
                 .build();
     }
@@ -107,7 +119,7 @@ public final class GracefulRule {
                 .build();
     }
 
-    private static long newestVersion(RunStateChange cancelling, RunState upstream) {
+    static long newestVersion(RunStateChange cancelling, RunState upstream) {
         return upstream == null ? cancelling.getVersion() : Math.max(cancelling.getVersion(), upstream.getVersion());
     }
 }

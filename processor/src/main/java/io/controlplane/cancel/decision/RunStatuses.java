@@ -13,7 +13,10 @@ public final class RunStatuses {
             RunStatus.RUNNING,
             RunStatus.WAITING,
             RunStatus.AWAITING_APPROVAL,
-            RunStatus.PAUSED);
+            RunStatus.PAUSED,
+            // stopping, at someone's request (this processor's own graceful cancel is kept apart):
+            // not ended, so it can be cancelled, and forcing it is what ends it
+            RunStatus.CANCELLING);
 
     private static final Set<RunStatus> TERMINAL =
             EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.ABORTED);

@@ -431,7 +431,8 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             RunState visible = run.cancelling() == null
                     ? run.upstream()
                     : GracefulRule.stopping(run.cancellingChange(), run.upstream());
-            RunStateChange change = BulkFilter.cancellation(bulk, visible, Instant.ofEpochMilli(now));
+            RunStateChange change =
+                    BulkFilter.cancellation(bulk, visible, run.cancelling() != null, Instant.ofEpochMilli(now));
             cancelled(run, change);
             save(executionId, run, now);
             pending.add(new Record<>(executionId, new ExecutionOutput.Outcome(new Decision.Cancel(change)), now));
