@@ -87,7 +87,7 @@ class CancellationOverTimeStoreCompatibilityTest {
         System.arraycopy(body, 0, message, 2, body.length);
 
         assertThat(CascadeTopic.serde().deserializer().deserialize("app-cancel-cascade", message))
-                .isEqualTo(new CascadeMessage.Cascade(cause));
+                .isEqualTo(CascadeMessage.forced(cause));
     }
 
     /** A status late in the enum, so that a symbol inserted before it would show as another status. */
