@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.controlplane.cancel.serde.UndecodableRecordException;
 import java.util.HexFormat;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -17,8 +18,22 @@ class ExecutionRecordFormatProperties {
     /** A valid value of each version {@link ExecutionRecordFormat#decode} reads, at index version - 1. */
     private final byte[][] valid = {
         HexFormat.of().parseHex(ExecutionRecordFormatTest.VERSION_1_OF_FULL),
+        HexFormat.of().parseHex(ExecutionRecordFormatTest.VERSION_2_OF_FULL),
         format.encode(ExecutionRecordFormatTest.full())
     };
+
+    /**
+     * The mutation property draws a version up to CURRENT_VERSION and takes its valid value here: a
+     * version without one would fail there as an index out of bounds, not say what is missing.
+     */
+    @Example
+    void thereIsAValidValueOfEachVersion() {
+        assertThat(valid.length).isEqualTo((int) ExecutionRecordFormat.CURRENT_VERSION);
+        for (int version = 1; version <= ExecutionRecordFormat.CURRENT_VERSION; version++) {
+            assertThat(valid[version - 1][0]).as("version").isEqualTo((byte) version);
+            assertThat(format.decode(valid[version - 1])).isNotNull();
+        }
+    }
 
     @Property(tries = 2000)
     void anyBytesAfterAKnownVersionDecodeOrAreUndecodable(

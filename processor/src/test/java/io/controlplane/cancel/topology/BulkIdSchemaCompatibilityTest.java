@@ -33,9 +33,15 @@ class BulkIdSchemaCompatibilityTest {
     private static final Instant AT = Instant.ofEpochMilli(1_700_000_000_123L);
 
     private static final Schema CURRENT = RunStateChange.getClassSchema();
-    private static final Schema BEFORE_BULK_ID = EarlierSchemas.without(CURRENT, "bulkId");
+    /**
+     * The schema before bulkId: without escalated too, appended after bulkId (cancellation over time),
+     * so that it is the prefix a producer or store of that version wrote, not today's schema minus one
+     * field in the middle.
+     */
+    private static final Schema BEFORE_BULK_ID = EarlierSchemas.without(CURRENT, "bulkId", "escalated");
     /** cascadedFrom was appended before bulkId: values written before either are still stored. */
-    private static final Schema BEFORE_CASCADED_FROM = EarlierSchemas.without(CURRENT, "cascadedFrom", "bulkId");
+    private static final Schema BEFORE_CASCADED_FROM =
+            EarlierSchemas.without(CURRENT, "cascadedFrom", "bulkId", "escalated");
 
     @AfterEach
     void dropRegistry() {
