@@ -95,7 +95,7 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
             return NO_OUTCOME;
         }
         if (outcome.get().cancellation() != null) {
-            out.println(cancelled(outcome.get().cancellation()));
+            out.println(changeLine(outcome.get().cancellation()));
             return CANCELLED;
         }
         out.println(rejected(outcome.get().rejection()));
@@ -124,11 +124,15 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
         return BearerToken.tokenId(token).orElseGet(() -> UUID.randomUUID().toString());
     }
 
-    static String cancelled(RunStateChange change) {
-        return "CANCELLED " + Ids.quote(change.getExecutionId()) + " (tenant " + Ids.quote(change.getTenantId())
-                + ", was " + change.getPreviousStatus() + ", now version " + change.getVersion() + ") by "
-                + Ids.quote(change.getCancelledBy()) + " at " + change.getCancelledAt() + ", command "
-                + Ids.quote(change.getCommandId());
+    /**
+     * A run-state change in one line, led by its status: CANCELLED, or CANCELLING (a graceful cancel
+     * began); {@code , escalated} when the processor forced a run asked to stop gracefully.
+     */
+    static String changeLine(RunStateChange change) {
+        return change.getStatus() + " " + Ids.quote(change.getExecutionId()) + " (tenant "
+                + Ids.quote(change.getTenantId()) + ", was " + change.getPreviousStatus() + ", now version "
+                + change.getVersion() + ") by " + Ids.quote(change.getCancelledBy()) + " at " + change.getCancelledAt()
+                + ", command " + Ids.quote(change.getCommandId()) + (change.getEscalated() ? ", escalated" : "");
     }
 
     static String rejected(CancelRejection rejection) {
