@@ -12,11 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,16 +35,33 @@ import picocli.CommandLine.Option;
             "Cancel a run: publish a cancel command for it (a fresh commandId and traceId, keyed by the "
                     + "executionId and placed on the partition cancel.partitioner gives it, beside its run's state), "
                     + "then wait for the processor's outcome and print it in one line.",
-            "Exit codes: 0 cancelled, 2 rejected (its code is printed), 3 no outcome within --timeout "
-                    + "(the processor is not running or is behind), 1 error (nothing decided).",
+            "--graceful asks the run to stop (the processor writes CANCELLING, printed when it comes) and waits "
+                    + "for how that ends: the run's CANCELLED, gracefully (upstream confirmed it stopped) or "
+                    + "escalated (forced when its grace ended, or by another command), or upstream reporting that "
+                    + "the run ended otherwise (read from the run's partition of the run-states topic).",
+            "--at judges the command later: only a refusal comes at once; once the processor's consumer group "
+                    + "has committed an offset past the command with no refusal, it prints SCHEDULED and ends. "
+                    + "Follow it with status or watch.",
+            "Exit codes: 0 cancelled (for --graceful: gracefully or escalated, as printed) or, with --at, "
+                    + "scheduled; 2 rejected (its code is printed); 3 no outcome within --timeout (the processor is "
+                    + "not running or is behind; with --graceful, also a run still CANCELLING then; with --at, the "
+                    + "processor had not read the command by then); 5 the run ended otherwise while CANCELLING "
+                    + "(upstream reported COMPLETED, FAILED or ABORTED after the CANCELLING; not cancelled); "
+                    + "1 error or usage error (nothing decided).",
             "A command the processor has seen before (the same actor and commandId, e.g. a token with that "
-                    + "jti sent twice) is a duplicate: it produces no outcome at all, so it ends with exit code 3."
+                    + "jti sent twice) is a duplicate: it produces no outcome at all, so it ends with exit code 3 "
+                    + "(with --at, it is not told from a scheduled one); so does a --graceful command for a run "
+                    + "that is CANCELLING already."
         })
 final class CancelExecutionCommand extends KafkaOperatorCommand {
 
     static final int CANCELLED = 0;
     static final int REJECTED = 2;
     static final int NO_OUTCOME = 3;
+    static final int ENDED_OTHERWISE = 5;
+
+    /** How often the processor's committed offsets are asked for while waiting. */
+    private static final Duration PROGRESS_CHECK = Duration.ofMillis(250);
 
     @Option(names = "--execution", required = true, paramLabel = "ID", description = "The run's executionId.")
     String executionId;
@@ -56,32 +80,58 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
                     + "Out of the process list: put '--token JWT' in a private file and pass @FILE.")
     String token;
 
+    @ArgGroup(exclusive = false)
+    Graceful graceful;
+
+    /** {@code --graceful [--grace DURATION]}: --grace alone is a usage error. */
+    static final class Graceful {
+
+        @Option(
+                names = "--graceful",
+                required = true,
+                description = "Ask the run to stop, and force it (CANCELLED, escalated) only if it has not stopped "
+                        + "within its grace.")
+        boolean graceful;
+
+        @Option(
+                names = "--grace",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
+                description = "With --graceful: how long the run may take to stop, e.g. 90s, 2m (default: the "
+                        + "processor's cancel.graceful.timeout.ms; at most cancel.graceful.max-timeout.ms).")
+        Duration grace;
+    }
+
+    @Option(
+            names = "--at",
+            paramLabel = "WHEN",
+            converter = NotBeforeConverter.class,
+            description = "Judge the command then, not now (its notBefore): an ISO-8601 instant such as "
+                    + "2026-11-25T18:00:00Z, or +DURATION from now such as +2h (at most "
+                    + "cancel.schedule.max-horizon.ms ahead).")
+    Instant at;
+
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
             defaultValue = "30s",
             converter = DurationConverter.class,
-            description = "How long to wait for the outcome, e.g. 30s, 2m (default: ${DEFAULT-VALUE}). A run "
-                    + "not known to the processor is rejected only after cancel.not-found.grace.ms.")
+            description = "How long to wait for the outcome, e.g. 30s, 2m (default: ${DEFAULT-VALUE}); with "
+                    + "--graceful, for the end of the graceful cancel too (keep it above the grace). A run not known "
+                    + "to the processor is rejected only after cancel.not-found.grace.ms.")
     Duration timeout;
 
     @Override
     int run(OperatorClients clients, PrintWriter out, PrintWriter err) {
-        CancelCommand command = new CancelCommand(
-                commandIdFor(token),
-                executionId,
-                actor,
-                reason,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                UUID.randomUUID().toString(),
-                CancelMode.FORCE,
-                null,
-                null);
+        CancelCommand command = command(Instant.now());
         Optional<CommandValidation.Problem> problem = CommandValidation.problem(executionId, command);
         if (problem.isPresent()) {
             err.println("Not sent: the processor would reject it as INVALID_COMMAND, as "
                     + problem.get().sentence());
             return ERROR;
+        }
+        if (graceful != null || at != null) {
+            return overTime(clients, command, out);
         }
         Optional<OutcomeReader.Outcome> outcome;
         try (OutcomeReader outcomes = OutcomeReader.fromNow(clients)) {
@@ -89,20 +139,164 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
             outcome = outcomes.await(command.getCommandId(), Instant.now().plus(timeout));
         }
         if (outcome.isEmpty()) {
-            out.println("NO OUTCOME for command " + Ids.quote(command.getCommandId()) + " on "
-                    + Ids.quote(executionId) + " within " + Text.duration(timeout)
-                    + ": is the processor running and caught up? (a duplicate command gets none)");
+            out.println(noOutcome(command, ""));
             return NO_OUTCOME;
         }
         if (outcome.get().cancellation() != null) {
-            out.println(cancelled(outcome.get().cancellation()));
+            out.println(changeLine(outcome.get().cancellation()));
             return CANCELLED;
         }
         out.println(rejected(outcome.get().rejection()));
         return REJECTED;
     }
 
-    private void send(OperatorClients clients, CancelCommand command) {
+    /** The command the options ask for, requested at {@code now}. */
+    CancelCommand command(Instant now) {
+        return new CancelCommand(
+                commandIdFor(token),
+                executionId,
+                actor,
+                reason,
+                now.truncatedTo(ChronoUnit.MILLIS),
+                UUID.randomUUID().toString(),
+                graceful == null ? CancelMode.FORCE : CancelMode.GRACEFUL,
+                graceful == null || graceful.grace == null ? null : graceful.grace.toMillis(),
+                at);
+    }
+
+    /**
+     * A graceful or scheduled cancel: what the processor made of the command, and for a graceful one
+     * how it ended. What settles a silence is the processor's consumer group having committed an
+     * offset past a record (the command, or upstream's report that ended the run): under exactly-once
+     * everything it wrote on reading that record is then in, and read up to the outcome topics' ends.
+     */
+    private int overTime(OperatorClients clients, CancelCommand command, PrintWriter out) {
+        CancelFollow follow = new CancelFollow(executionId, command.getCommandId());
+        TopicPartition runStates = graceful == null ? null : runStatesPartition(clients);
+        try (ProcessorProgress progress = ProcessorProgress.of(clients);
+                OutcomeReader outcomes = runStates == null
+                        ? OutcomeReader.fromNow(clients)
+                        : OutcomeReader.following(clients, executionId, runStates)) {
+            RecordMetadata sent = send(clients, command);
+            TopicPartition commandPartition = new TopicPartition(sent.topic(), sent.partition());
+            Instant deadline = Instant.now().plus(timeout);
+            Instant nextCheck = Instant.now();
+            while (Instant.now().isBefore(deadline)) {
+                OptionalInt exit = print(follow, outcomes.poll(deadline), out);
+                if (exit.isPresent()) {
+                    return exit.getAsInt();
+                }
+                if (Instant.now().isBefore(nextCheck)) {
+                    continue;
+                }
+                nextCheck = Instant.now().plus(PROGRESS_CHECK);
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (at != null && follow.cancelling() == null) {
+                    // no refusal yet: once the processor has read the command, none will come
+                    if (progress.hasReadPast(commandPartition, sent.offset(), left)) {
+                        exit = readUpToTheEnds(follow, outcomes, progress, deadline, out);
+                        if (exit.isPresent()) {
+                            return exit.getAsInt();
+                        }
+                        if (!Instant.now().isBefore(deadline)) {
+                            break; // not read up to the ends: a refusal may be there still
+                        }
+                        if (follow.cancelling() == null) {
+                            out.println(scheduled(command));
+                            return CANCELLED;
+                        }
+                    }
+                    continue;
+                }
+                Optional<OutcomeReader.RunStateSeen> ended = follow.endedOtherwise();
+                if (ended.isPresent()
+                        && progress.hasReadPast(runStates, ended.get().offset(), left)) {
+                    // the processor took upstream's report: whatever it wrote before is in by now
+                    exit = readUpToTheEnds(follow, outcomes, progress, deadline, out);
+                    if (exit.isPresent()) {
+                        return exit.getAsInt();
+                    }
+                    if (!Instant.now().isBefore(deadline)) {
+                        break;
+                    }
+                    CancelFollow.Step last = follow.endedOtherwise(ended.get());
+                    out.println(last.line());
+                    return last.exitCode().getAsInt();
+                }
+            }
+        }
+        if (follow.cancelling() != null) {
+            out.println("STILL CANCELLING " + Ids.quote(executionId) + " after " + Text.duration(timeout)
+                    + ": neither upstream nor the processor has ended it yet (command "
+                    + Ids.quote(command.getCommandId()) + "); follow it with status or watch");
+        } else if (at != null) {
+            out.println("NO ANSWER for command " + Ids.quote(command.getCommandId()) + " on "
+                    + Ids.quote(executionId) + " within " + Text.duration(timeout)
+                    + ": the processor has not read it yet, so it is not known to be scheduled (is the processor "
+                    + "running and caught up?)");
+        } else {
+            out.println(noOutcome(command, ", nor a graceful cancel of a run CANCELLING already"));
+        }
+        return NO_OUTCOME;
+    }
+
+    /**
+     * Reads the outcome topics up to their ends as written now, or until {@code deadline}; what is
+     * read is followed and printed. The exit code if that ended the command.
+     */
+    private static OptionalInt readUpToTheEnds(
+            CancelFollow follow,
+            OutcomeReader outcomes,
+            ProcessorProgress progress,
+            Instant deadline,
+            PrintWriter out) {
+        Map<TopicPartition, Long> ends = progress.ends(outcomes.outcomePartitions());
+        while (Instant.now().isBefore(deadline) && !outcomes.hasRead(ends)) {
+            OptionalInt exit = print(follow, outcomes.poll(deadline), out);
+            if (exit.isPresent()) {
+                return exit;
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    private static OptionalInt print(CancelFollow follow, List<OutcomeReader.Seen> seen, PrintWriter out) {
+        for (OutcomeReader.Seen record : seen) {
+            Optional<CancelFollow.Step> step = follow.seen(record);
+            if (step.isPresent()) {
+                out.println(step.get().line());
+                out.flush();
+                if (step.get().exitCode().isPresent()) {
+                    return step.get().exitCode();
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The partition of the run-states topic upstream writes this run to: cancel.partitioner's. */
+    private TopicPartition runStatesPartition(OperatorClients clients) {
+        String runStates = clients.topics().runStates.name();
+        try (Consumer<byte[], byte[]> consumer = clients.consumer()) {
+            int partitions = clients.partitionsOf(consumer, List.of(runStates)).size();
+            return new TopicPartition(
+                    runStates,
+                    clients.config().partitioner().partition(executionId.getBytes(StandardCharsets.UTF_8), partitions));
+        }
+    }
+
+    private String noOutcome(CancelCommand command, String alsoNone) {
+        return "NO OUTCOME for command " + Ids.quote(command.getCommandId()) + " on " + Ids.quote(executionId)
+                + " within " + Text.duration(timeout) + ": is the processor running and caught up? (a duplicate "
+                + "command gets none" + alsoNone + ")";
+    }
+
+    static String scheduled(CancelCommand command) {
+        return "SCHEDULED " + Ids.quote(command.getExecutionId()) + " at " + command.getNotBefore() + " (command "
+                + Ids.quote(command.getCommandId()) + ")";
+    }
+
+    private RecordMetadata send(OperatorClients clients, CancelCommand command) {
         Topics.Topic<CancelCommand> commands = clients.topics().commands;
         RecordHeaders headers = BearerToken.headers(token);
         byte[] value = commands.valueSerde().serializer().serialize(commands.name(), headers, command);
@@ -113,7 +307,7 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
                     .partition(
                             executionId.getBytes(StandardCharsets.UTF_8),
                             producer.partitionsFor(commands.name()).size());
-            clients.delivered(
+            return clients.delivered(
                     producer.send(new ProducerRecord<>(commands.name(), partition, executionId, value, headers)),
                     "the cancel command");
         }
@@ -124,11 +318,15 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
         return BearerToken.tokenId(token).orElseGet(() -> UUID.randomUUID().toString());
     }
 
-    static String cancelled(RunStateChange change) {
-        return "CANCELLED " + Ids.quote(change.getExecutionId()) + " (tenant " + Ids.quote(change.getTenantId())
-                + ", was " + change.getPreviousStatus() + ", now version " + change.getVersion() + ") by "
-                + Ids.quote(change.getCancelledBy()) + " at " + change.getCancelledAt() + ", command "
-                + Ids.quote(change.getCommandId());
+    /**
+     * A run-state change in one line, led by its status: CANCELLED, or CANCELLING (a graceful cancel
+     * began); {@code , escalated} when the processor forced a run asked to stop gracefully.
+     */
+    static String changeLine(RunStateChange change) {
+        return change.getStatus() + " " + Ids.quote(change.getExecutionId()) + " (tenant "
+                + Ids.quote(change.getTenantId()) + ", was " + change.getPreviousStatus() + ", now version "
+                + change.getVersion() + ") by " + Ids.quote(change.getCancelledBy()) + " at " + change.getCancelledAt()
+                + ", command " + Ids.quote(change.getCommandId()) + (change.getEscalated() ? ", escalated" : "");
     }
 
     static String rejected(CancelRejection rejection) {

@@ -93,6 +93,11 @@ final class OperatorClients {
         return new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** An admin client; the caller closes it. */
+    Admin admin() {
+        return Admin.create(adminConfigs);
+    }
+
     /** Every partition of the topics, which must exist. */
     List<TopicPartition> partitionsOf(Consumer<?, ?> consumer, List<String> topicNames) {
         List<TopicPartition> partitions = new ArrayList<>();

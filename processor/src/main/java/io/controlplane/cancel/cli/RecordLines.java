@@ -62,7 +62,7 @@ final class RecordLines {
     }
 
     private static String change(RunStateChange change) {
-        return CancelExecutionCommand.cancelled(change)
+        return CancelExecutionCommand.changeLine(change)
                 + (change.getReason() == null ? "" : ": " + Text.clean(change.getReason()));
     }
 

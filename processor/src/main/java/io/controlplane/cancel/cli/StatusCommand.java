@@ -28,9 +28,11 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         exitCodeOnInvalidInput = 1,
         description = {
-            "Show what the processor knows of a run (its status, version and tenant, or who cancelled it, when "
-                    + "and why), asked of any instance's HTTP endpoint GET /executions/{id} with the bearer token "
-                    + "cancel.http.query.token of the --config file or environment; the instance asks the run's owner.",
+            "Show what the processor knows of a run (its status, version, tenant and deadline; or who cancelled it, "
+                    + "when and why; or who is cancelling it gracefully and when it is forced; and the commands held "
+                    + "for later or waiting for the run), in one line, asked of any instance's HTTP endpoint "
+                    + "GET /executions/{id} with the bearer token cancel.http.query.token of the --config file or "
+                    + "environment; the instance asks the run's owner.",
             "Exit codes: 0 known, 4 unknown execution, 1 error (unauthorized, query endpoint disabled, unreachable)."
         })
 final class StatusCommand implements Callable<Integer> {

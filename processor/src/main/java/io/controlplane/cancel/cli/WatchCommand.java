@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         exitCodeOnInvalidInput = 1,
         description = {
-            "Follow what the processor decides: one line per run-state change (CANCELLED), rejection and dead "
+            "Follow what the processor decides: one line per run-state change (CANCELLING, CANCELLED), rejection and dead "
                     + "letter, read_committed (outcomes of aborted transactions never show), until interrupted "
                     + "(Ctrl-C).",
             "Dead letters show their topic, key and the error headers Kafka Streams put on them, never their "

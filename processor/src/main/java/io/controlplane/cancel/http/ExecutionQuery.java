@@ -4,9 +4,17 @@ import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.CancelPolicy;
 import io.controlplane.cancel.decision.Ids;
+import io.controlplane.cancel.state.GracefulCancel;
+import io.controlplane.cancel.state.HeldCommand;
+import io.controlplane.cancel.state.WaitingCommand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -18,6 +26,12 @@ import org.apache.kafka.streams.state.HostInfo;
  * again, so that instances with different views of the group cannot bounce it between them).
  */
 final class ExecutionQuery {
+
+    /**
+     * The most commands listed under "scheduled" and under "waiting", soonest first: the answer stays
+     * small (the status command reads at most 64 KiB) however many a run holds; the rest are counted.
+     */
+    static final int MAX_LISTED = 20;
 
     private final Optional<QueryToken> token;
     private final StreamsView streams;
@@ -58,7 +72,7 @@ final class ExecutionQuery {
         } catch (InvalidStateStoreException e) {
             return unavailable("this execution's store cannot be read yet");
         }
-        if (execution.run() == null && execution.cancellation() == null) {
+        if (execution.isEmpty()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("executionId", executionId);
             body.put("error", "unknown execution");
@@ -66,15 +80,12 @@ final class ExecutionQuery {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("executionId", executionId);
-        // What this processor holds the run to be: its own cancellation wins over whatever upstream
-        // still reports (upstream's view is beside it, in "run").
-        body.put(
-                "status",
-                execution.cancellation() != null
-                        ? execution.cancellation().getStatus().name()
-                        : execution.run().getStatus().name());
+        body.put("status", status(execution));
         body.put("run", run(execution.run()));
         body.put("cancellation", cancellation(execution.cancellation()));
+        body.put("cancelling", cancelling(execution.cancelling()));
+        listed(body, "scheduled", execution.held(), HeldCommand::getFireAtMs, ExecutionQuery::scheduled);
+        listed(body, "waiting", execution.waiting(), WaitingCommand::getDeadlineMs, ExecutionQuery::waiting);
         body.put("servedBy", host.host() + ":" + host.port());
         return Reply.json(200, body);
     }
@@ -93,6 +104,21 @@ final class ExecutionQuery {
         return null;
     }
 
+    /**
+     * What this processor holds the run to be: its own cancellation wins over whatever upstream still
+     * reports (upstream's view is beside it, in "run"), and while its graceful cancel goes on the run
+     * is CANCELLING; null when it holds only commands for a run it has no state of.
+     */
+    private static String status(StreamsView.Execution execution) {
+        if (execution.cancellation() != null) {
+            return execution.cancellation().getStatus().name();
+        }
+        if (execution.cancelling() != null) {
+            return execution.cancelling().getChange().getStatus().name();
+        }
+        return execution.run() == null ? null : execution.run().getStatus().name();
+    }
+
     private Reply unavailable(String why) {
         return Reply.unavailable(why, streams.state());
     }
@@ -105,6 +131,7 @@ final class ExecutionQuery {
         body.put("status", run.getStatus().name());
         body.put("version", run.getVersion());
         body.put("tenantId", run.getTenantId());
+        body.put("deadlineAt", instant(run.getDeadlineAt()));
         return body;
     }
 
@@ -118,6 +145,69 @@ final class ExecutionQuery {
         body.put("commandId", change.getCommandId());
         body.put("reason", change.getReason());
         body.put("traceId", change.getTraceId());
+        body.put("escalated", change.getEscalated());
         return body;
+    }
+
+    /** The graceful cancel going on: who asked, when, and when the processor forces the run if it has not stopped. */
+    private static Map<String, Object> cancelling(GracefulCancel cancelling) {
+        if (cancelling == null) {
+            return null;
+        }
+        RunStateChange change = cancelling.getChange();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("commandId", change.getCommandId());
+        body.put("cancelledBy", change.getCancelledBy());
+        body.put("askedAt", change.getCancelledAt().toString());
+        body.put(
+                "escalatesAt",
+                Instant.ofEpochMilli(cancelling.getEscalateAtMs()).toString());
+        return body;
+    }
+
+    /** A command held until its notBefore, when it is judged as if it arrived then. */
+    private static Map<String, Object> scheduled(HeldCommand held) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("commandId", held.getCommand().getCommandId());
+        body.put("cancelledBy", held.getCommand().getCancelledBy());
+        body.put("mode", held.getCommand().getMode().name());
+        body.put("notBefore", Instant.ofEpochMilli(held.getFireAtMs()).toString());
+        return body;
+    }
+
+    /** A command waiting for the run's state: rejected EXECUTION_NOT_FOUND at {@code notFoundAt} if none comes. */
+    private static Map<String, Object> waiting(WaitingCommand waiting) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("commandId", waiting.getCommand().getCommandId());
+        body.put("cancelledBy", waiting.getCommand().getCancelledBy());
+        body.put("mode", waiting.getCommand().getMode().name());
+        body.put("notFoundAt", Instant.ofEpochMilli(waiting.getDeadlineMs()).toString());
+        return body;
+    }
+
+    /**
+     * Puts at most {@value #MAX_LISTED} of {@code commands}, soonest first, under {@code name}, and,
+     * only when there are more, how many more under {@code <name>NotListed}.
+     */
+    private static <T> void listed(
+            Map<String, Object> body,
+            String name,
+            List<T> commands,
+            Function<T, Long> when,
+            Function<T, Map<String, Object>> view) {
+        List<T> soonestFirst = new ArrayList<>(commands);
+        soonestFirst.sort(Comparator.comparing(when));
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (T command : soonestFirst.subList(0, Math.min(MAX_LISTED, soonestFirst.size()))) {
+            shown.add(view.apply(command));
+        }
+        body.put(name, shown);
+        if (soonestFirst.size() > MAX_LISTED) {
+            body.put(name + "NotListed", soonestFirst.size() - MAX_LISTED);
+        }
+    }
+
+    private static String instant(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }

@@ -87,7 +87,12 @@ final class KafkaStreamsView implements StreamsView {
             return new Execution(null, null);
         }
         ExecutionRecord record = new ExecutionRecordFormat().decode(stored);
-        return new Execution(record.getUpstream(), record.getCancellation());
+        return new Execution(
+                record.getUpstream(),
+                record.getCancellation(),
+                record.getCancelling(),
+                record.getHeld(),
+                record.getWaiting());
     }
 
     @Override

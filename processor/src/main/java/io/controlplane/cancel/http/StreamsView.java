@@ -2,6 +2,9 @@ package io.controlplane.cancel.http;
 
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.state.GracefulCancel;
+import io.controlplane.cancel.state.HeldCommand;
+import io.controlplane.cancel.state.WaitingCommand;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +33,32 @@ interface StreamsView {
      */
     Execution execution(String executionId, int partition);
 
-    /** The run state held and this processor's cancellation of it, each null when there is none. */
-    record Execution(RunState run, RunStateChange cancellation) {}
+    /**
+     * What this instance holds of one run: the run state (upstream's view), this processor's
+     * cancellation of it and the graceful cancel going on, each null when there is none; the
+     * commands held until their notBefore and those waiting for the run's state, oldest first.
+     */
+    record Execution(
+            RunState run,
+            RunStateChange cancellation,
+            GracefulCancel cancelling,
+            List<HeldCommand> held,
+            List<WaitingCommand> waiting) {
+
+        public Execution {
+            held = List.copyOf(held);
+            waiting = List.copyOf(waiting);
+        }
+
+        public Execution(RunState run, RunStateChange cancellation) {
+            this(run, cancellation, null, List.of(), List.of());
+        }
+
+        /** Whether nothing at all is held for the run. */
+        boolean isEmpty() {
+            return run == null && cancellation == null && cancelling == null && held.isEmpty() && waiting.isEmpty();
+        }
+    }
 
     /** How many partitions the input topics have: each holds its share of every bulk. */
     int inputPartitions();

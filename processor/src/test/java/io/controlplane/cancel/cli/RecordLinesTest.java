@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,41 @@ class RecordLinesTest {
         assertThat(lines.lineOf(record(topics.runStateChanges.name(), "run-1", value, new RecordHeaders())))
                 .isEqualTo("CANCELLED 'run-1' (tenant 'acme', was RUNNING, now version 4) by 'alice' at "
                         + "2026-11-25T18:00:00.123Z, command 'c-1': stuck");
+    }
+
+    @Test
+    void aGracefulCancelsLinesSayCancellingThenWhetherItWasEscalated() {
+        RunStateChange cancelling = new RunStateChange(
+                "run-1",
+                "acme",
+                RunStatus.CANCELLING,
+                RunStatus.RUNNING,
+                Instant.parse("2026-11-25T18:00:00.123Z"),
+                "alice",
+                null,
+                "c-1",
+                4L,
+                "trace-1",
+                null,
+                null,
+                false);
+        RunStateChange forced = RunStateChange.newBuilder(cancelling)
+                .setStatus(RunStatus.CANCELLED)
+                .setPreviousStatus(RunStatus.CANCELLING)
+                .setCancelledAt(Instant.parse("2026-11-25T18:02:00.123Z"))
+                .setVersion(5L)
+                .setEscalated(true)
+                .build();
+        Serializer<RunStateChange> serializer =
+                topics.runStateChanges.valueSerde().serializer();
+        String topic = topics.runStateChanges.name();
+
+        assertThat(lines.lineOf(record(topic, "run-1", serializer.serialize(topic, cancelling), new RecordHeaders())))
+                .isEqualTo("CANCELLING 'run-1' (tenant 'acme', was RUNNING, now version 4) by 'alice' at "
+                        + "2026-11-25T18:00:00.123Z, command 'c-1'");
+        assertThat(lines.lineOf(record(topic, "run-1", serializer.serialize(topic, forced), new RecordHeaders())))
+                .isEqualTo("CANCELLED 'run-1' (tenant 'acme', was CANCELLING, now version 5) by 'alice' at "
+                        + "2026-11-25T18:02:00.123Z, command 'c-1', escalated");
     }
 
     @Test

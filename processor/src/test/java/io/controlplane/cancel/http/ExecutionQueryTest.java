@@ -3,10 +3,15 @@ package io.controlplane.cancel.http;
 import static io.controlplane.cancel.http.Replies.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.decision.CancelPolicy;
+import io.controlplane.cancel.state.GracefulCancel;
+import io.controlplane.cancel.state.HeldCommand;
+import io.controlplane.cancel.state.WaitingCommand;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,10 +89,139 @@ class ExecutionQueryTest {
         assertThat(reply.contentType()).isEqualTo(Reply.JSON);
         assertThat(text(reply))
                 .isEqualTo("{\"executionId\":\"e-1\",\"status\":\"CANCELLED\","
-                        + "\"run\":{\"status\":\"RUNNING\",\"version\":3,\"tenantId\":\"t1\"},"
+                        + "\"run\":{\"status\":\"RUNNING\",\"version\":3,\"tenantId\":\"t1\",\"deadlineAt\":null},"
                         + "\"cancellation\":{\"cancelledBy\":\"alice\",\"cancelledAt\":\"2026-11-25T18:00:00.123Z\","
-                        + "\"commandId\":\"c-1\",\"reason\":\"stuck\",\"traceId\":\"tr-1\"},"
+                        + "\"commandId\":\"c-1\",\"reason\":\"stuck\",\"traceId\":\"tr-1\",\"escalated\":false},"
+                        + "\"cancelling\":null,\"scheduled\":[],\"waiting\":[],"
                         + "\"servedBy\":\"10.0.0.1:8080\"}");
+    }
+
+    @Test
+    void aGracefulCancelGoingOnMakesTheRunCancellingAndSaysWhoAskedWhenAndWhenItIsForced() {
+        RunState run = new RunState(
+                "e-1",
+                "t1",
+                RunStatus.RUNNING,
+                3L,
+                Instant.parse("2026-11-25T17:00:00Z"),
+                null,
+                Instant.parse("2026-11-25T20:00:00Z"));
+        RunStateChange cancelling = RunStateChange.newBuilder()
+                .setExecutionId("e-1")
+                .setTenantId("t1")
+                .setStatus(RunStatus.CANCELLING)
+                .setPreviousStatus(RunStatus.RUNNING)
+                .setCancelledAt(Instant.parse("2026-11-25T18:00:00.123Z"))
+                .setCancelledBy("alice")
+                .setReason("stuck")
+                .setCommandId("c-1")
+                .setVersion(4)
+                .setTraceId("tr-1")
+                .build();
+        streams.own(
+                "e-1",
+                new StreamsView.Execution(
+                        run,
+                        null,
+                        new GracefulCancel(
+                                cancelling,
+                                Instant.parse("2026-11-25T18:02:00.123Z").toEpochMilli()),
+                        List.of(),
+                        List.of()));
+
+        Reply reply = query.answer("e-1", BEARER, false);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(text(reply))
+                .isEqualTo("{\"executionId\":\"e-1\",\"status\":\"CANCELLING\","
+                        + "\"run\":{\"status\":\"RUNNING\",\"version\":3,\"tenantId\":\"t1\","
+                        + "\"deadlineAt\":\"2026-11-25T20:00:00Z\"},"
+                        + "\"cancellation\":null,"
+                        + "\"cancelling\":{\"commandId\":\"c-1\",\"cancelledBy\":\"alice\","
+                        + "\"askedAt\":\"2026-11-25T18:00:00.123Z\",\"escalatesAt\":\"2026-11-25T18:02:00.123Z\"},"
+                        + "\"scheduled\":[],\"waiting\":[],"
+                        + "\"servedBy\":\"10.0.0.1:8080\"}");
+    }
+
+    @Test
+    void anEscalatedCancellationSaysSo() {
+        RunStateChange forced = RunStateChange.newBuilder()
+                .setExecutionId("e-1")
+                .setTenantId("t1")
+                .setStatus(RunStatus.CANCELLED)
+                .setPreviousStatus(RunStatus.CANCELLING)
+                .setCancelledAt(Instant.parse("2026-11-25T18:02:00.123Z"))
+                .setCancelledBy("alice")
+                .setCommandId("c-1")
+                .setVersion(5)
+                .setEscalated(true)
+                .build();
+        streams.own("e-1", run("e-1"), forced);
+        assertThat(text(query.answer("e-1", BEARER, false)))
+                .contains("\"status\":\"CANCELLED\"")
+                .contains("\"escalated\":true")
+                .contains("\"cancelling\":null");
+    }
+
+    @Test
+    void commandsHeldForLaterAndWaitingForTheRunAreListedSoonestFirstWithoutTheirReasonOrToken() {
+        streams.own(
+                "e-1",
+                new StreamsView.Execution(
+                        run("e-1"),
+                        null,
+                        null,
+                        List.of(
+                                held("c-late", "bob", CancelMode.FORCE, "2026-11-26T09:00:00Z"),
+                                held("c-soon", "carol", CancelMode.GRACEFUL, "2026-11-25T19:00:00Z")),
+                        List.of(new WaitingCommand(
+                                command("c-w", "dave", CancelMode.FORCE, null),
+                                Instant.parse("2026-11-25T18:00:10Z").toEpochMilli()))));
+
+        String json = text(query.answer("e-1", BEARER, false));
+
+        assertThat(json)
+                .contains("\"status\":\"RUNNING\"")
+                .contains("\"scheduled\":["
+                        + "{\"commandId\":\"c-soon\",\"cancelledBy\":\"carol\",\"mode\":\"GRACEFUL\","
+                        + "\"notBefore\":\"2026-11-25T19:00:00Z\"},"
+                        + "{\"commandId\":\"c-late\",\"cancelledBy\":\"bob\",\"mode\":\"FORCE\","
+                        + "\"notBefore\":\"2026-11-26T09:00:00Z\"}],"
+                        + "\"waiting\":[{\"commandId\":\"c-w\",\"cancelledBy\":\"dave\",\"mode\":\"FORCE\","
+                        + "\"notFoundAt\":\"2026-11-25T18:00:10Z\"}],")
+                .doesNotContain("secret reason")
+                .doesNotContain("NotListed");
+    }
+
+    @Test
+    void atMostTwentyHeldCommandsAreListedAndTheRestCounted() {
+        List<HeldCommand> many = new ArrayList<>();
+        for (int i = 0; i < ExecutionQuery.MAX_LISTED + 7; i++) {
+            many.add(held("c-" + i, "bob", CancelMode.FORCE, "2026-11-26T09:00:00Z"));
+        }
+        streams.own("e-1", new StreamsView.Execution(run("e-1"), null, null, many, List.of()));
+
+        String json = text(query.answer("e-1", BEARER, false));
+
+        assertThat(json.split("\"commandId\"", -1)).hasSize(ExecutionQuery.MAX_LISTED + 1);
+        assertThat(json).contains("\"scheduledNotListed\":7");
+    }
+
+    @Test
+    void aRunWithOnlyAHeldCommandIsKnownWithoutAStatus() {
+        streams.own(
+                "e-9",
+                new StreamsView.Execution(
+                        null,
+                        null,
+                        null,
+                        List.of(held("c-1", "bob", CancelMode.FORCE, "2026-11-26T09:00:00Z")),
+                        List.of()));
+
+        Reply reply = query.answer("e-9", BEARER, false);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(text(reply)).startsWith("{\"executionId\":\"e-9\",\"status\":null,\"run\":null,");
     }
 
     @Test
@@ -138,6 +272,24 @@ class ExecutionQueryTest {
         assertThat(forwarding.asked).isEmpty();
     }
 
+    private static HeldCommand held(String commandId, String actor, CancelMode mode, String notBefore) {
+        Instant at = Instant.parse(notBefore);
+        return new HeldCommand(command(commandId, actor, mode, at), at.toEpochMilli());
+    }
+
+    private static CancelCommand command(String commandId, String actor, CancelMode mode, Instant notBefore) {
+        return new CancelCommand(
+                commandId,
+                "e-1",
+                actor,
+                "secret reason",
+                Instant.parse("2026-11-25T17:59:00Z"),
+                "tr",
+                mode,
+                null,
+                notBefore);
+    }
+
     private static RunState run(String executionId) {
         return new RunState(
                 executionId, "t1", RunStatus.RUNNING, 3L, Instant.parse("2026-11-25T17:00:00Z"), null, null);
@@ -150,8 +302,12 @@ class ExecutionQueryTest {
         final Map<String, Execution> held = new HashMap<>();
 
         void own(String executionId, RunState run, RunStateChange cancellation) {
+            own(executionId, new Execution(run, cancellation));
+        }
+
+        void own(String executionId, Execution execution) {
             owners.put(executionId, new Owner(SELF, 0));
-            held.put(executionId, new Execution(run, cancellation));
+            held.put(executionId, execution);
         }
 
         @Override
