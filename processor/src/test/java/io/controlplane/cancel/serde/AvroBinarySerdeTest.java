@@ -16,14 +16,20 @@ import org.junit.jupiter.api.Test;
 
 class AvroBinarySerdeTest {
 
-    /** RunStateChange as the versions before bulkId, and before cascadedFrom too, wrote it. */
-    private static final Schema BEFORE_BULK_ID = EarlierSchemas.without(RunStateChange.getClassSchema(), "bulkId");
+    /**
+     * RunStateChange as the versions before escalated, before bulkId too, and before cascadedFrom too,
+     * wrote it: each earlier schema is without every field appended since.
+     */
+    private static final Schema BEFORE_ESCALATED = EarlierSchemas.without(RunStateChange.getClassSchema(), "escalated");
+
+    private static final Schema BEFORE_BULK_ID =
+            EarlierSchemas.without(RunStateChange.getClassSchema(), "bulkId", "escalated");
 
     private static final Schema BEFORE_CASCADED_FROM =
-            EarlierSchemas.without(RunStateChange.getClassSchema(), "cascadedFrom", "bulkId");
+            EarlierSchemas.without(RunStateChange.getClassSchema(), "cascadedFrom", "bulkId", "escalated");
 
     private final AvroBinarySerde<RunStateChange> changes =
-            AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId");
+            AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId", "escalated");
 
     @Test
     void roundTripsWithoutFraming() {
@@ -54,18 +60,24 @@ class AvroBinarySerdeTest {
     }
 
     @Test
-    void eachEarlierVersionReadsWithTheFieldsItDidNotHaveYetNull() {
-        RunStateChange change = change("parent-1", "bulk-1");
+    void eachEarlierVersionReadsWithTheFieldsItDidNotHaveYetAtTheirDefaults() {
+        RunStateChange change = change("parent-1", "bulk-1", true);
 
-        assertThat(read(EarlierSchemas.writtenAs(BEFORE_BULK_ID, change))).isEqualTo(change("parent-1", null));
-        assertThat(read(EarlierSchemas.writtenAs(BEFORE_CASCADED_FROM, change))).isEqualTo(change(null, null));
+        assertThat(read(EarlierSchemas.writtenAs(BEFORE_ESCALATED, change)))
+                .isEqualTo(change("parent-1", "bulk-1", false));
+        assertThat(read(EarlierSchemas.writtenAs(BEFORE_BULK_ID, change))).isEqualTo(change("parent-1", null, false));
+        assertThat(read(EarlierSchemas.writtenAs(BEFORE_CASCADED_FROM, change))).isEqualTo(change(null, null, false));
     }
 
     /** An earlier schema would read a current value too, leaving its appended fields behind unread. */
     @Test
     void aValueOfTheCurrentSchemaIsReadAsOne() {
-        for (RunStateChange change :
-                List.of(change("parent-1", "bulk-1"), change(null, "bulk-1"), change(null, null))) {
+        for (RunStateChange change : List.of(
+                change("parent-1", "bulk-1", true),
+                change("parent-1", "bulk-1", false),
+                change(null, "bulk-1", false),
+                change(null, null, true),
+                change(null, null, false))) {
             assertThat(read(changes.serializer().serialize("store-changelog", change)))
                     .isEqualTo(change);
         }
@@ -74,7 +86,7 @@ class AvroBinarySerdeTest {
     /** No proper prefix of the oldest value is a value of any of the schemas. */
     @Test
     void garbageIsUndecodableWhicheverVersionsAreRead() {
-        byte[] oldest = EarlierSchemas.writtenAs(BEFORE_CASCADED_FROM, change(null, null));
+        byte[] oldest = EarlierSchemas.writtenAs(BEFORE_CASCADED_FROM, change(null, null, false));
         for (int length = 0; length < oldest.length; length++) {
             byte[] cut = Arrays.copyOf(oldest, length);
             assertThatThrownBy(() -> read(cut))
@@ -85,7 +97,14 @@ class AvroBinarySerdeTest {
 
     @Test
     void theAppendedFieldsAreTheLastOnesInTheOrderTheyWereAppended() {
-        assertThatThrownBy(() -> AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "bulkId", "cascadedFrom"))
+        assertThatThrownBy(() ->
+                        AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "bulkId", "cascadedFrom", "escalated"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "escalated", "bulkId"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AvroBinarySerde.readingAlsoBefore(RunStateChange.class, "cascadedFrom", "bulkId"))
+                .as("bulkId is no longer the last field")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -93,7 +112,7 @@ class AvroBinarySerdeTest {
         return changes.deserializer().deserialize("store-changelog", bytes);
     }
 
-    private static RunStateChange change(String cascadedFrom, String bulkId) {
+    private static RunStateChange change(String cascadedFrom, String bulkId, boolean escalated) {
         return RunStateChange.newBuilder()
                 .setExecutionId("run-1")
                 .setTenantId("t-1")
@@ -107,6 +126,7 @@ class AvroBinarySerdeTest {
                 .setTraceId("trace-1")
                 .setCascadedFrom(cascadedFrom)
                 .setBulkId(bulkId)
+                .setEscalated(escalated)
                 .build();
     }
 }

@@ -147,13 +147,18 @@ class DecodingIsBoundedByTheRecordSizeTest {
     @Test
     void unionAndEnumIndexesOutOfRangeAreRefused() {
         byte[] badUnion = bytes(varint(2));
-        // executionId "e", tenantId "t", status index 11 of 11 symbols
-        byte[] badEnum = bytes(string("e"), string("t"), varint(11), varint(1), varint(0));
+        // executionId "e", tenantId "t", status index 12 of 12 symbols, version 1, updatedAt 0, no parent, no deadline
+        byte[] badEnum = bytes(string("e"), string("t"), varint(12), varint(1), varint(0), varint(0), varint(0));
+        // every field null, requested at 0, then mode index 2 of 2 symbols (CancelMode has no enum default)
+        byte[] badMode = bytes(
+                varint(0), varint(0), varint(0), varint(0), varint(0), varint(0), varint(2), varint(0), varint(0));
 
         assertRefused(() -> deserialize(CancelCommand.class, framed(CancelCommand.getClassSchema(), badUnion)))
                 .hasMessageContaining("CancelCommand.commandId: union index 2, but 2 branches");
         assertRefused(() -> deserialize(RunState.class, framed(RunState.getClassSchema(), badEnum)))
-                .hasMessageContaining("RunState.status: enum index 11, but 11 symbols");
+                .hasMessageContaining("RunState.status: enum index 12, but 12 symbols");
+        assertRefused(() -> deserialize(CancelCommand.class, framed(CancelCommand.getClassSchema(), badMode)))
+                .hasMessageContaining("CancelCommand.mode: enum index 2, but 2 symbols");
     }
 
     @Test
@@ -234,9 +239,23 @@ class DecodingIsBoundedByTheRecordSizeTest {
         return deserializer;
     }
 
-    /** A CancelCommand with this command id and every other field null, requested at 0. */
+    /**
+     * A CancelCommand with this command id, requested at 0, mode FORCE (enum index 0) and every other
+     * field null; its fields in order: commandId, executionId, cancelledBy, reason, requestedAt,
+     * traceId, mode, graceMs, notBefore.
+     */
     private static byte[] command(String commandId) {
-        return bytes(varint(1), string(commandId), varint(0), varint(0), varint(0), varint(0), varint(0));
+        return bytes(
+                varint(1),
+                string(commandId),
+                varint(0),
+                varint(0),
+                varint(0),
+                varint(0),
+                varint(0),
+                varint(0),
+                varint(0),
+                varint(0));
     }
 
     /** CancelCommand's fields plus one more at the end (a reader without it skips it), under the same name. */

@@ -35,10 +35,12 @@ class ParentLinkSchemaCompatibilityTest {
     private static final String SCOPE = "parent-link-schema-compatibility";
     private static final Instant AT = Instant.ofEpochMilli(1_700_000_000_123L);
 
-    private static final Schema OLD_RUN_STATE = EarlierSchemas.without(RunState.getClassSchema(), "parentExecutionId");
-    /** Before cascadedFrom, so before bulkId too (appended after it). */
+    /** Before parentExecutionId, so before deadlineAt too (appended after it). */
+    private static final Schema OLD_RUN_STATE =
+            EarlierSchemas.without(RunState.getClassSchema(), "parentExecutionId", "deadlineAt");
+    /** Before cascadedFrom, so before bulkId and escalated too (appended after it). */
     private static final Schema OLD_RUN_STATE_CHANGE =
-            EarlierSchemas.without(RunStateChange.getClassSchema(), "cascadedFrom", "bulkId");
+            EarlierSchemas.without(RunStateChange.getClassSchema(), "cascadedFrom", "bulkId", "escalated");
 
     @AfterEach
     void dropRegistry() {
@@ -100,13 +102,15 @@ class ParentLinkSchemaCompatibilityTest {
 
     @Test
     void aStoreWrittenByThePreviousVersionReadsOnAfterTheUpgrade() {
-        AvroBinarySerde<RunState> serde = AvroBinarySerde.readingAlsoBefore(RunState.class, "parentExecutionId");
+        AvroBinarySerde<RunState> serde =
+                AvroBinarySerde.readingAlsoBefore(RunState.class, "parentExecutionId", "deadlineAt");
         byte[] old = plain(OLD_RUN_STATE, oldRunState());
 
         RunState read = serde.deserializer().deserialize("store-changelog", old);
         assertThat(read.getExecutionId()).isEqualTo("e-1");
         assertThat(read.getVersion()).isEqualTo(1L);
         assertThat(read.getParentExecutionId()).isNull();
+        assertThat(read.getDeadlineAt()).isNull();
 
         RunState current = new RunState("e-2", "t-1", RunStatus.PAUSED, 4L, AT, "e-1", null);
         assertThat(serde.deserializer()

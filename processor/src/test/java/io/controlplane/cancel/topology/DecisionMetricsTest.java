@@ -3,6 +3,7 @@ package io.controlplane.cancel.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.controlplane.cancel.avro.CancelCommand;
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.metrics.Outcome;
 import io.controlplane.cancel.metrics.ProcessorObserver;
@@ -46,18 +47,33 @@ class DecisionMetricsTest {
         cancel.cancel("run-1", "mallory");
         cancel.send("run-1", cancel.command(null, "run-1", "alice"));
         cancel.cancel("run-9", "alice");
+        cancel.runState("run-2", RunStatus.RUNNING, 1);
+        cancel.send("run-2", graceful(cancel.command("g-1", "run-2", "alice")));
+        cancel.send("run-2", graceful(cancel.command("g-2", "run-2", "alice")));
+        cancel.send(
+                "run-3",
+                CancelCommand.newBuilder(cancel.command("later-1", "run-3", "alice"))
+                        .setNotBefore(cancel.wallClock().plus(Duration.ofHours(1)))
+                        .build());
         cancel.advanceWallClock(Duration.ofSeconds(11));
 
         assertThat(totals())
-                .containsAllEntriesOf(Map.of(
-                        "cancelled-total", 1.0,
-                        "duplicate-total", 1.0,
-                        "rejected-already-terminal-total", 1.0,
-                        "rejected-unauthorized-total", 1.0,
-                        "rejected-invalid-command-total", 1.0,
-                        "waiting-total", 1.0,
-                        "rejected-execution-not-found-total", 1.0,
-                        "run-state-ignored-total", 1.0));
+                .containsAllEntriesOf(Map.ofEntries(
+                        Map.entry("cancelled-total", 1.0),
+                        Map.entry("cancelling-total", 1.0),
+                        Map.entry("already-cancelling-total", 1.0),
+                        Map.entry("scheduled-total", 1.0),
+                        Map.entry("duplicate-total", 1.0),
+                        Map.entry("rejected-already-terminal-total", 1.0),
+                        Map.entry("rejected-unauthorized-total", 1.0),
+                        Map.entry("rejected-invalid-command-total", 1.0),
+                        Map.entry("waiting-total", 1.0),
+                        Map.entry("rejected-execution-not-found-total", 1.0),
+                        Map.entry("run-state-ignored-total", 1.0)));
+    }
+
+    private static CancelCommand graceful(CancelCommand command) {
+        return CancelCommand.newBuilder(command).setMode(CancelMode.GRACEFUL).build();
     }
 
     @Test
@@ -85,6 +101,7 @@ class DecisionMetricsTest {
         List<Outcome> everyOutcome = new ArrayList<>(Outcome.decisions());
         everyOutcome.addAll(Outcome.cascade());
         everyOutcome.addAll(Outcome.bulk());
+        everyOutcome.addAll(Outcome.overTime());
         assertThat(observer.counting.values()).containsExactlyInAnyOrderElementsOf(everyOutcome);
         Map<MetricName, ? extends Metric> registry = cancel.driver.metrics();
         observer.counting.forEach((total, outcome) -> {

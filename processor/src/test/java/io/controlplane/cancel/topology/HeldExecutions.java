@@ -39,4 +39,15 @@ final class HeldExecutions {
         }
         return waiting;
     }
+
+    /** Commands held until their notBefore, over every execution. */
+    int heldCommands() {
+        int held = 0;
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                held += format.decode(all.next().value).getHeld().size();
+            }
+        }
+        return held;
+    }
 }
