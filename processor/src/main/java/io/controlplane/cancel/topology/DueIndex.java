@@ -53,10 +53,15 @@ final class DueIndex {
         return due;
     }
 
+    /**
+     * A time before 1970 (a run state's deadlineAt can be one) is long past, so due at once: kept as
+     * 0, because in the bytes' order a negative time would sort after every positive one and never
+     * come due.
+     */
     private static Bytes key(long atMs, String executionId) {
         byte[] id = executionId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
-                .putLong(atMs)
+                .putLong(Math.max(0, atMs))
                 .put(id)
                 .array());
     }

@@ -418,6 +418,17 @@ class CancellationOverTimeTopologyTest {
         }
 
         @Test
+        void aDeadlineBefore1970ThatArrivesInTheStartUpHoldFiresWhenTheHoldEnds() {
+            cancel.close();
+            cancel = new CancelDriver(Map.of(CancelProcessorConfig.NOT_FOUND_GRACE_MS, NOT_FOUND_GRACE.toMillis()));
+            runState("run-1", RunStatus.RUNNING, 1, Instant.parse("1969-12-31T23:59:00Z"));
+            nothingOut();
+
+            cancel.advanceWallClock(NOT_FOUND_GRACE);
+            assertThat(onlyChange().getCommandId()).isEqualTo("deadline/run-1");
+        }
+
+        @Test
         void theDeadlineActorAndAGracefulModeAreConfigured() {
             cancel.close();
             cancel = driver(Map.of(
