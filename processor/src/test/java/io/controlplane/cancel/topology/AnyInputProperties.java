@@ -74,8 +74,8 @@ import org.apache.kafka.streams.test.TestRecord;
  *       processor's metrics count them, and the waiting and held ones as its store keeps them); and
  *       which of these it may be follows from the command: a grace or notBefore out of bounds is
  *       INVALID_COMMAND, a notBefore ahead is held (or refused before the run is looked at), a
- *       GRACEFUL command writes CANCELLING and a FORCE one CANCELLED (escalated if the run was
- *       CANCELLING);
+ *       GRACEFUL command writes CANCELLING and a FORCE one CANCELLED (escalated if this processor's
+ *       own graceful cancel of the run was going on);
  *   <li>a run state: applied (the store then holds it), ignored as stale (the store unchanged, the
  *       ignored count up by one), or deleted by a tombstone; applied, it ends the run's graceful
  *       cancel if it is terminal (CANCELLED confirms it: one CANCELLED written), and, once the task is
@@ -310,8 +310,17 @@ class AnyInputProperties {
                             .collect(commandEnding(
                                     changes, rejections, duplicates, waits, scheduled, alreadyCancelling, deadLetters));
                     if (!decoded.failed() && decoded.value() instanceof CancelCommand command) {
+                        boolean stoppingGracefully = recordBefore != null && recordBefore.getCancelling() != null;
                         checkCommandEnding(
-                                record, command, changes, rejections, duplicates, waits, scheduled, alreadyCancelling);
+                                record,
+                                command,
+                                stoppingGracefully,
+                                changes,
+                                rejections,
+                                duplicates,
+                                waits,
+                                scheduled,
+                                alreadyCancelling);
                     }
                 }
                 case RUN_STATE -> {
@@ -366,10 +375,11 @@ class AnyInputProperties {
                     // already stopping gracefully with no record); besides them it may confirm the
                     // run's graceful cancel or fire its deadline, each with one record of its own
                     long confirmations = allChanges.stream()
-                            .filter(change -> isConfirmation(change, key))
+                            .filter(change -> isConfirmation(change, key, recordBefore))
                             .count();
                     long woken = changes.stream()
-                                    .filter(change -> !isConfirmation(change, key) && !isDeadline(change, key))
+                                    .filter(change ->
+                                            !isConfirmation(change, key, recordBefore) && !isDeadline(change, key))
                                     .count()
                             + rejections.size()
                             + alreadyCancelling;
@@ -415,11 +425,13 @@ class AnyInputProperties {
          * What a command that decodes may end as, from its own fields: a grace or notBefore out of
          * bounds makes it INVALID_COMMAND (unless it repeats a command, which it then is); a notBefore
          * ahead holds it, unless it is refused before its run is looked at; a change it writes is
-         * CANCELLING for GRACEFUL, CANCELLED for FORCE (escalated exactly when the run was CANCELLING).
+         * CANCELLING for GRACEFUL, CANCELLED for FORCE (escalated exactly when this processor's own
+         * graceful cancel of the run was going on: a run upstream reports CANCELLING is not escalated).
          */
         private void checkCommandEnding(
                 String record,
                 CancelCommand command,
+                boolean stoppingGracefully,
                 List<RunStateChange> changes,
                 List<CancelRejection> rejections,
                 int duplicates,
@@ -463,9 +475,10 @@ class AnyInputProperties {
                         .isEqualTo(graceful ? RunStatus.CANCELLING : RunStatus.CANCELLED);
                 assertThat(change.getEscalated())
                         .as(
-                                "whether what the %s wrote (previousStatus %s) is escalated",
-                                record, change.getPreviousStatus())
-                        .isEqualTo(change.getPreviousStatus() == RunStatus.CANCELLING);
+                                "whether what the %s wrote (previousStatus %s, own graceful cancel going on %s) is"
+                                        + " escalated",
+                                record, change.getPreviousStatus(), stoppingGracefully)
+                        .isEqualTo(stoppingGracefully && !graceful);
                 if (graceful) {
                     assertThat(CANCELLABLE)
                             .as("what the %s asked to stop gracefully was cancellable", record)
@@ -574,8 +587,10 @@ class AnyInputProperties {
                             .as("what the deadline of the %s wrote", record)
                             .isEqualTo(RunStatus.CANCELLED);
                     assertThat(change.getEscalated())
-                            .as("whether the deadline of the %s forced a run stopping gracefully", record)
-                            .isEqualTo(change.getPreviousStatus() == RunStatus.CANCELLING);
+                            .as(
+                                    "whether the deadline of the %s forced a run this processor was stopping gracefully",
+                                    record)
+                            .isEqualTo(stoppingGracefully);
                 }
             }
             // as the processor sees it: CANCELLING while its graceful cancel goes on, unless upstream ended it
@@ -721,8 +736,17 @@ class AnyInputProperties {
     private record Decoded(Object value, boolean failed) {}
 
     /** The run's one CANCELLED written because upstream confirmed its graceful cancel. */
-    private static boolean isConfirmation(RunStateChange change, String executionId) {
-        return change.getExecutionId().equals(executionId)
+    /**
+     * The CANCELLED of the graceful cancel that was going on before the record, not escalated (a
+     * run upstream reports CANCELLING can be cancelled by a command, not escalated either, so the
+     * record's own fields alone do not tell a confirmation).
+     */
+    private static boolean isConfirmation(RunStateChange change, String executionId, ExecutionRecord before) {
+        return before != null
+                && before.getCancelling() != null
+                && change.getExecutionId().equals(executionId)
+                && change.getCommandId()
+                        .equals(before.getCancelling().getChange().getCommandId())
                 && change.getStatus() == RunStatus.CANCELLED
                 && change.getPreviousStatus() == RunStatus.CANCELLING
                 && !change.getEscalated();
