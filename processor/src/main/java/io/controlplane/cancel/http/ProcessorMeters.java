@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -34,11 +35,17 @@ import org.apache.kafka.streams.KafkaStreams;
  * Micrometer's binder), the JVM's, and the processor's:
  *
  * <ul>
- *   <li>{@code cancel_decisions_total{outcome,code}}: outcome cancelled, rejected, duplicate, waiting or
- *       run_state_ignored; code the RejectionCode of a rejection, {@code none} otherwise
+ *   <li>{@code cancel_decisions_total{outcome,code}}: outcome cancelled, cancelling, already_cancelling,
+ *       scheduled, rejected, duplicate, waiting or run_state_ignored; code the RejectionCode of a
+ *       rejection, {@code none} otherwise
  *   <li>{@code cancel_cascade_descendants_total{outcome}}: descendants the cascade reached, cancelled,
  *       skipped_terminal or skipped_other_tenant
  *   <li>{@code cancel_bulk_cancelled_total}: runs bulk cancels cancelled
+ *   <li>{@code cancel_graceful_total{outcome}}: graceful cancels ended, confirmed (upstream reported
+ *       CANCELLED), escalated (forced) or ended_otherwise (upstream reported another terminal status)
+ *   <li>{@code cancel_scheduled_total{event}}: commands with a notBefore ahead, held (on arrival) or
+ *       fired (their notBefore came and they were judged)
+ *   <li>{@code cancel_deadlines_fired_total}: runs cancelled because their deadlineAt passed
  *   <li>{@code cancel_bulks{state}}: bulk cancels not ended that this instance's tasks hold, RUNNING or
  *       PAUSED
  *   <li>{@code cancel_decision_latency_seconds}: histogram, from a command's requestedAt to its
@@ -52,7 +59,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * Every counter of a known outcome, code and input topic exists from the start, at 0, so that a
  * dashboard and the alert rules find each series before it first moves.
  *
- * <p>Decisions and the cascade's steps are not counted here: each is counted once, by its task, in
+ * <p>Decisions, the cascade's steps, bulk cancellations and cancellation over time's ends and fires are not counted here: each is counted once, by its task, in
  * Kafka Streams' registry, and their counters read those totals ({@link #counting}), summed over the
  * tasks; a closed task's last totals are kept ({@link #countingEnded}), so that a counter never goes
  * back when a rebalance moves a task away or back. Only the latency is recorded here, per decision.
@@ -65,6 +72,9 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
     static final String CASCADE = "cancel.cascade.descendants";
     static final String BULK_CANCELLED = "cancel.bulk.cancelled";
     static final String BULKS = "cancel.bulks";
+    static final String GRACEFUL = "cancel.graceful";
+    static final String SCHEDULED = "cancel.scheduled";
+    static final String DEADLINES_FIRED = "cancel.deadlines.fired";
     static final String LATENCY = "cancel.decision.latency";
     static final String WAITING = "cancel.waiting.commands";
     static final String DEAD_LETTERS = "cancel.dead.letters";
@@ -129,6 +139,27 @@ public final class ProcessorMeters implements ProcessorObserver, AutoCloseable {
                     .description("Runs cancelled by bulk cancels")
                     .register(registry);
         }
+        for (Outcome.Kind kind : List.of(
+                Outcome.Kind.GRACEFUL_CONFIRMED,
+                Outcome.Kind.GRACEFUL_ESCALATED,
+                Outcome.Kind.GRACEFUL_ENDED_OTHERWISE)) {
+            Outcome outcome = Outcome.of(kind);
+            FunctionCounter.builder(GRACEFUL, this, meters -> meters.count(outcome))
+                    .description(
+                            "Graceful cancels ended, by how: upstream confirmed, forced, or the run ended otherwise")
+                    .tag("outcome", kind.name().substring("GRACEFUL_".length()).toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        // held is the decisions' own SCHEDULED count, read again beside what fired
+        Map.of("held", Outcome.Kind.SCHEDULED, "fired", Outcome.Kind.SCHEDULED_FIRED)
+                .forEach((event, kind) -> FunctionCounter.builder(
+                                SCHEDULED, this, meters -> meters.count(Outcome.of(kind)))
+                        .description("Commands with a notBefore ahead: held on arrival, and fired when it came")
+                        .tag("event", event)
+                        .register(registry));
+        FunctionCounter.builder(DEADLINES_FIRED, this, meters -> meters.count(Outcome.of(Outcome.Kind.DEADLINE_FIRED)))
+                .description("Runs whose deadlineAt passed with the run not ended, which the processor then cancelled")
+                .register(registry);
         for (BulkState state : ProcessorObserver.HELD_BULK_STATES) {
             Gauge.builder(BULKS, this, meters -> meters.held(state))
                     .description("Bulk cancels not ended that this instance's tasks hold, by state")

@@ -7,8 +7,12 @@ import io.controlplane.cancel.config.CancelTopic.Direction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +51,33 @@ class ReadmeTopicTablesTest {
                         .startsWith("`" + topic.valueType().getSimpleName() + "`");
             }
         }
+    }
+
+    /**
+     * The value cell names every field of its record (as {@code `name`}, {@code `name`?} or
+     * {@code `name[]`}): the schemas are the public contract, and a field added to one must be
+     * told to the readers of the table.
+     */
+    @Test
+    void eachRecordsRowNamesEveryFieldOfItsSchema() {
+        List<List<String>> rows = rows("| `controlplane.");
+        List<String> unnamed = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            CancelTopic<?> topic = CancelTopic.ALL.get(i);
+            if (!SpecificRecord.class.isAssignableFrom(topic.valueType())) {
+                continue;
+            }
+            String cell = rows.get(i).get(2);
+            for (Schema.Field field :
+                    SpecificData.get().getSchema(topic.valueType()).getFields()) {
+                if (!Pattern.compile("`" + Pattern.quote(field.name()) + "(\\[])?`")
+                        .matcher(cell)
+                        .find()) {
+                    unnamed.add(topic.valueType().getSimpleName() + "." + field.name());
+                }
+            }
+        }
+        assertThat(unnamed).as("fields README's topics table does not name").isEmpty();
     }
 
     /** The cells of the table rows that start with the prefix. */

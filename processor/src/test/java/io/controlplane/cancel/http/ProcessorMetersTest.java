@@ -55,12 +55,21 @@ class ProcessorMetersTest {
                         "cancel_decisions_total{code=\"none\",outcome=\"duplicate\"} 0.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"waiting\"} 0.0",
                         "cancel_decisions_total{code=\"none\",outcome=\"run_state_ignored\"} 0.0",
+                        "cancel_decisions_total{code=\"none\",outcome=\"cancelling\"} 0.0",
+                        "cancel_decisions_total{code=\"none\",outcome=\"already_cancelling\"} 0.0",
+                        "cancel_decisions_total{code=\"none\",outcome=\"scheduled\"} 0.0",
                         "cancel_cascade_descendants_total{outcome=\"cancelled\"} 0.0",
                         "cancel_cascade_descendants_total{outcome=\"skipped_terminal\"} 0.0",
                         "cancel_cascade_descendants_total{outcome=\"skipped_other_tenant\"} 0.0",
                         "cancel_bulk_cancelled_total 0.0",
                         "cancel_bulks{state=\"RUNNING\"} 0.0",
                         "cancel_bulks{state=\"PAUSED\"} 0.0",
+                        "cancel_graceful_total{outcome=\"confirmed\"} 0.0",
+                        "cancel_graceful_total{outcome=\"escalated\"} 0.0",
+                        "cancel_graceful_total{outcome=\"ended_otherwise\"} 0.0",
+                        "cancel_scheduled_total{event=\"held\"} 0.0",
+                        "cancel_scheduled_total{event=\"fired\"} 0.0",
+                        "cancel_deadlines_fired_total 0.0",
                         "cancel_dead_letters_total{topic=\"commands\"} 0.0",
                         "cancel_dead_letters_total{topic=\"run-states\"} 0.0",
                         "cancel_decision_latency_seconds_count 0");
@@ -105,6 +114,40 @@ class ProcessorMetersTest {
                         "cancel_decision_latency_seconds_bucket{le=\"10.0\"} 1",
                         "cancel_decision_latency_seconds_bucket{le=\"15.0\"} 2",
                         "cancel_decision_latency_seconds_count 2");
+    }
+
+    @Test
+    void cancellationOverTimeIsCountedByHowGracefulCancelsEndWhatWasHeldAndFiredAndDeadlinesFired() {
+        meters.counting(Outcome.of(Outcome.Kind.CANCELLING), new Total("cancelling-total", 9));
+        meters.counting(Outcome.of(Outcome.Kind.ALREADY_CANCELLING), new Total("already-cancelling-total", 2));
+        meters.counting(Outcome.of(Outcome.Kind.SCHEDULED), new Total("scheduled-total", 5));
+        meters.counting(Outcome.of(Outcome.Kind.GRACEFUL_CONFIRMED), new Total("graceful-confirmed-total", 4));
+        meters.counting(Outcome.of(Outcome.Kind.GRACEFUL_ESCALATED), new Total("graceful-escalated-total", 3));
+        meters.counting(
+                Outcome.of(Outcome.Kind.GRACEFUL_ENDED_OTHERWISE), new Total("graceful-ended-otherwise-total", 1));
+        meters.counting(Outcome.of(Outcome.Kind.SCHEDULED_FIRED), new Total("scheduled-fired-total", 6));
+        Total deadlines = new Total("deadline-fired-total", 7);
+        meters.counting(Outcome.of(Outcome.Kind.DEADLINE_FIRED), deadlines);
+
+        assertThat(meters.scrape())
+                .contains(
+                        "cancel_decisions_total{code=\"none\",outcome=\"cancelling\"} 9.0",
+                        "cancel_decisions_total{code=\"none\",outcome=\"already_cancelling\"} 2.0",
+                        "cancel_decisions_total{code=\"none\",outcome=\"scheduled\"} 5.0",
+                        // none of them is a cancellation a command made
+                        "cancel_decisions_total{code=\"none\",outcome=\"cancelled\"} 0.0",
+                        "cancel_graceful_total{outcome=\"confirmed\"} 4.0",
+                        "cancel_graceful_total{outcome=\"escalated\"} 3.0",
+                        "cancel_graceful_total{outcome=\"ended_otherwise\"} 1.0",
+                        // held is the decisions' scheduled, beside what fired
+                        "cancel_scheduled_total{event=\"held\"} 5.0",
+                        "cancel_scheduled_total{event=\"fired\"} 6.0",
+                        "cancel_deadlines_fired_total 7.0");
+
+        // kept when the task closes, as every count is
+        meters.countingEnded(deadlines);
+        deadlines.value = 0;
+        assertThat(meters.scrape()).contains("cancel_deadlines_fired_total 7.0");
     }
 
     @Test

@@ -59,7 +59,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * processor runs in signed mode: the demo is the identity issuer, with a key pair it makes at start,
  * and signs every command for its actor; one command is forged (signed with another key) and refused.
  * The accepted command's run has two children, and a grandchild that starts only after the run was
- * cancelled: the one command cancels all of them (cascading cancellation).
+ * cancelled: the one command cancels all of them (cascading cancellation). Last, cancellation over
+ * time ({@link OverTimePart}): a graceful cancel the executor confirms, one forced when its grace
+ * ends, and a run cancelled when its deadline passes.
  */
 public final class Demo {
 
@@ -107,7 +109,8 @@ public final class Demo {
                                 ? "All " + rows.size() + " expected outcomes arrived."
                                 : "Only " + rows.size() + " of " + expected.size() + " expected outcomes arrived.");
                 boolean bulk = new BulkPart(out, settings, topics, DEADLINE).run(this::bulkToken, outcomes);
-                return complete && bulk;
+                boolean overTime = new OverTimePart(out, settings, topics, DEADLINE).run(this::signed, outcomes);
+                return complete && bulk && overTime;
             }
         }
     }
@@ -120,6 +123,8 @@ public final class Demo {
                 StreamsConfig.STATE_DIR_CONFIG,
                 Files.createTempDirectory("cancel-demo-state").toString());
         settings.put("schema.registry.url", "mock://cancel-demo");
+        // Short, and so is each task's start-up hold: nothing (no grace, schedule or deadline) fires
+        // before a task has read for one not-found grace.
         settings.put(CancelProcessorConfig.NOT_FOUND_GRACE_MS, GRACE.toMillis());
         // The HTTP endpoints on loopback, on a port that is free (8080 may not be).
         settings.put(CancelProcessorConfig.HTTP_HOST, LoopbackPorts.LOOPBACK);
@@ -251,6 +256,15 @@ public final class Demo {
         return new RecordHeader("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The command's authorization header, signed by the issuer for its actor. */
+    private Header signed(CancelCommand command) {
+        try {
+            return bearer(command, issuerKey);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot sign the demo's token", e);
+        }
+    }
+
     /** alice's token for one bulk, as the operator passes it to bulk-cancel --token. */
     private String bulkToken(String bulkId) {
         try {
@@ -280,7 +294,7 @@ public final class Demo {
         return token.serialize();
     }
 
-    private static <V extends SpecificRecord> void send(
+    static <V extends SpecificRecord> void send(
             KafkaProducer<String, byte[]> producer, Topics.Topic<V> topic, String key, V value, Header... headers) {
         Serde<V> serde = topic.valueSerde();
         producer.send(new ProducerRecord<>(
@@ -326,8 +340,8 @@ public final class Demo {
                 change.getCommandId(),
                 change.getExecutionId(),
                 change.getCancelledBy(),
-                "CANCELLED",
-                change.getPreviousStatus() + " -> CANCELLED, version " + change.getVersion()
+                change.getStatus().name(),
+                change.getPreviousStatus() + " -> " + change.getStatus() + ", version " + change.getVersion()
                         + (change.getCascadedFrom() == null ? "" : ", cascaded from " + change.getCascadedFrom())
             };
         }

@@ -6,6 +6,7 @@ import io.controlplane.cancel.demo.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
     @Test
-    void demoShowsOneAcceptedCancelWithItsDescendantsEachRejectionCodeAForgedCommandRefusedADeadLetterAndABulk()
-            throws Exception {
+    void demoShowsEachOutcomeACascadeAForgedCommandADeadLetterABulkAndCancellationOverTime() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         boolean complete = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         String table = printed.toString(StandardCharsets.UTF_8);
@@ -59,10 +59,52 @@ class DemoIT {
                         "bulk-1   initech  COMPLETED     8         0",
                         "All 24 QUEUED and RUNNING runs of initech were cancelled, each once; the others were left as "
                                 + "they were.");
+        // last, cancellation over time: each run asked to stop gracefully writes CANCELLING first, then
+        // one CANCELLED: confirmed by upstream (not escalated), forced when its 2 s grace ended
+        // (escalated), and a run cancelled by its deadline in the processor's name
+        assertThat(overTime(table, "run-drain"))
+                .satisfiesExactly(
+                        line -> assertThat(line)
+                                .contains("cmd-graceful-1", "alice", "CANCELLING", "RUNNING -> CANCELLING, version 2")
+                                .doesNotContain("escalated"),
+                        line -> assertThat(line)
+                                .contains("cmd-graceful-1", "alice", "CANCELLING -> CANCELLED, version 3")
+                                .doesNotContain("escalated"));
+        assertThat(overTime(table, "run-stuck"))
+                .satisfiesExactly(
+                        line -> assertThat(line)
+                                .contains("cmd-graceful-2", "CANCELLING", "RUNNING -> CANCELLING, version 2")
+                                .doesNotContain("escalated"),
+                        line -> assertThat(line)
+                                .contains("cmd-graceful-2", "CANCELLING -> CANCELLED, version 3, escalated"));
+        assertThat(overTime(table, "run-late"))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("deadline/run-late", "controlplane:deadline", "RUNNING -> CANCELLED, version 2")
+                        .containsPattern("deadline \\S+Z passed$")
+                        .doesNotContain("escalated"));
+        // the escalation waited out its grace (2 s), the deadline its 3 s
+        assertThat(after(overTime(table, "run-stuck").get(1))).isGreaterThanOrEqualTo(2.0);
+        assertThat(after(overTime(table, "run-late").get(0))).isGreaterThanOrEqualTo(3.0);
+        assertThat(table)
+                .contains("run-drain stopped gracefully, run-stuck was forced when its grace ended, and run-late was "
+                        + "cancelled when its deadline passed: one CANCELLED each.");
         assertThat(table.lines().filter(line -> line.startsWith("While it runs:")))
                 .singleElement()
                 .satisfies(line -> assertThat(line)
                         .containsPattern("http://127\\.0\\.0\\.1:\\d+/health/ready")
                         .containsPattern("http://127\\.0\\.0\\.1:\\d+/metrics"));
+    }
+
+    /** The lines of the over-time table about one run, in the order they came. */
+    private static List<String> overTime(String table, String executionId) {
+        return table.lines()
+                .filter(line -> line.matches("\\d+\\.\\ds +\\S+ +" + executionId + " .*"))
+                .toList();
+    }
+
+    /** The seconds the over-time table says a line came after the part began. */
+    private static double after(String line) {
+        return Double.parseDouble(line.substring(0, line.indexOf('s')));
     }
 }
