@@ -35,6 +35,8 @@ public record Outcome(Kind kind, RejectionCode code) {
         RUN_STATE_IGNORED,
         /** A descendant was cancelled because its parent was. */
         CASCADE_CANCELLED,
+        /** A descendant was asked to stop gracefully because its parent was. */
+        CASCADE_CANCELLING,
         /** A descendant had ended already: passed through, never rejected. */
         CASCADE_SKIPPED_TERMINAL,
         /** A descendant in another tenant than the cancelled run: left alone, passed through. */
@@ -87,7 +89,10 @@ public record Outcome(Kind kind, RejectionCode code) {
     /** What the cascade does to a descendant it reaches for the first time. */
     public static List<Outcome> cascade() {
         return List.of(
-                of(Kind.CASCADE_CANCELLED), of(Kind.CASCADE_SKIPPED_TERMINAL), of(Kind.CASCADE_SKIPPED_OTHER_TENANT));
+                of(Kind.CASCADE_CANCELLED),
+                of(Kind.CASCADE_CANCELLING),
+                of(Kind.CASCADE_SKIPPED_TERMINAL),
+                of(Kind.CASCADE_SKIPPED_OTHER_TENANT));
     }
 
     /** What a bulk cancel does to a run that it counts here: it cancels it. */

@@ -120,7 +120,12 @@ final class DecisionMetrics {
         if (command.getRequestedAt() == null) {
             return Duration.ZERO;
         }
-        return Duration.ofMillis(Math.max(0, nowMs - command.getRequestedAt().toEpochMilli()));
+        long from = command.getRequestedAt().toEpochMilli();
+        if (command.getNotBefore() != null) {
+            // a scheduled command asked to be judged then: the time it was held is not a wait
+            from = Math.max(from, command.getNotBefore().toEpochMilli());
+        }
+        return Duration.ofMillis(Math.max(0, nowMs - from));
     }
 
     void recordIgnoredRunState() {
@@ -143,19 +148,24 @@ final class DecisionMetrics {
 
         private final TaskCounts counts;
         private final Sensor cancelled;
+        private final Sensor cancelling;
         private final Sensor skippedTerminal;
         private final Sensor skippedOtherTenant;
 
         Cascade(StreamsMetrics metrics, String taskId, ProcessorObserver observer) {
             counts = new TaskCounts(metrics, taskId, observer, Outcome.cascade());
             cancelled = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_CANCELLED));
+            cancelling = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_CANCELLING));
             skippedTerminal = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_SKIPPED_TERMINAL));
             skippedOtherTenant = counts.sensor(Outcome.of(Outcome.Kind.CASCADE_SKIPPED_OTHER_TENANT));
         }
 
         void record(CascadeRule.Result result) {
+            // a PassThrough is counted by its reason; Nothing (the cascade was here before) is not counted
             if (result instanceof CascadeRule.Cancel) {
                 cancelled.record();
+            } else if (result instanceof CascadeRule.Cancelling) {
+                cancelling.record();
             } else if (result instanceof CascadeRule.PassThrough pass) {
                 (pass.reason() == CascadeRule.Reason.TERMINAL ? skippedTerminal : skippedOtherTenant).record();
             }

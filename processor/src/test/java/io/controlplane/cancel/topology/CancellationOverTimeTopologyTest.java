@@ -98,6 +98,14 @@ class CancellationOverTimeTopologyTest {
         assertThat(cancel.rejections()).isEmpty();
     }
 
+    private double cascadeCount(String name) {
+        return cancel.driver.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().group().equals(DecisionMetrics.GROUP)
+                        && metric.getKey().name().equals(name))
+                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
     @Nested
     class Rule1ForceIsTodaysCancel {
 
@@ -494,6 +502,7 @@ class CancellationOverTimeTopologyTest {
             assertThat(changes).extracting(RunStateChange::getExecutionId).containsExactly("parent", "child");
             assertThat(changes).extracting(RunStateChange::getStatus).containsOnly(RunStatus.CANCELLING);
             assertThat(changes.get(1).getCascadedFrom()).isEqualTo("parent");
+            assertThat(cascadeCount("cascade-cancelling-total")).isEqualTo(1);
 
             // the child confirms; the parent does not: each ends on its own
             runState("child", RunStatus.CANCELLED, 2, null);

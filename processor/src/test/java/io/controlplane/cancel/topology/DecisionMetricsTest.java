@@ -129,4 +129,18 @@ class DecisionMetricsTest {
         assertThat(DecisionMetrics.latency(fromTheFuture, 4_000)).isEqualTo(Duration.ZERO);
         assertThat(DecisionMetrics.latency(fromTheFuture, 5_250)).isEqualTo(Duration.ofMillis(250));
     }
+
+    @Test
+    void aScheduledCommandsLatencyRunsFromItsNotBeforeNotFromWhileItWasHeld() {
+        CancelCommand scheduled = CancelCommand.newBuilder()
+                .setCommandId("c-1")
+                .setExecutionId("e-1")
+                .setCancelledBy("alice")
+                .setRequestedAt(Instant.ofEpochMilli(5_000))
+                .setMode(CancelMode.FORCE)
+                .setNotBefore(Instant.ofEpochMilli(3_605_000))
+                .build();
+
+        assertThat(DecisionMetrics.latency(scheduled, 3_605_300)).isEqualTo(Duration.ofMillis(300));
+    }
 }

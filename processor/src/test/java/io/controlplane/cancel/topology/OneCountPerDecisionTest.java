@@ -46,6 +46,7 @@ class OneCountPerDecisionTest {
                 "cancel_decisions_total{code=\"ALREADY_TERMINAL\",outcome=\"rejected\"}",
                 "rejected-already-terminal-total");
         CASCADE.put("cancel_cascade_descendants_total{outcome=\"cancelled\"}", "cascade-cancelled-total");
+        CASCADE.put("cancel_cascade_descendants_total{outcome=\"cancelling\"}", "cascade-cancelling-total");
         CASCADE.put("cancel_cascade_descendants_total{outcome=\"skipped_terminal\"}", "cascade-skipped-terminal-total");
         CASCADE.put(
                 "cancel_cascade_descendants_total{outcome=\"skipped_other_tenant\"}",
@@ -99,6 +100,7 @@ class OneCountPerDecisionTest {
 
         Map<String, Double> expected = Map.of(
                 "cascade-cancelled-total", 2.0,
+                "cascade-cancelling-total", 0.0,
                 "cascade-skipped-terminal-total", 1.0,
                 "cascade-skipped-other-tenant-total", 1.0);
         for (Map.Entry<String, String> series : CASCADE.entrySet()) {
