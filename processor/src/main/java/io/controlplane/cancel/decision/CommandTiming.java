@@ -18,8 +18,8 @@ public final class CommandTiming {
     static Optional<String> problem(CancelCommand command, CancelPolicy.Timing timing, Instant now, Moment moment) {
         Long graceMs = command.getGraceMs();
         if (graceMs != null) {
-            if (command.getMode() != CancelMode.GRACEFUL) {
-                return Optional.of("its graceMs is set, but its mode is " + command.getMode()
+            if (modeOf(command) != CancelMode.GRACEFUL) {
+                return Optional.of("its graceMs is set, but its mode is " + modeOf(command)
                         + ", which does not wait for the run to stop");
             }
             if (graceMs < 0) {
@@ -36,6 +36,11 @@ public final class CommandTiming {
                     + timing.scheduleMaxHorizon().toMillis() + " ms ahead");
         }
         return Optional.empty();
+    }
+
+    /** A command's mode: FORCE when it has none (a producer of this schema that left the field out). */
+    public static CancelMode modeOf(CancelCommand command) {
+        return command.getMode() == null ? CancelMode.FORCE : command.getMode();
     }
 
     /** Whether a command that has just arrived is to be held until its notBefore. */

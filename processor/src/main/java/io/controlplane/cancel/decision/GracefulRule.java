@@ -62,7 +62,7 @@ public final class GracefulRule {
      * @param grace    the grace of a GRACEFUL command
      */
     static Decision stop(RunState run, boolean stopping, CancelCommand command, Duration grace, Instant now) {
-        if (command.getMode() == CancelMode.GRACEFUL) {
+        if (CommandTiming.modeOf(command) == CancelMode.GRACEFUL) {
             return stopping
                     ? new Decision.AlreadyCancelling()
                     : new Decision.Cancelling(change(run, command, RunStatus.CANCELLING, false, now), grace);

@@ -3,6 +3,7 @@ package io.controlplane.cancel.http;
 import io.controlplane.cancel.avro.RunState;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.decision.CancelPolicy;
+import io.controlplane.cancel.decision.CommandTiming;
 import io.controlplane.cancel.decision.Ids;
 import io.controlplane.cancel.state.GracefulCancel;
 import io.controlplane.cancel.state.HeldCommand;
@@ -170,7 +171,7 @@ final class ExecutionQuery {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("commandId", held.getCommand().getCommandId());
         body.put("cancelledBy", held.getCommand().getCancelledBy());
-        body.put("mode", held.getCommand().getMode().name());
+        body.put("mode", CommandTiming.modeOf(held.getCommand()).name());
         body.put("notBefore", Instant.ofEpochMilli(held.getFireAtMs()).toString());
         return body;
     }
@@ -180,7 +181,7 @@ final class ExecutionQuery {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("commandId", waiting.getCommand().getCommandId());
         body.put("cancelledBy", waiting.getCommand().getCancelledBy());
-        body.put("mode", waiting.getCommand().getMode().name());
+        body.put("mode", CommandTiming.modeOf(waiting.getCommand()).name());
         body.put("notFoundAt", Instant.ofEpochMilli(waiting.getDeadlineMs()).toString());
         return body;
     }

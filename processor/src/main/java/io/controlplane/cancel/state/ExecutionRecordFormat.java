@@ -191,7 +191,11 @@ public final class ExecutionRecordFormat {
         writeOptional(command.getReason());
         writeLong(command.getRequestedAt().toEpochMilli());
         writeOptional(command.getTraceId());
-        writeString(command.getMode().name());
+        // kept as the mode it stands for: a command without one is FORCE
+        writeString(
+                command.getMode() == null
+                        ? CancelMode.FORCE.name()
+                        : command.getMode().name());
         writeOptionalLong(command.getGraceMs());
         writeOptionalTime(command.getNotBefore());
     }

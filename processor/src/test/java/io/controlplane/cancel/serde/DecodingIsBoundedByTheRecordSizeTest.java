@@ -149,9 +149,11 @@ class DecodingIsBoundedByTheRecordSizeTest {
         byte[] badUnion = bytes(varint(2));
         // executionId "e", tenantId "t", status index 12 of 12 symbols, version 1, updatedAt 0, no parent, no deadline
         byte[] badEnum = bytes(string("e"), string("t"), varint(12), varint(1), varint(0), varint(0), varint(0));
-        // every field null, requested at 0, then mode index 2 of 2 symbols (CancelMode has no enum default)
+        // every field null, requested at 0, then mode's enum branch with index 2 of 2 symbols (CancelMode
+        // has no enum default)
         byte[] badMode = bytes(
-                varint(0), varint(0), varint(0), varint(0), varint(0), varint(0), varint(2), varint(0), varint(0));
+                varint(0), varint(0), varint(0), varint(0), varint(0), varint(0), varint(0), varint(2), varint(0),
+                varint(0));
 
         assertRefused(() -> deserialize(CancelCommand.class, framed(CancelCommand.getClassSchema(), badUnion)))
                 .hasMessageContaining("CancelCommand.commandId: union index 2, but 2 branches");
@@ -240,14 +242,15 @@ class DecodingIsBoundedByTheRecordSizeTest {
     }
 
     /**
-     * A CancelCommand with this command id, requested at 0, mode FORCE (enum index 0) and every other
-     * field null; its fields in order: commandId, executionId, cancelledBy, reason, requestedAt,
-     * traceId, mode, graceMs, notBefore.
+     * A CancelCommand with this command id, requested at 0, mode FORCE (the union's enum branch 0,
+     * then enum index 0) and every other field null; its fields in order: commandId, executionId,
+     * cancelledBy, reason, requestedAt, traceId, mode, graceMs, notBefore.
      */
     private static byte[] command(String commandId) {
         return bytes(
                 varint(1),
                 string(commandId),
+                varint(0),
                 varint(0),
                 varint(0),
                 varint(0),

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ExecutionRecordFormatTest {
 
-    private static final long VERSION_3_FINGERPRINT = 3544606747085979033L;
+    private static final long VERSION_3_FINGERPRINT = -6233122271943246364L;
 
     /**
      * {@link #full()} as format version 1 wrote it (produced by that version's encoder, not by this

@@ -120,6 +120,15 @@ class CancellationOverTimeTopologyTest {
             assertThat(change.getVersion()).isEqualTo(4L);
             assertThat(change.getEscalated()).isFalse();
         }
+
+        @Test
+        void aCommandWithoutAModeIsForce() {
+            // what a producer of today's schema that leaves the field out writes
+            cancel.runState("run-1", RunStatus.RUNNING, 3);
+            send(command("c1", "run-1", null, null, null));
+
+            assertThat(onlyChange().getStatus()).isEqualTo(RunStatus.CANCELLED);
+        }
     }
 
     @Nested
