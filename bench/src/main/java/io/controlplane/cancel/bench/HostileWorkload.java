@@ -99,7 +99,8 @@ final class HostileWorkload {
                     RunStatus.RUNNING,
                     i,
                     now,
-                    i % 2 == 0 ? null : "fuzz-parent-" + i % FUZZ_RUNS));
+                    i % 2 == 0 ? null : "fuzz-parent-" + i % FUZZ_RUNS,
+                    null));
             keys[i] = mutator.oneIn(20) ? mutator.randomBytes(32) : executionId.getBytes(StandardCharsets.UTF_8);
         }
         return new Kind("HostileInputIT's fuzzed run states", false, i -> keys[(int) i], i -> values[(int) i]);
@@ -120,7 +121,16 @@ final class HostileWorkload {
         for (int i = 0; i < count; i++) {
             String executionId = "fuzz-run-" + i % FUZZ_RUNS;
             values[i] = mutator.mutate(FramedRecords.command(
-                    schemaId, "fuzz-" + mutator.randomId(), executionId, "alice", "fuzz", now, "fuzz-" + i));
+                    schemaId,
+                    "fuzz-" + mutator.randomId(),
+                    executionId,
+                    "alice",
+                    "fuzz",
+                    now,
+                    "fuzz-" + i,
+                    CancelMode.FORCE,
+                    null,
+                    null));
             keys[i] = executionId.getBytes(StandardCharsets.UTF_8);
         }
         return new Kind("HostileInputIT's fuzzed commands", true, i -> keys[(int) i], i -> values[(int) i]);

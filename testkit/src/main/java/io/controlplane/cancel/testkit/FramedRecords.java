@@ -1,5 +1,6 @@
 package io.controlplane.cancel.testkit;
 
+import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.RunStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +40,10 @@ public final class FramedRecords {
         out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
     }
 
-    /** A CancelCommand (all optional strings present), as CancelCommand.avsc orders its fields. */
+    /**
+     * A CancelCommand, as CancelCommand.avsc orders its fields ({@code mode}, {@code graceMs} and
+     * {@code notBefore} may be null, the rest are written as given).
+     */
     public static Framed command(
             int schemaId,
             String commandId,
@@ -47,7 +51,10 @@ public final class FramedRecords {
             String cancelledBy,
             String reason,
             long requestedAt,
-            String traceId) {
+            String traceId,
+            CancelMode mode,
+            Long graceMs,
+            Long notBefore) {
         FramedRecords record = new FramedRecords(schemaId);
         record.optionalString(commandId)
                 .optionalString(executionId)
@@ -55,6 +62,10 @@ public final class FramedRecords {
                 .optionalString(reason)
                 .longValue(requestedAt)
                 .optionalString(traceId);
+        // mode is [CancelMode, null]: the enum is branch 0
+        (mode == null ? record.intValue(1) : record.intValue(0).intValue(mode.ordinal()))
+                .optionalLong(graceMs)
+                .optionalLong(notBefore);
         return record.framed();
     }
 
@@ -70,14 +81,16 @@ public final class FramedRecords {
             RunStatus status,
             long version,
             long updatedAt,
-            String parentExecutionId) {
+            String parentExecutionId,
+            Long deadlineAt) {
         FramedRecords record = new FramedRecords(schemaId);
         record.string(executionId)
                 .string(tenantId)
                 .intValue(status.ordinal())
                 .longValue(version)
                 .longValue(updatedAt)
-                .optionalString(parentExecutionId);
+                .optionalString(parentExecutionId)
+                .optionalLong(deadlineAt);
         return record.framed();
     }
 
@@ -200,6 +213,13 @@ public final class FramedRecords {
             return intValue(0);
         }
         return intValue(1).string(value);
+    }
+
+    private FramedRecords optionalLong(Long value) {
+        if (value == null) {
+            return intValue(0);
+        }
+        return intValue(1).longValue(value);
     }
 
     private FramedRecords string(String value) {

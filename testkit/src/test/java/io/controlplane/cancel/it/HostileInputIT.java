@@ -562,7 +562,8 @@ class HostileInputIT {
                     "fuzz",
                     Instant.ofEpochMilli(Instant.now().toEpochMilli()),
                     "fuzz-" + i,
-                    CancelMode.FORCE,
+                    // the mode present and absent (both FORCE): mutations reach either branch
+                    i % 2 == 0 ? CancelMode.FORCE : null,
                     null,
                     null);
             byte[] value = mutator.mutate(todays(
@@ -573,7 +574,10 @@ class HostileInputIT {
                             base.getCancelledBy(),
                             base.getReason(),
                             base.getRequestedAt().toEpochMilli(),
-                            base.getTraceId()),
+                            base.getTraceId(),
+                            base.getMode(),
+                            base.getGraceMs(),
+                            null),
                     encode(base)));
             sending.add(bench.raw.send(
                     new ProducerRecord<>(bench.topics.commands.name(), fuzzedKey(mutator, executionId), value)));
@@ -662,7 +666,10 @@ class HostileInputIT {
                             base.getStatus(),
                             base.getVersion(),
                             base.getUpdatedAt().toEpochMilli(),
-                            base.getParentExecutionId()),
+                            base.getParentExecutionId(),
+                            base.getDeadlineAt() == null
+                                    ? null
+                                    : base.getDeadlineAt().toEpochMilli()),
                     bench.topics.runStates.valueSerde().serializer().serialize(bench.topics.runStates.name(), base)));
             byte[] key = mutator.oneIn(20) ? mutator.randomBytes(32) : utf8(executionId);
             sending.add(bench.raw.send(new ProducerRecord<>(bench.topics.runStates.name(), key, value)));
