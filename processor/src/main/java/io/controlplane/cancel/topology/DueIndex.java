@@ -32,10 +32,6 @@ final class DueIndex {
         store.put(key(atMs, executionId), NO_VALUE);
     }
 
-    void remove(long atMs, String executionId) {
-        store.delete(key(atMs, executionId));
-    }
-
     /** Removes and returns what is due at or before {@code nowMs}. */
     List<Due> takeDue(long nowMs) {
         List<Bytes> keys = new ArrayList<>();

@@ -533,8 +533,10 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
      * those decided leave the record. Whether any did.
      */
     private boolean judgeWaiting(String executionId, RunRecord run, Moment moment, long now) {
+        // The time index keeps the decided ones' expiries: an entry is one (time, run) for any of the
+        // run's timers, so removing it could drop another's due at the same millisecond (a graceful
+        // cancel begun now with a grace equal to the wait, say), and a stale one costs one read.
         boolean changed = false;
-        List<WaitingCommand> decided = new ArrayList<>();
         for (WaitingCommand next : run.waitingCommands()) {
             if (moment == Moment.GRACE_EXPIRED && next.getDeadlineMs() > now) {
                 continue;
@@ -542,17 +544,8 @@ final class ExecutionProcessor implements Processor<String, ExecutionInput, Stri
             Decision decision = decide(executionId, next.getCommand(), run, moment, ActorProof.CHECKED_ON_ARRIVAL, now);
             if (!(decision instanceof Decision.Wait)) {
                 run.removeWaiting(next);
-                decided.add(next);
                 apply(executionId, run, next.getCommand(), decision, now);
                 changed = true;
-            }
-        }
-        if (moment != Moment.GRACE_EXPIRED) {
-            // their deadlines are not due any more (an expiry took its own already)
-            for (WaitingCommand gone : decided) {
-                if (!run.waitsUntil(gone.getDeadlineMs())) {
-                    due.remove(gone.getDeadlineMs(), executionId);
-                }
             }
         }
         return changed;

@@ -171,16 +171,6 @@ final class RunRecord {
         waiting.remove(waiting.indexOf(decided)); // by index: see trimDecided
     }
 
-    /** Whether a command still waiting ends its grace at {@code deadlineMs}. */
-    boolean waitsUntil(long deadlineMs) {
-        for (WaitingCommand waiting : value.getWaiting()) {
-            if (waiting.getDeadlineMs() == deadlineMs) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The graceful cancel going on, or null. */
     GracefulCancel cancelling() {
         return value.getCancelling();

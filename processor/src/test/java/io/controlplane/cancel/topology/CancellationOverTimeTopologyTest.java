@@ -227,6 +227,22 @@ class CancellationOverTimeTopologyTest {
         }
 
         @Test
+        void aGracefulCommandThatWaitedForItsRunEscalatesWhenItsGraceIsTheNotFoundGrace() {
+            // its escalation falls on the very millisecond its wait for the run would have ended
+            send(command("g9", "run-9", CancelMode.GRACEFUL, NOT_FOUND_GRACE.toMillis(), null));
+            cancel.runState("run-9", RunStatus.RUNNING, 1);
+            changes();
+
+            cancel.advanceWallClock(NOT_FOUND_GRACE.plusMillis(500));
+            RunStateChange change = changes().stream()
+                    .filter(c -> c.getExecutionId().equals("run-9"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(change.getStatus()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(change.getEscalated()).isTrue();
+        }
+
+        @Test
         void aCommandsOwnGraceIsTheOneWaited() {
             changes();
             cancel.runState("run-2", RunStatus.RUNNING, 1);
