@@ -4,13 +4,21 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY contract/pom.xml contract/
+COPY client/pom.xml client/
 COPY processor/pom.xml processor/
+# the reactor reads every module's pom; only these two are built
+COPY testkit/pom.xml testkit/
+COPY bench/pom.xml bench/
 COPY schemas/ schemas/
+COPY contract/src/ contract/src/
+COPY client/src/ client/src/
 COPY processor/src/ processor/src/
-# Only the product module is built: the test kit (the demo's embedded broker, the real-broker tests)
-# is not copied and not needed. The cache mount keeps the local Maven repository between builds, so
-# that a source change does not download every dependency again.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package --file processor/pom.xml
+# Only the product and what it is built on (the contract, the client library its CLI uses) are built:
+# the test kit (the demo's embedded broker, the real-broker tests) is not copied and not needed. The
+# cache mount keeps the local Maven repository between builds, so that a source change does not
+# download every dependency again.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests -pl processor -am package
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system cancel \

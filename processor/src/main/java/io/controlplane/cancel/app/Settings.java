@@ -1,17 +1,18 @@
 package io.controlplane.cancel.app;
 
+import io.controlplane.cancel.config.EnvironmentSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The processor's settings: a properties file, overridden by environment variables.
+ * The processor's settings: a properties file, overridden by environment variables ({@link
+ * EnvironmentSettings}, shared with the client library).
  *
  * <p>Any setting can come from the environment as {@code CANCEL_PROCESSOR_} followed by its key in
  * upper case, with {@code .} written as {@code _} and {@code -} as {@code __}: e.g.
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  */
 public final class Settings {
 
-    public static final String ENV_PREFIX = "CANCEL_PROCESSOR_";
+    public static final String ENV_PREFIX = EnvironmentSettings.ENV_PREFIX;
 
     private Settings() {}
 
@@ -34,25 +35,15 @@ public final class Settings {
     }
 
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        Map<String, String> settings = new TreeMap<>();
-        environment.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                settings.put(keyOf(name), value);
-            }
-        });
-        return settings;
+        return EnvironmentSettings.from(environment);
     }
 
     static String keyOf(String environmentName) {
-        return environmentName
-                .substring(ENV_PREFIX.length())
-                .toLowerCase(Locale.ROOT)
-                .replace("__", "-")
-                .replace('_', '.');
+        return EnvironmentSettings.keyOf(environmentName);
     }
 
     public static String environmentNameOf(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace("-", "__").replace('.', '_');
+        return EnvironmentSettings.environmentNameOf(key);
     }
 
     private static Map<String, String> read(Path file) throws StartupException {

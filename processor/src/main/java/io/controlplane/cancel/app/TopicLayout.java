@@ -27,7 +27,7 @@ public final class TopicLayout {
             CancelProcessorConfig config, int partitions, Optional<Short> replicationFactor) {
         return CancelTopic.ALL.stream()
                 .map(topic -> new NewTopic(topic.name(config), Optional.of(partitions), replicationFactor)
-                        .configs(topic.topicConfigs(config)))
+                        .configs(config.topicConfigs(topic)))
                 .toList();
     }
 

@@ -495,4 +495,9 @@ public final class CancelProcessorConfig extends AbstractConfig {
     public Class<? extends Serde<?>> valueSerdeClass() {
         return (Class<? extends Serde<?>>) getClass(VALUE_SERDE);
     }
+
+    /** The topic configs {@code topic} is created with, for this configuration's largest produced record. */
+    public Map<String, String> topicConfigs(CancelTopic<?> topic) {
+        return topic.topicConfigs(StreamsProperties.maxRequestSize(originals()));
+    }
 }

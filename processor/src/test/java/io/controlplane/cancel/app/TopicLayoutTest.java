@@ -22,7 +22,7 @@ class TopicLayoutTest {
         for (int i = 0; i < topics.size(); i++) {
             CancelTopic<?> declared = CancelTopic.ALL.get(i);
             assertThat(topics.get(i).name()).isEqualTo(declared.name(CONFIG));
-            assertThat(topics.get(i).configs()).isEqualTo(declared.topicConfigs(CONFIG));
+            assertThat(topics.get(i).configs()).isEqualTo(CONFIG.topicConfigs(declared));
         }
         assertThat(TopicLayout.names(CONFIG))
                 .contains("my.dlq")

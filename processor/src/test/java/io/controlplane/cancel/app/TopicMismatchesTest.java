@@ -20,7 +20,7 @@ class TopicMismatchesTest {
     private static Map<String, ExistingTopic> asDeclared() {
         Map<String, ExistingTopic> existing = new HashMap<>();
         for (CancelTopic<?> topic : CancelTopic.ALL) {
-            existing.put(topic.name(CONFIG), new ExistingTopic(6, new HashMap<>(topic.topicConfigs(CONFIG))));
+            existing.put(topic.name(CONFIG), new ExistingTopic(6, new HashMap<>(CONFIG.topicConfigs(topic))));
         }
         return existing;
     }

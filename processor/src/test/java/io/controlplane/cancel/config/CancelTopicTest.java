@@ -61,7 +61,7 @@ class CancelTopicTest {
     void runStatesAndGrantsAreCompactedTheRestDeletedByAge() {
         for (CancelTopic<?> topic : CancelTopic.ALL) {
             boolean latestValuePerKey = topic == CancelTopic.RUN_STATES || topic == CancelTopic.OPERATORS;
-            assertThat(topic.topicConfigs(DEFAULTS))
+            assertThat(DEFAULTS.topicConfigs(topic))
                     .as(topic.configKey())
                     .containsEntry(
                             TopicConfig.CLEANUP_POLICY_CONFIG,
@@ -79,16 +79,17 @@ class CancelTopicTest {
     void theDeadLetterTopicTakesTheLargestRecordTheProducerSends() {
         assertThat(CancelTopic.ALL.stream().filter(CancelTopic::takesTheLargestProducedRecord))
                 .containsExactly(CancelTopic.DLQ);
-        assertThat(CancelTopic.DLQ.topicConfigs(DEFAULTS))
+        assertThat(DEFAULTS.topicConfigs(CancelTopic.DLQ))
                 .containsEntry(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         String.valueOf(StreamsProperties.MAX_PRODUCED_RECORD_BYTES));
-        assertThat(CancelTopic.DLQ.topicConfigs(new CancelProcessorConfig(Map.of("max.request.size", "5000000"))))
+        assertThat(new CancelProcessorConfig(Map.of("max.request.size", "5000000")).topicConfigs(CancelTopic.DLQ))
                 .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "5000000");
-        assertThat(CancelTopic.DLQ.topicConfigs(new CancelProcessorConfig(
-                        Map.of("max.request.size", "5000000", "producer.max.request.size", "6000000"))))
+        assertThat(new CancelProcessorConfig(
+                                Map.of("max.request.size", "5000000", "producer.max.request.size", "6000000"))
+                        .topicConfigs(CancelTopic.DLQ))
                 .as("the producer-prefixed setting wins, as in Kafka Streams")
                 .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "6000000");
-        assertThat(CancelTopic.COMMANDS.topicConfigs(DEFAULTS)).doesNotContainKey(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        assertThat(DEFAULTS.topicConfigs(CancelTopic.COMMANDS)).doesNotContainKey(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
     }
 }

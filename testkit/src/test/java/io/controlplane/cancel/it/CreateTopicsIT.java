@@ -104,7 +104,7 @@ class CreateTopicsIT {
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
                 var configs =
                         admin.describeConfigs(List.of(resource)).all().get().get(resource);
-                topic.topicConfigs(config)
+                config.topicConfigs(topic)
                         .forEach((key, value) -> assertThat(configs.get(key).value())
                                 .as("%s of %s", key, name)
                                 .isEqualTo(value));

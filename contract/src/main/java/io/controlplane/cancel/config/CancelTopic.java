@@ -10,11 +10,12 @@ import io.controlplane.cancel.avro.RunStateChange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The one declaration of the topics the processor reads and writes: each topic's setting and default
- * name, direction, value type and how it must be laid out on Kafka. The settings ({@link
+ * name, direction, value type and how it must be laid out on Kafka. The settings ({@code
  * CancelProcessorConfig}), the serdes ({@code topology.Topics}), the topics that {@code create-topics}
  * creates and the start-up checks are all derived from this list, so a topic is added here and
  * nowhere else.
@@ -205,21 +206,20 @@ public final class CancelTopic<V> {
     }
 
     /** The topic's name as configured. */
-    public String name(CancelProcessorConfig config) {
+    public String name(AbstractConfig config) {
         return config.getString(configKey);
     }
 
     /**
      * The topic configs it is created with: its cleanup policy, and for a topic that takes the largest
-     * produced record a {@code max.message.bytes} of the producer's {@code max.request.size}.
+     * produced record a {@code max.message.bytes} of {@code largestProducedRecord}, the producer's
+     * {@code max.request.size}.
      */
-    public Map<String, String> topicConfigs(CancelProcessorConfig config) {
+    public Map<String, String> topicConfigs(int largestProducedRecord) {
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
         if (takesTheLargestProducedRecord) {
-            configs.put(
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    String.valueOf(StreamsProperties.maxRequestSize(config.originals())));
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(largestProducedRecord));
         }
         return configs;
     }
