@@ -1,0 +1,17 @@
+package io.controlplane.cancel.client;
+
+/**
+ * Supplies the signed identity of one command (the processor's {@code cancel.identity.mode=signed}):
+ * a JWT whose subject is the actor and whose jti is {@code commandId}, from the service's own signer.
+ * The client sends it as {@code authorization: Bearer <JWT>} and never logs it, nor puts it in an
+ * exception or outcome.
+ */
+@FunctionalInterface
+public interface TokenProvider {
+
+    /** No token: for a processor in {@code cancel.identity.mode=claimed}. */
+    TokenProvider NONE = (executionId, commandId) -> null;
+
+    /** The JWT for the command {@code commandId} on {@code executionId}, or null to send none. */
+    String tokenFor(String executionId, String commandId);
+}
