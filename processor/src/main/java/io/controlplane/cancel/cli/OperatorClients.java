@@ -1,5 +1,6 @@
 package io.controlplane.cancel.cli;
 
+import io.controlplane.cancel.client.CancelClientConfig;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.config.StreamsProperties;
 import io.controlplane.cancel.topology.Topics;
@@ -44,9 +45,11 @@ final class OperatorClients {
     private final Map<String, Object> consumerConfigs;
     private final Map<String, Object> adminConfigs;
     private final Duration timeout;
+    private final CancelClientConfig clientConfig;
 
     OperatorClients(Map<String, String> settings) {
         this.config = new CancelProcessorConfig(settings);
+        this.clientConfig = new CancelClientConfig(settings);
         this.topics = new Topics(config);
         this.timeout = config.startupTimeout();
         StreamsConfig streams = new StreamsConfig(StreamsProperties.from(settings));
@@ -73,6 +76,11 @@ final class OperatorClients {
 
     Topics topics() {
         return topics;
+    }
+
+    /** The same settings as the client library reads them, for the commands built on it. */
+    CancelClientConfig clientConfig() {
+        return clientConfig;
     }
 
     String bootstrapServers() {
