@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,7 @@ class BulkCancelsTest {
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private Runnable onSend = () -> {};
+    private boolean sendsFail;
     private MockProducer<String, byte[]> producer = producer(3);
     private BulkCancels bulks;
 
@@ -195,16 +197,20 @@ class BulkCancelsTest {
                         StandardCharsets.UTF_8))
                 .isEqualTo("Bearer " + TOKEN);
         assertThat(done.toString()).doesNotContain(TOKEN);
+        assertThat(events).noneMatch(event -> event.contains(TOKEN));
+    }
 
-        producer = producer(3);
-        producer.sendException = new KafkaException("the broker is away");
-        bulks.close();
-        bulks = null;
-        CompletionStage<BulkOutcome> failed = start(request(), tokens);
+    @Test
+    void aCommandThatCannotBeWrittenFailsWithoutTheToken() throws Exception {
+        sendsFail = true;
+
+        CompletionStage<BulkOutcome> failed = start(request(), (executionId, bulkId) -> TOKEN);
+
         assertThatThrownBy(() -> outcome(failed))
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOf(CancelClientException.class)
+                .hasMessage("Cannot write the start command of bulk b-1 to Kafka: the broker is away")
                 .satisfies(failure -> {
                     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                         assertThat(String.valueOf(cause.getMessage())).doesNotContain(TOKEN);
@@ -215,7 +221,7 @@ class BulkCancelsTest {
     @Test
     void progressIsReadFromTheEndsTakenBeforeSending() throws Exception {
         // the processor answers at once: its record is the first after the ends the engine took
-        onSend = () -> endsAt(1, 0);
+        onSend = () -> consumer.updateEndOffsets(Map.of(progressPartition(0), 1L, progressPartition(1), 0L));
         atPoll(() -> append(0, progress("b-1", 0, BulkState.DONE, 1)));
         atPoll(() -> passes(FOLLOW_FOR));
         commandPartitions(1);
@@ -246,27 +252,29 @@ class BulkCancelsTest {
     @Test
     void theCommandIsTheRequestKeyedByItsBulkIdOnTheConfiguredPartitionersPartition() throws Exception {
         commandPartitions(1);
-        atPoll(progress("bulk-42", 0, BulkState.DONE, 0));
+        atPoll(progress("bulk-7", 0, BulkState.DONE, 0));
         BulkCancelRequest request = BulkCancelRequest.of("acme", "alice")
                 .withReason("incident 42")
                 .withStatuses(List.of(RunStatus.RUNNING, RunStatus.QUEUED))
                 .withExecutionIds(List.of("run-1", "run-2"))
                 .updatedBefore(Instant.parse("2026-11-25T16:00:00Z"))
                 .asDryRun()
-                .withBulkId("bulk-42")
+                .withBulkId("bulk-7")
                 .withTraceId("trace-1");
 
-        assertThat(outcome(start(request))).isEqualTo(new BulkOutcome.Done("bulk-42", counts(0), 1, true));
+        assertThat(outcome(start(request))).isEqualTo(new BulkOutcome.Done("bulk-7", counts(0), 1, true));
 
         ProducerRecord<String, byte[]> sent = producer.history().get(0);
         assertThat(sent.topic()).isEqualTo(bulkTopic);
-        assertThat(sent.key()).isEqualTo("bulk-42");
+        assertThat(sent.key()).isEqualTo("bulk-7");
+        // murmur2 puts bulk-7 on partition 2 of 3, as the processor's upstream producers would
         assertThat(sent.partition())
-                .isEqualTo(KeyPartitioner.MURMUR2.partition("bulk-42".getBytes(StandardCharsets.UTF_8), 3));
+                .isEqualTo(KeyPartitioner.MURMUR2.partition("bulk-7".getBytes(StandardCharsets.UTF_8), 3))
+                .isEqualTo(2);
         assertThat(sent.headers().lastHeader("authorization")).isNull();
         assertThat(command(sent))
                 .isEqualTo(BulkCancelCommand.newBuilder()
-                        .setBulkId("bulk-42")
+                        .setBulkId("bulk-7")
                         .setCancelledBy("alice")
                         .setReason("incident 42")
                         .setTenantId("acme")
@@ -323,7 +331,7 @@ class BulkCancelsTest {
                         + " reported, cancelled " + progress.counts().cancelled());
             }
         });
-        return outcome.whenComplete((done, failed) -> event("outcome"));
+        return outcome.whenCompleteAsync((done, failed) -> event("outcome"), callbacks);
     }
 
     /** Records a callback, and that it ran on the callback executor. */
@@ -437,7 +445,9 @@ class BulkCancelsTest {
             @Override
             public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
                 onSend.run();
-                return super.send(record, callback);
+                return sendsFail
+                        ? CompletableFuture.failedFuture(new KafkaException("the broker is away"))
+                        : super.send(record, callback);
             }
         };
     }
