@@ -304,7 +304,7 @@ public final class BulkCancels implements AutoCloseable {
                             records -> records.stream()
                                     .flatMap(record -> answerIn(record, bulkId, wanted).stream())
                                     .findFirst())
-                    .orElseGet(() -> new BulkControlOutcome.TimedOut(bulkId, followFor));
+                    .orElseGet(() -> new BulkControlOutcome.TimedOut(bulkId, wanted, followFor));
         });
     }
 

@@ -23,7 +23,8 @@ public sealed interface BulkControlOutcome {
 
     /**
      * No answer {@code after} the action was sent: the processor is down or behind, or the bulk is
-     * already in that state, or has ended on every partition (neither answers).
+     * already {@code awaited} (the state the action leads to), or has ended on every partition
+     * (neither answers).
      */
-    record TimedOut(String bulkId, Duration after) implements BulkControlOutcome {}
+    record TimedOut(String bulkId, BulkState awaited, Duration after) implements BulkControlOutcome {}
 }

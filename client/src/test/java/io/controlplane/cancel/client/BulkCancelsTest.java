@@ -305,13 +305,22 @@ class BulkCancelsTest {
     }
 
     @Test
-    void aControlTheProcessorRefusesIsRejectedAndOneUnansweredTimesOut() throws Exception {
+    void aControlTheProcessorRefusesIsRejected() throws Exception {
         atPoll(rejection("never-started", RejectionCode.EXECUTION_NOT_FOUND, "No bulk 'never-started'."));
         atPoll(() -> passes(FOLLOW_FOR));
 
         assertThat(answer(bulks().control("never-started", BulkAction.RESUME, "alice", null)))
                 .isEqualTo(new BulkControlOutcome.Rejected(
                         "never-started", "EXECUTION_NOT_FOUND", "No bulk 'never-started'."));
+    }
+
+    @Test
+    void aControlNotAnsweredWithinTheTimeoutTimesOut() throws Exception {
+        atPoll(progress("b-1", 0, BulkState.RUNNING, 1));
+        atPoll(() -> passes(FOLLOW_FOR));
+
+        assertThat(answer(bulks().control("b-1", BulkAction.PAUSE, "alice", null)))
+                .isEqualTo(new BulkControlOutcome.TimedOut("b-1", BulkState.PAUSED, FOLLOW_FOR));
     }
 
     private CompletionStage<BulkOutcome> start(BulkCancelRequest request) {
