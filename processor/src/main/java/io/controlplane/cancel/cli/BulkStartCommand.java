@@ -166,7 +166,7 @@ final class BulkStartCommand extends KafkaOperatorCommand {
     }
 
     /** Prints how the bulk ended; its exit code. */
-    private int ended(BulkOutcome outcome, PrintWriter out) {
+    private static int ended(BulkOutcome outcome, PrintWriter out) {
         if (outcome instanceof BulkOutcome.TimedOut timedOut) {
             out.println(notEnded(timedOut));
             return NOT_ENDED;
