@@ -28,16 +28,23 @@ final class BearerToken {
         return headers;
     }
 
+    /** The JWT itself, without a {@code Bearer} the operator may have put before it; null for none. */
+    static String jwt(String token) {
+        if (token == null) {
+            return null;
+        }
+        return token.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? token.substring(BEARER.length()).trim()
+                : token.trim();
+    }
+
     /** The token's jti, if it is a JWT that has one. */
     static Optional<String> tokenId(String token) {
         if (token == null) {
             return Optional.empty();
         }
-        String jwt = token.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? token.substring(BEARER.length()).trim()
-                : token.trim();
         try {
-            String jti = JWTParser.parse(jwt).getJWTClaimsSet().getJWTID();
+            String jti = JWTParser.parse(jwt(token)).getJWTClaimsSet().getJWTID();
             return jti == null || jti.isBlank() ? Optional.empty() : Optional.of(jti);
         } catch (ParseException e) {
             // a token that does not parse is the processor's to refuse (UNAUTHORIZED), with its reason

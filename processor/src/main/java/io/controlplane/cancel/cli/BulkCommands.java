@@ -1,16 +1,27 @@
 package io.controlplane.cancel.cli;
 
+import io.controlplane.cancel.avro.BulkAction;
 import io.controlplane.cancel.avro.BulkCancelCommand;
+import io.controlplane.cancel.client.BulkCancelRequest;
+import io.controlplane.cancel.client.BulkCancels;
+import io.controlplane.cancel.client.CancelClientConfig;
 import io.controlplane.cancel.decision.BulkDecider;
 import io.controlplane.cancel.decision.Ids;
-import io.controlplane.cancel.topology.Topics;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.TimeoutException;
 
-/** What {@code bulk-cancel} and {@code bulk-control} share: how a bulk command is checked and sent. */
+/**
+ * What {@code bulk-cancel} and {@code bulk-control} share: the checks of a bulk command before it is
+ * sent, and the client library's bulk cancels that send and follow it.
+ */
 final class BulkCommands {
 
     /** The exit code of a bulk refused, by the processor or, before sending, as the processor would. */
@@ -36,25 +47,51 @@ final class BulkCommands {
         return Optional.empty();
     }
 
+    /** The START the request sends, as far as the processor's checks of its form go. */
+    static BulkCancelCommand startOf(BulkCancelRequest request) {
+        return BulkCancelCommand.newBuilder()
+                .setBulkId(request.bulkId())
+                .setCancelledBy(request.cancelledBy())
+                .setReason(request.reason())
+                .setTenantId(request.tenantId())
+                .setStatuses(List.copyOf(request.statuses()))
+                .setExecutionIds(request.executionIds())
+                .setUpdatedBefore(request.updatedBefore())
+                .setDryRun(request.dryRun())
+                .setAction(BulkAction.START)
+                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setTraceId(request.traceId())
+                .build();
+    }
+
     /**
-     * Sends the command keyed by its bulkId to the partition {@code cancel.partitioner} gives that key,
-     * as upstream producers place theirs: a bulk's START and its PAUSE, RESUME and ABORT must reach the
-     * same task, whichever client wrote each.
+     * The client library's bulk cancels with the processor's settings, sending {@code token} (may be
+     * null) with each command. Kafka may take as long as for every operator command ({@code
+     * cancel.startup.timeout.ms}); a bulk is followed for {@code followFor}.
      */
-    static void send(OperatorClients clients, BulkCancelCommand command, String token) {
-        Topics.Topic<BulkCancelCommand> bulk = clients.topics().bulk;
-        RecordHeaders headers = BearerToken.headers(token);
-        byte[] value = bulk.valueSerde().serializer().serialize(bulk.name(), headers, command);
-        String key = command.getBulkId();
-        try (Producer<String, byte[]> producer = clients.producer()) {
-            int partition = clients.config()
-                    .partitioner()
-                    .partition(
-                            key.getBytes(StandardCharsets.UTF_8),
-                            producer.partitionsFor(bulk.name()).size());
-            clients.delivered(
-                    producer.send(new ProducerRecord<>(bulk.name(), partition, key, value, headers)),
-                    "the bulk " + command.getAction().name().toLowerCase() + " command");
+    static BulkCancels bulkCancels(OperatorClients clients, String token, Duration followFor) {
+        Map<String, Object> settings = new HashMap<>(clients.clientConfig().originals());
+        settings.put(CancelClientConfig.TIMEOUT_MS, clients.timeout().toMillis());
+        settings.put(CancelClientConfig.CLIENT_ID, OperatorClients.CLIENT_ID);
+        String jwt = BearerToken.jwt(token);
+        return BulkCancels.create(new CancelClientConfig(settings), (executionId, bulkId) -> jwt, followFor);
+    }
+
+    /**
+     * What the call came to. Kafka out of reach is said as for every operator command, naming the
+     * Kafka it tried; any other failure is the client's one sentence.
+     */
+    static <T> T await(CompletionStage<T> call) {
+        try {
+            return call.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            if (e.getCause().getCause() instanceof TimeoutException unreachable) {
+                throw unreachable;
+            }
+            throw new OperatorException(e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperatorException("Interrupted while waiting for the bulk");
         }
     }
 }

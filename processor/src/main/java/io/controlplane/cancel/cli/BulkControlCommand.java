@@ -2,15 +2,13 @@ package io.controlplane.cancel.cli;
 
 import io.controlplane.cancel.avro.BulkAction;
 import io.controlplane.cancel.avro.BulkCancelCommand;
-import io.controlplane.cancel.avro.BulkCancelProgress;
-import io.controlplane.cancel.avro.BulkState;
+import io.controlplane.cancel.client.BulkCancels;
+import io.controlplane.cancel.client.BulkControlOutcome;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,57 +89,31 @@ final class BulkControlCommand extends KafkaOperatorCommand {
                 .setReason(reason)
                 .setAction(requested)
                 .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .setTraceId(UUID.randomUUID().toString())
                 .build();
         Optional<String> refusal = BulkCommands.refusal(command, token);
         if (refusal.isPresent()) {
             err.println("Not sent: the processor would reject it as " + refusal.get());
             return REJECTED;
         }
-        BulkState wanted = stateAfter(requested);
-        AtomicReference<BulkCancelProgress> answer = new AtomicReference<>();
-        try (BulkProgressReader reader = BulkProgressReader.fromNow(clients)) {
-            BulkCommands.send(clients, command, token);
-            reader.follow(
-                    record -> {
-                        if (answer.get() == null && isAnswer(record, bulkId, wanted)) {
-                            answer.set(record);
-                        }
-                    },
-                    () -> answer.get() != null,
-                    Instant.now().plus(timeout));
+        BulkControlOutcome answer;
+        try (BulkCancels bulks = BulkCommands.bulkCancels(clients, token, timeout)) {
+            answer = BulkCommands.await(bulks.control(bulkId, requested, actor, reason));
         }
-        BulkCancelProgress answered = answer.get();
-        if (answered == null) {
-            out.println("NO ANSWER to " + requested + " of bulk " + bulkId + " within " + Text.duration(timeout)
-                    + ": is the processor running and caught up? (a bulk already " + wanted
+        if (answer instanceof BulkControlOutcome.TimedOut none) {
+            out.println("NO ANSWER to " + requested + " of bulk " + bulkId + " within " + Text.duration(none.after())
+                    + ": is the processor running and caught up? (a bulk already " + none.awaited()
                     + ", or ended on every partition, gives none)");
             return NO_ANSWER;
         }
-        if (answered.getState() == BulkState.REJECTED) {
-            out.println(BulkProgress.rejected(answered));
+        if (answer instanceof BulkControlOutcome.Rejected rejected) {
+            out.println(BulkLines.rejected(rejected.code(), rejected.bulkId(), rejected.message()));
             return REJECTED;
         }
-        out.println(wanted + " bulk " + bulkId + " (acknowledged first by partition " + answered.getPartition()
-                + ": scanned " + answered.getScanned() + ", cancelled " + answered.getCancelled() + ")");
+        BulkControlOutcome.Acknowledged acknowledged = (BulkControlOutcome.Acknowledged) answer;
+        out.println(acknowledged.state() + " bulk " + bulkId + " (acknowledged first by partition "
+                + acknowledged.partition() + ": scanned "
+                + acknowledged.counts().scanned() + ", cancelled "
+                + acknowledged.counts().cancelled() + ")");
         return ACKNOWLEDGED;
-    }
-
-    /** What every task that has not ended the bulk reports once the action reached it. */
-    static BulkState stateAfter(BulkAction action) {
-        return switch (action) {
-            case PAUSE -> BulkState.PAUSED;
-            case RESUME -> BulkState.RUNNING;
-            case ABORT -> BulkState.ABORTED;
-            default -> throw new IllegalArgumentException("not a control action: " + action);
-        };
-    }
-
-    /** A task's record in the state the action leads to, or the refusal of the bulk's command as a whole. */
-    static boolean isAnswer(BulkCancelProgress record, String bulkId, BulkState wanted) {
-        if (!bulkId.equals(record.getBulkId())) {
-            return false;
-        }
-        return record.getPartition() < 0 ? record.getState() == BulkState.REJECTED : record.getState() == wanted;
     }
 }

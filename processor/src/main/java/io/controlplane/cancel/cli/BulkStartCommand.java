@@ -1,14 +1,17 @@
 package io.controlplane.cancel.cli;
 
-import io.controlplane.cancel.avro.BulkAction;
-import io.controlplane.cancel.avro.BulkCancelCommand;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.client.BulkCancelRequest;
+import io.controlplane.cancel.client.BulkCancels;
+import io.controlplane.cancel.client.BulkCounts;
+import io.controlplane.cancel.client.BulkOutcome;
+import io.controlplane.cancel.client.BulkProgress;
+import io.controlplane.cancel.client.BulkProgressListener;
 import io.controlplane.cancel.decision.Ids;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -105,73 +108,85 @@ final class BulkStartCommand extends KafkaOperatorCommand {
 
     @Override
     int run(OperatorClients clients, PrintWriter out, PrintWriter err) {
-        List<String> executionIds = idsFile == null ? List.of() : IdsFile.read(idsFile);
-        String id = bulkId != null
-                ? bulkId
-                : BearerToken.tokenId(token).orElseGet(() -> UUID.randomUUID().toString());
-        BulkCancelCommand command = BulkCancelCommand.newBuilder()
-                .setBulkId(id)
-                .setCancelledBy(actor)
-                .setReason(reason)
-                .setTenantId(tenantId)
-                .setStatuses(List.copyOf(statuses))
-                .setExecutionIds(executionIds)
-                .setUpdatedBefore(updatedBefore)
-                .setDryRun(dryRun)
-                .setAction(BulkAction.START)
-                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .setTraceId(UUID.randomUUID().toString())
-                .build();
-        Optional<String> refusal = BulkCommands.refusal(command, token);
+        BulkCancelRequest request = BulkCancelRequest.of(tenantId, actor)
+                .withReason(reason)
+                .withStatuses(statuses)
+                .withExecutionIds(idsFile == null ? List.of() : IdsFile.read(idsFile))
+                .updatedBefore(updatedBefore)
+                .withBulkId(bulkIdFor(bulkId, token));
+        if (dryRun) {
+            request = request.asDryRun();
+        }
+        Optional<String> refusal = BulkCommands.refusal(BulkCommands.startOf(request), token);
         if (refusal.isPresent()) {
             err.println("Not sent: the processor would reject it as " + refusal.get());
             return REJECTED;
         }
-        if (!await && !dryRun) {
-            BulkCommands.send(clients, command, token);
-            out.println(sent(command));
-            return DONE;
+        try (BulkCancels bulks = BulkCommands.bulkCancels(clients, token, timeout)) {
+            if (!await && !dryRun) {
+                BulkCommands.await(bulks.send(request));
+                out.println(sent(request));
+                return DONE;
+            }
+            Lines lines = new Lines(request, out, terminal);
+            BulkOutcome outcome = BulkCommands.await(bulks.start(request, lines));
+            lines.end();
+            return ended(outcome, out);
         }
-        int partitions = clients.partitionCount(clients.topics().commands.name());
-        BulkProgress progress = new BulkProgress(id, partitions);
-        ProgressLine line = new ProgressLine(out, terminal);
-        boolean ended;
-        try (BulkProgressReader reader = BulkProgressReader.fromNow(clients)) {
-            BulkCommands.send(clients, command, token);
-            out.println(sent(command));
+    }
+
+    /** The bulk's lines while it is followed: that it was sent, then its progress in one line. */
+    private static final class Lines implements BulkProgressListener {
+
+        private final BulkCancelRequest request;
+        private final PrintWriter out;
+        private final ProgressLine line;
+
+        Lines(BulkCancelRequest request, PrintWriter out, boolean terminal) {
+            this.request = request;
+            this.out = out;
+            this.line = new ProgressLine(out, terminal);
+        }
+
+        @Override
+        public void onSent(String bulkId) {
+            out.println(sent(request));
             out.flush();
-            ended = reader.follow(
-                    record -> {
-                        if (progress.accept(record) && record.getPartition() >= 0) {
-                            line.show(progress.line());
-                        }
-                    },
-                    () -> progress.end().isPresent(),
-                    Instant.now().plus(timeout));
         }
-        line.end();
-        if (!ended) {
-            out.println(notEnded(progress, id, timeout));
+
+        @Override
+        public void onProgress(BulkProgress progress) {
+            line.show(BulkLines.progress(progress));
+        }
+
+        /** Ends the progress line, so that the outcome's line is one of its own. */
+        void end() {
+            line.end();
+        }
+    }
+
+    /** Prints how the bulk ended; its exit code. */
+    private static int ended(BulkOutcome outcome, PrintWriter out) {
+        if (outcome instanceof BulkOutcome.TimedOut timedOut) {
+            out.println(notEnded(timedOut));
             return NOT_ENDED;
         }
-        return switch (progress.end().orElseThrow()) {
-            case REJECTED -> {
-                out.println(BulkProgress.rejected(progress.rejection()));
-                yield REJECTED;
-            }
-            case ABORTED -> {
-                out.println("ABORTED bulk " + id + ": " + cancelled(progress, dryRun) + " before it was aborted");
-                yield ABORTED;
-            }
-            case DONE -> {
-                out.println(
-                        dryRun
-                                ? "dry run: would cancel " + progress.matched()
-                                : "DONE bulk " + id + ": " + cancelled(progress, false) + " on " + partitions
-                                        + " partitions");
-                yield DONE;
-            }
-        };
+        if (outcome instanceof BulkOutcome.Rejected rejected) {
+            out.println(BulkLines.rejected(rejected.code(), rejected.bulkId(), rejected.message()));
+            return REJECTED;
+        }
+        if (outcome instanceof BulkOutcome.Aborted aborted) {
+            out.println("ABORTED bulk " + aborted.bulkId() + ": " + cancelled(aborted.counts(), aborted.dryRun())
+                    + " before it was aborted");
+            return ABORTED;
+        }
+        BulkOutcome.Done done = (BulkOutcome.Done) outcome;
+        out.println(
+                done.dryRun()
+                        ? "dry run: would cancel " + done.counts().matched()
+                        : "DONE bulk " + done.bulkId() + ": " + cancelled(done.counts(), false) + " on "
+                                + done.partitions() + " partitions");
+        return DONE;
     }
 
     /** The bulkId given; else a token bound to one bulk names it (its jti); else a fresh one. */
@@ -181,21 +196,22 @@ final class BulkStartCommand extends KafkaOperatorCommand {
                 : BearerToken.tokenId(token).orElseGet(() -> UUID.randomUUID().toString());
     }
 
-    static String sent(BulkCancelCommand command) {
-        return "bulk " + command.getBulkId() + " sent (tenant " + Ids.quote(command.getTenantId()) + ", by "
-                + Ids.quote(command.getCancelledBy()) + (command.getDryRun() ? ", dry run" : "") + ")";
+    static String sent(BulkCancelRequest request) {
+        return "bulk " + request.bulkId() + " sent (tenant " + Ids.quote(request.tenantId()) + ", by "
+                + Ids.quote(request.cancelledBy()) + (request.dryRun() ? ", dry run" : "") + ")";
     }
 
-    private static String cancelled(BulkProgress progress, boolean dryRun) {
-        return dryRun ? "would cancel " + progress.matched() : "cancelled " + progress.cancelled() + " runs";
+    private static String cancelled(BulkCounts counts, boolean dryRun) {
+        return dryRun ? "would cancel " + counts.matched() : "cancelled " + counts.cancelled() + " runs";
     }
 
-    static String notEnded(BulkProgress progress, String bulkId, Duration timeout) {
-        if (!progress.heard()) {
-            return "NO PROGRESS of bulk " + bulkId + " within " + Text.duration(timeout)
+    static String notEnded(BulkOutcome.TimedOut timedOut) {
+        String bulkId = timedOut.bulkId();
+        if (timedOut.soFar().reported() == 0) {
+            return "NO PROGRESS of bulk " + bulkId + " within " + Text.duration(timedOut.after())
                     + ": is the processor running and caught up? (a repeated bulkId gets none)";
         }
-        return "NOT ENDED within " + Text.duration(timeout) + ": bulk " + bulkId + " goes on (bulk-control --bulk "
-                + bulkId + " --pause|--abort to stop it)";
+        return "NOT ENDED within " + Text.duration(timedOut.after()) + ": bulk " + bulkId
+                + " goes on (bulk-control --bulk " + bulkId + " --pause|--abort to stop it)";
     }
 }

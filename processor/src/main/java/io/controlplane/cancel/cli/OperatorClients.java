@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +23,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -117,38 +115,6 @@ final class OperatorClients {
             infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
         }
         return partitions;
-    }
-
-    /** How many partitions the topic has, as the admin client describes it; the topic must exist. */
-    int partitionCount(String topic) {
-        Admin admin = Admin.create(adminConfigs);
-        try {
-            // the call's own timeout: default.api.timeout.ms below request.timeout.ms is refused
-            return admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
-                    .allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic)
-                    .partitions()
-                    .size();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw new OperatorException("Cannot reach Kafka at " + bootstrapServers() + " within "
-                        + Text.duration(timeout) + ": " + Text.oneLine(e.getCause()));
-            }
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new OperatorException("Topic " + topic + " does not exist on Kafka at " + bootstrapServers());
-            }
-            throw new OperatorException("Cannot describe topic " + topic + " on Kafka at " + bootstrapServers() + ": "
-                    + Text.oneLine(e.getCause()));
-        } catch (TimeoutException e) {
-            throw new OperatorException("Cannot reach Kafka at " + bootstrapServers() + " within "
-                    + Text.duration(timeout) + " to describe topic " + topic);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("Interrupted while describing topic " + topic);
-        } finally {
-            admin.close(Duration.ofSeconds(1));
-        }
     }
 
     /** Waits until Kafka has the record, or says in one line why it does not. */
