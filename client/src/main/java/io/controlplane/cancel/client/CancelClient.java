@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -58,7 +59,8 @@ public final class CancelClient implements AutoCloseable {
 
     /**
      * A client on {@code producer} and {@code consumer}, which it owns from now on; {@code clock} dates
-     * the commands and times the calls out. Returns once the outcome reader is positioned.
+     * the commands and times the calls out; calls end on {@code completions}. Returns once the outcome
+     * reader is positioned.
      */
     CancelClient(
             CancelClientConfig config,
@@ -66,7 +68,8 @@ public final class CancelClient implements AutoCloseable {
             Producer<String, byte[]> producer,
             Consumer<byte[], byte[]> consumer,
             Clock clock,
-            Duration partitionCheckPeriod) {
+            Duration partitionCheckPeriod,
+            Executor completions) {
         this.config = config;
         this.tokens = tokens;
         this.producer = producer;
@@ -75,10 +78,7 @@ public final class CancelClient implements AutoCloseable {
                 String.valueOf(config.producerSettings().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         this.writer = new CommandWriter(producer, config, bootstrapServers);
         this.pending = new PendingCalls(
-                config.maxPending(),
-                Duration.ofMillis(config.timeoutMs()),
-                config.recentOutcomes(),
-                ForkJoinPool.commonPool());
+                config.maxPending(), Duration.ofMillis(config.timeoutMs()), config.recentOutcomes(), completions);
         this.reader = new OutcomeReader(consumer, config, pending, clock, partitionCheckPeriod, bootstrapServers);
         reader.startAtTheEnds(Duration.ofMillis(config.timeoutMs()));
     }
@@ -105,7 +105,14 @@ public final class CancelClient implements AutoCloseable {
         try {
             consumer = new KafkaConsumer<>(
                     KafkaClientSettings.consumer(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            return new CancelClient(config, tokens, producer, consumer, Clock.systemUTC(), PARTITION_CHECK_PERIOD);
+            return new CancelClient(
+                    config,
+                    tokens,
+                    producer,
+                    consumer,
+                    Clock.systemUTC(),
+                    PARTITION_CHECK_PERIOD,
+                    ForkJoinPool.commonPool());
         } catch (RuntimeException e) {
             if (consumer != null) {
                 consumer.close(Duration.ZERO);

@@ -27,9 +27,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -93,6 +96,10 @@ class CancelClientTest {
                 client.cancel(CancelRequest.of("exec-3", "alice")));
         List<CancelCommand> sent = sentCommands();
         assertThat(sent).hasSize(3);
+        // a callback runs where the call is completed: never on the reader, which it would stall
+        List<CompletionStage<String>> completedOn = calls.stream()
+                .map(call -> call.thenApply(outcome -> Thread.currentThread().getName()))
+                .toList();
 
         for (int i = 2; i >= 0; i--) {
             writeChange(cancelled(sent.get(i)));
@@ -103,6 +110,9 @@ class CancelClientTest {
             assertThat(outcome).isInstanceOf(CancelOutcome.Cancelled.class);
             assertThat(outcome.commandId()).isEqualTo(sent.get(i).getCommandId());
             assertThat(((CancelOutcome.Cancelled) outcome).executionId()).isEqualTo("exec-" + (i + 1));
+        }
+        for (CompletionStage<String> thread : completedOn) {
+            assertThat(thread.toCompletableFuture().get(5, TimeUnit.SECONDS)).isNotEqualTo("cancel-client-outcomes");
         }
         assertThat(client.pending()).isZero();
     }
@@ -327,7 +337,8 @@ class CancelClientTest {
 
     @Test
     void aRetryWithAPendingCommandIdSharesTheCallAndIsNotSentTwice() throws Exception {
-        start(Map.of());
+        // one slot: the retry takes none, so it is not refused as one call too many
+        start(Map.of(CancelClientConfig.MAX_PENDING, "1"));
         CancelRequest request = CancelRequest.of("exec-1", "alice").withCommandId("cmd-1");
 
         CompletionStage<CancelOutcome> first = client.cancel(request);
@@ -338,6 +349,36 @@ class CancelClientTest {
         writeChange(cancelled(sentCommands().get(0)));
         assertThat(outcomeOf(retry)).isEqualTo(outcomeOf(first));
         assertThat(outcomeOf(first).commandId()).isEqualTo("cmd-1");
+    }
+
+    @Test
+    void retriesRacingFromEightThreadsAreSentOnce() throws Exception {
+        start(Map.of());
+        int threads = 8;
+        int rounds = 200;
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        CyclicBarrier together = new CyclicBarrier(threads);
+        try {
+            List<Future<?>> racing = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                racing.add(callers.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        together.await(5, TimeUnit.SECONDS);
+                        client.cancel(CancelRequest.of("exec-" + round, "alice").withCommandId("cmd-" + round));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> caller : racing) {
+                caller.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+
+        assertThat(sentCommands()).extracting(CancelCommand::getCommandId).doesNotHaveDuplicates();
+        assertThat(producer.history()).hasSize(rounds);
+        assertThat(client.pending()).isEqualTo(rounds);
     }
 
     @Test
@@ -370,7 +411,8 @@ class CancelClientTest {
                         String.valueOf(Duration.ofMinutes(10).toMillis())),
                 TokenProvider.NONE,
                 true,
-                checkPeriod);
+                checkPeriod,
+                ForkJoinPool.commonPool());
         CompletionStage<CancelOutcome> onTheNewPartition = client.cancel(CancelRequest.of("exec-1", "alice"));
         CompletionStage<CancelOutcome> onAnOldPartition = client.cancel(CancelRequest.of("exec-2", "alice"));
         TopicPartition added = new TopicPartition(CHANGES, OUTCOME_PARTITIONS);
@@ -421,7 +463,8 @@ class CancelClientTest {
 
     @Test
     void closeEndsEveryPendingCall() {
-        start(Map.of());
+        // completions that never run: close must end the calls itself, before it returns
+        start(Map.of(), TokenProvider.NONE, true, CancelClient.PARTITION_CHECK_PERIOD, task -> {});
         List<CompletionStage<CancelOutcome>> calls = List.of(
                 client.cancel(CancelRequest.of("exec-1", "alice")), client.cancel(CancelRequest.of("exec-2", "alice")));
 
@@ -475,12 +518,25 @@ class CancelClientTest {
             List<CancelCommand> sent = new ArrayList<>(sentCommands());
             assertThat(sent).hasSize(threads * callsPerThread);
             Collections.shuffle(sent);
-            sent.forEach(command -> writeChange(cancelled(command)));
+            // the processor answers half of them; the others time out
+            Map<String, String> answered = new HashMap<>();
+            sent.subList(0, sent.size() / 2).forEach(command -> {
+                writeChange(cancelled(command));
+                answered.put(command.getExecutionId(), command.getCommandId());
+            });
+            consumer.awaitOneReaderLoop();
+            clock.advance(Duration.ofMillis(config.timeoutMs()));
 
             Set<String> commandIds = new HashSet<>();
             for (Map.Entry<String, CompletionStage<CancelOutcome>> call : calls.entrySet()) {
                 CancelOutcome outcome = outcomeOf(call.getValue());
-                assertThat(((CancelOutcome.Cancelled) outcome).executionId()).isEqualTo(call.getKey());
+                if (answered.containsKey(call.getKey())) {
+                    assertThat(((CancelOutcome.Cancelled) outcome).executionId())
+                            .isEqualTo(call.getKey());
+                    assertThat(outcome.commandId()).isEqualTo(answered.get(call.getKey()));
+                } else {
+                    assertThat(outcome).isInstanceOf(CancelOutcome.TimedOut.class);
+                }
                 commandIds.add(outcome.commandId());
             }
             assertThat(commandIds).hasSize(threads * callsPerThread);
@@ -495,11 +551,15 @@ class CancelClientTest {
     }
 
     private void start(Map<String, String> overrides, TokenProvider tokens, boolean sendsComplete) {
-        start(overrides, tokens, sendsComplete, CancelClient.PARTITION_CHECK_PERIOD);
+        start(overrides, tokens, sendsComplete, CancelClient.PARTITION_CHECK_PERIOD, ForkJoinPool.commonPool());
     }
 
     private void start(
-            Map<String, String> overrides, TokenProvider tokens, boolean sendsComplete, Duration partitionCheckPeriod) {
+            Map<String, String> overrides,
+            TokenProvider tokens,
+            boolean sendsComplete,
+            Duration partitionCheckPeriod,
+            Executor completions) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", BOOTSTRAP);
         settings.put(SchemaRegistryClients.SCHEMA_REGISTRY_URL, "mock://" + registryScope);
@@ -524,7 +584,7 @@ class CancelClientTest {
         }
         consumer.updateBeginningOffsets(beginnings);
         consumer.updateEndOffsets(ends);
-        client = new CancelClient(config, tokens, producer, consumer, clock, partitionCheckPeriod);
+        client = new CancelClient(config, tokens, producer, consumer, clock, partitionCheckPeriod, completions);
     }
 
     private static List<PartitionInfo> partitions(String topic, int count) {
