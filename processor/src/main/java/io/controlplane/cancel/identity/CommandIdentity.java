@@ -1,5 +1,6 @@
 package io.controlplane.cancel.identity;
 
+import io.controlplane.cancel.config.CommandHeaders;
 import io.controlplane.cancel.decision.ActorProof;
 import java.time.Instant;
 
@@ -7,7 +8,7 @@ import java.time.Instant;
 public interface CommandIdentity {
 
     /** The record header that carries the signed identity assertion, as HTTP carries it. */
-    String AUTHORIZATION_HEADER = "authorization";
+    String AUTHORIZATION_HEADER = CommandHeaders.AUTHORIZATION;
 
     /** cancel.identity.mode=trusted: the header is not read; the commands topic's ACLs are the trust boundary. */
     CommandIdentity TRUSTED = (authorization, now) -> ActorProof.NOT_REQUIRED;
