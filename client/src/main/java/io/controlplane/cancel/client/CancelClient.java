@@ -42,9 +42,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class CancelClient implements AutoCloseable {
 
-    /** How often the outcome topics are checked for partitions added since the client started. */
-    static final Duration PARTITION_CHECK_PERIOD = Duration.ofSeconds(30);
-
     private static final Duration READER_STOP = Duration.ofSeconds(2);
     private static final Duration PRODUCER_CLOSE = Duration.ofSeconds(5);
 
@@ -111,7 +108,7 @@ public final class CancelClient implements AutoCloseable {
                     producer,
                     consumer,
                     Clock.systemUTC(),
-                    PARTITION_CHECK_PERIOD,
+                    Duration.ofMillis(config.partitionCheckMs()),
                     ForkJoinPool.commonPool());
         } catch (RuntimeException e) {
             if (consumer != null) {

@@ -38,6 +38,7 @@ public final class CancelClientConfig extends AbstractConfig {
     public static final String MAX_PENDING = "cancel.client.max-pending";
     public static final String RECENT_OUTCOMES = "cancel.client.recent-outcomes";
     public static final String CLIENT_ID = "cancel.client.id";
+    public static final String PARTITION_CHECK_MS = "cancel.client.partition-check.ms";
 
     private static final ConfigDef DEFINITION = definition();
 
@@ -89,6 +90,10 @@ public final class CancelClientConfig extends AbstractConfig {
 
     public int recentOutcomes() {
         return getInt(RECENT_OUTCOMES);
+    }
+
+    public long partitionCheckMs() {
+        return getLong(PARTITION_CHECK_MS);
     }
 
     public String clientId() {
@@ -177,7 +182,16 @@ public final class CancelClientConfig extends AbstractConfig {
                         Type.STRING,
                         "cancel-client",
                         Importance.LOW,
-                        "The client.id of the client's producer and outcome reader.");
+                        "The client.id of the client's producer; its outcome reader's is this with -outcomes.")
+                .define(
+                        PARTITION_CHECK_MS,
+                        Type.LONG,
+                        30_000L,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        "How often the outcome reader looks for partitions added to the outcome topics (and "
+                                + "its consumer's metadata.max.age.ms, unless set): an outcome written to a new "
+                                + "partition is read at most this much later.");
         for (CancelTopic<?> topic : CancelTopic.ALL) {
             definition.define(
                     topic.configKey(), Type.STRING, topic.defaultName(), Importance.HIGH, topic.description());

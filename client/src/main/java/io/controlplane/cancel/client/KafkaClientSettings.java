@@ -31,8 +31,11 @@ final class KafkaClientSettings {
         Map<String, Object> settings = new HashMap<>(config.consumerSettings());
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         settings.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, config.clientId());
+        // its own id: two clients of one JVM with one id clash in Kafka's metrics and JMX names
+        settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, config.clientId() + "-outcomes");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the partition check asks the consumer's metadata, which is otherwise 5 minutes old at worst
+        settings.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, config.partitionCheckMs());
         // outcomes of aborted transactions (a processor that crashed mid-write) were never decided
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // a position that retention overtook resumes at what is left, not past outcomes still to read

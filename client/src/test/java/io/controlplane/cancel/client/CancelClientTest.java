@@ -464,7 +464,7 @@ class CancelClientTest {
     @Test
     void closeEndsEveryPendingCall() {
         // completions that never run: close must end the calls itself, before it returns
-        start(Map.of(), TokenProvider.NONE, true, CancelClient.PARTITION_CHECK_PERIOD, task -> {});
+        start(Map.of(), TokenProvider.NONE, true, Duration.ofSeconds(30), task -> {});
         List<CompletionStage<CancelOutcome>> calls = List.of(
                 client.cancel(CancelRequest.of("exec-1", "alice")), client.cancel(CancelRequest.of("exec-2", "alice")));
 
@@ -551,7 +551,7 @@ class CancelClientTest {
     }
 
     private void start(Map<String, String> overrides, TokenProvider tokens, boolean sendsComplete) {
-        start(overrides, tokens, sendsComplete, CancelClient.PARTITION_CHECK_PERIOD, ForkJoinPool.commonPool());
+        start(overrides, tokens, sendsComplete, Duration.ofSeconds(30), ForkJoinPool.commonPool());
     }
 
     private void start(

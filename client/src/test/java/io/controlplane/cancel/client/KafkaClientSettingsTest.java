@@ -42,6 +42,20 @@ class KafkaClientSettingsTest {
                 .doesNotContainKeys("group.id", "group.instance.id")
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("isolation.level", "read_committed")
-                .containsEntry("client.id", "billing-service");
+                .containsEntry("client.id", "billing-service-outcomes");
+    }
+
+    @Test
+    void theOutcomeReadersMetadataIsNoOlderThanThePartitionCheckUnlessSetOtherwise() {
+        assertThat(KafkaClientSettings.consumer(new CancelClientConfig(SETTINGS)))
+                .containsEntry("metadata.max.age.ms", 30_000L);
+        Map<String, Object> checkingOften = new java.util.HashMap<>(SETTINGS);
+        checkingOften.put("cancel.client.partition-check.ms", "1000");
+        assertThat(KafkaClientSettings.consumer(new CancelClientConfig(checkingOften)))
+                .containsEntry("metadata.max.age.ms", 1_000L);
+        Map<String, Object> ownAge = new java.util.HashMap<>(SETTINGS);
+        ownAge.put("consumer.metadata.max.age.ms", "60000");
+        assertThat(KafkaClientSettings.consumer(new CancelClientConfig(ownAge)))
+                .containsEntry("metadata.max.age.ms", "60000");
     }
 }
