@@ -5,6 +5,7 @@ import io.controlplane.cancel.avro.BulkCancelCommand;
 import io.controlplane.cancel.avro.BulkCancelProgress;
 import io.controlplane.cancel.avro.BulkState;
 import io.controlplane.cancel.config.CancelTopic;
+import io.controlplane.cancel.config.CommandHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,9 +64,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * nor put in an exception or outcome.
  */
 public final class BulkCancels implements AutoCloseable {
-
-    /** The header the processor reads the actor's signed identity from (the contract's {@code CommandHeaders}). */
-    static final String AUTHORIZATION = "authorization";
 
     private static final String BEARER = "Bearer ";
     private static final Duration POLL = Duration.ofMillis(200);
@@ -143,19 +141,7 @@ public final class BulkCancels implements AutoCloseable {
         producerSettings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.timeoutMs());
         Producer<String, byte[]> producer =
                 new KafkaProducer<>(producerSettings, new StringSerializer(), new ByteArraySerializer());
-        Map<String, Object> consumerSettings = new HashMap<>(config.consumerSettings());
-        // assigned and positioned by the call; a group would only add a coordinator to wait for
-        consumerSettings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        AtomicLong consumerIds = new AtomicLong();
-        Supplier<Consumer<byte[], byte[]>> consumers = () -> {
-            Map<String, Object> settings = new HashMap<>(consumerSettings);
-            // one client.id per consumer: two at once under one id clash in JMX
-            settings.put(
-                    CommonClientConfigs.CLIENT_ID_CONFIG, config.clientId() + "-bulk-" + consumerIds.incrementAndGet());
-            return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        };
+        Supplier<Consumer<byte[], byte[]>> consumers = progressReaders(config);
         return new BulkCancels(
                 producer,
                 consumers,
@@ -165,6 +151,23 @@ public final class BulkCancels implements AutoCloseable {
                 followFor,
                 InstantSource.system(),
                 producer);
+    }
+
+    /** Makes the consumer each bulk follows its progress with: of no group, read_committed. */
+    static Supplier<Consumer<byte[], byte[]>> progressReaders(CancelClientConfig config) {
+        Map<String, Object> consumerSettings = new HashMap<>(config.consumerSettings());
+        // assigned and positioned by the call; a group would only add a coordinator to wait for
+        consumerSettings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        AtomicLong consumerIds = new AtomicLong();
+        return () -> {
+            Map<String, Object> settings = new HashMap<>(consumerSettings);
+            // one client.id per consumer: two at once under one id clash in JMX
+            settings.put(
+                    CommonClientConfigs.CLIENT_ID_CONFIG, config.clientId() + "-bulk-" + consumerIds.incrementAndGet());
+            return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        };
     }
 
     /**
@@ -352,7 +355,7 @@ public final class BulkCancels implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         String token = tokens.tokenFor(null, key);
         if (token != null) {
-            headers.add(AUTHORIZATION, (BEARER + token).getBytes(StandardCharsets.UTF_8));
+            headers.add(CommandHeaders.AUTHORIZATION, (BEARER + token).getBytes(StandardCharsets.UTF_8));
         }
         byte[] value = commands.serialize(topic, headers, command);
         int partition = config.partitioner()

@@ -1,5 +1,6 @@
 package io.controlplane.cancel.client;
 
+import io.controlplane.cancel.avro.BulkAction;
 import io.controlplane.cancel.avro.CancelCommand;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class CancelClient implements AutoCloseable {
     private final CommandWriter writer;
     private final PendingCalls pending;
     private final OutcomeReader reader;
+    private final BulkCancels bulks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -78,6 +80,15 @@ public final class CancelClient implements AutoCloseable {
                 config.maxPending(), Duration.ofMillis(config.timeoutMs()), config.recentOutcomes(), completions);
         this.reader = new OutcomeReader(consumer, config, pending, clock, partitionCheckPeriod, bootstrapServers);
         reader.startAtTheEnds(Duration.ofMillis(config.timeoutMs()));
+        // a bulk's progress reader is made per bulk, when one is started: none in the meantime
+        this.bulks = new BulkCancels(
+                producer,
+                BulkCancels.progressReaders(config),
+                config,
+                tokens,
+                completions,
+                Duration.ofMillis(config.bulkTimeoutMs()),
+                clock);
     }
 
     /** A client for a processor in {@code cancel.identity.mode} claimed or trusted: commands carry no token. */
@@ -196,11 +207,30 @@ public final class CancelClient implements AutoCloseable {
      * the commands it holds a few seconds to go out. Every waiting call's stage has failed when this
      * returns; calls made after fail at once. Bounded in time; calling it again does nothing.
      */
+    /**
+     * Starts a bulk cancel ({@code BulkCancelCommand} START) on the one producer, and follows its
+     * progress until every partition has ended it, the processor refuses it, or {@code
+     * cancel.client.bulk-timeout.ms} has passed (TimedOut, with the counts so far: the bulk goes on).
+     * {@code listener} hears the bulkId once sent, then the running totals, in order, on the callback
+     * executor. In signed mode the token is {@code tokens.tokenFor(null, bulkId)}: a bulk is about no
+     * one run. A repeated bulkId is a duplicate the processor answers with nothing (TimedOut).
+     */
+    public CompletionStage<BulkOutcome> bulkCancel(BulkCancelRequest request, BulkProgressListener listener) {
+        return bulks.start(request, listener);
+    }
+
+    /** Pauses, resumes or aborts the bulk {@code bulkId}, and completes with the first partition's answer. */
+    public CompletionStage<BulkControlOutcome> controlBulk(
+            String bulkId, BulkAction action, String cancelledBy, String reason) {
+        return bulks.control(bulkId, action, cancelledBy, reason);
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        bulks.close();
         reader.stop(READER_STOP);
         pending.failAll(CancelClient::closedBeforeTheOutcome);
         try {
@@ -208,11 +238,6 @@ public final class CancelClient implements AutoCloseable {
         } finally {
             writer.close();
         }
-    }
-
-    /** The one producer, for the commands of other kinds this client sends (bulk cancels). */
-    Producer<String, byte[]> producer() {
-        return producer;
     }
 
     CancelClientConfig config() {

@@ -39,6 +39,7 @@ public final class CancelClientConfig extends AbstractConfig {
     public static final String RECENT_OUTCOMES = "cancel.client.recent-outcomes";
     public static final String CLIENT_ID = "cancel.client.id";
     public static final String PARTITION_CHECK_MS = "cancel.client.partition-check.ms";
+    public static final String BULK_TIMEOUT_MS = "cancel.client.bulk-timeout.ms";
 
     private static final ConfigDef DEFINITION = definition();
 
@@ -90,6 +91,10 @@ public final class CancelClientConfig extends AbstractConfig {
 
     public int recentOutcomes() {
         return getInt(RECENT_OUTCOMES);
+    }
+
+    public long bulkTimeoutMs() {
+        return getLong(BULK_TIMEOUT_MS);
     }
 
     public long partitionCheckMs() {
@@ -183,6 +188,14 @@ public final class CancelClientConfig extends AbstractConfig {
                         "cancel-client",
                         Importance.LOW,
                         "The client.id of the client's producer; its outcome reader's is this with -outcomes.")
+                .define(
+                        BULK_TIMEOUT_MS,
+                        Type.LONG,
+                        600_000L,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "How long a bulk cancel is followed for its end (then TimedOut: the bulk goes on), and "
+                                + "a pause, resume or abort for its answer.")
                 .define(
                         PARTITION_CHECK_MS,
                         Type.LONG,
