@@ -2,18 +2,18 @@ package io.controlplane.cancel.cli;
 
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.client.RunStateEvent;
+import io.controlplane.cancel.client.SkippedRecord;
 import io.controlplane.cancel.errors.DeadLetters;
-import io.controlplane.cancel.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * One readable line per record of the outcome topics. Dead letters show where they came from and
- * why (the error headers Kafka Streams puts on them), never their value bytes or a credential
- * header; a record that does not decode is said to be one.
+ * One readable line per outcome, per outcome record that does not decode, and per dead letter. Dead
+ * letters show where they came from and why (the error headers Kafka Streams puts on them), never
+ * their value bytes or a credential header.
  */
 final class RecordLines {
 
@@ -28,56 +28,34 @@ final class RecordLines {
 
     private static final int MAX_KEY_LENGTH = 64;
 
-    private final Topics topics;
+    private RecordLines() {}
 
-    RecordLines(Topics topics) {
-        this.topics = topics;
-    }
-
-    String lineOf(ConsumerRecord<byte[], byte[]> record) {
-        String topic = record.topic();
-        if (topic.equals(topics.runStateChanges.name())) {
-            return decoded(topics.runStateChanges.valueSerde().deserializer(), record, RecordLines::change);
+    static String lineOf(RunStateEvent event) {
+        if (event instanceof RunStateEvent.Cancelled cancelled) {
+            return change(cancelled.change());
         }
-        if (topic.equals(topics.rejections.name())) {
-            return decoded(topics.rejections.valueSerde().deserializer(), record, RecordLines::rejection);
+        if (event instanceof RunStateEvent.Cancelling cancelling) {
+            return change(cancelling.change());
         }
-        return deadLetter(record);
+        return rejection(((RunStateEvent.Rejected) event).rejection());
     }
 
-    private interface Line<V> {
-        String of(V value);
+    /** An outcome record that was skipped: said to be one, where it is, never what its bytes hold. */
+    static String lineOf(SkippedRecord skipped) {
+        String where = where(skipped.topic(), skipped.partition(), skipped.offset()) + " key " + key(skipped.key());
+        return skipped.cause() == null
+                ? "EMPTY " + where
+                : "UNDECODABLE " + where + " (" + skipped.valueSize() + " bytes): " + Text.oneLine(skipped.cause());
     }
 
-    private static <V> String decoded(
-            Deserializer<V> deserializer, ConsumerRecord<byte[], byte[]> record, Line<V> line) {
-        V value;
-        try {
-            value = deserializer.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            return "UNDECODABLE " + where(record) + " key " + key(record) + " (" + size(record) + "): "
-                    + Text.oneLine(e);
-        }
-        return value == null ? "EMPTY " + where(record) + " key " + key(record) : line.of(value);
-    }
-
-    private static String change(RunStateChange change) {
-        return CancelExecutionCommand.changeLine(change)
-                + (change.getReason() == null ? "" : ": " + Text.clean(change.getReason()));
-    }
-
-    private static String rejection(CancelRejection rejection) {
-        return CancelExecutionCommand.rejected(rejection) + " by " + Text.clean(rejection.getCancelledBy(), 64);
-    }
-
-    private static String deadLetter(ConsumerRecord<byte[], byte[]> record) {
+    static String deadLetterLineOf(ConsumerRecord<byte[], byte[]> record) {
         StringBuilder line = new StringBuilder("DEAD LETTER ")
-                .append(where(record))
+                .append(where(record.topic(), record.partition(), record.offset()))
                 .append(" key ")
-                .append(key(record))
+                .append(key(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8)))
                 .append(" (")
-                .append(size(record))
-                .append(')');
+                .append(record.value() == null ? 0 : record.value().length)
+                .append(" bytes)");
         for (String name : DEAD_LETTER_HEADERS) {
             Header header = record.headers().lastHeader(name);
             if (header != null && header.value() != null) {
@@ -90,17 +68,20 @@ final class RecordLines {
         return line.toString();
     }
 
-    private static String where(ConsumerRecord<?, ?> record) {
-        return record.topic() + "[" + record.partition() + "]@" + record.offset();
+    private static String change(RunStateChange change) {
+        return CancelExecutionCommand.changeLine(change)
+                + (change.getReason() == null ? "" : ": " + Text.clean(change.getReason()));
     }
 
-    private static String key(ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null
-                ? "null"
-                : "'" + Text.clean(new String(record.key(), StandardCharsets.UTF_8), MAX_KEY_LENGTH) + "'";
+    private static String rejection(CancelRejection rejection) {
+        return CancelExecutionCommand.rejected(rejection) + " by " + Text.clean(rejection.getCancelledBy(), 64);
     }
 
-    private static String size(ConsumerRecord<byte[], byte[]> record) {
-        return (record.value() == null ? 0 : record.value().length) + " bytes";
+    private static String where(String topic, int partition, long offset) {
+        return topic + "[" + partition + "]@" + offset;
+    }
+
+    private static String key(String key) {
+        return key == null ? "null" : "'" + Text.clean(key, MAX_KEY_LENGTH) + "'";
     }
 }

@@ -1,9 +1,12 @@
 package io.controlplane.cancel.cli;
 
-import io.controlplane.cancel.topology.Topics;
+import io.controlplane.cancel.client.CancelClientException;
+import io.controlplane.cancel.client.RunStateChanges;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -28,51 +31,93 @@ import picocli.CommandLine.Option;
 final class WatchCommand extends KafkaOperatorCommand {
 
     private static final Duration POLL = Duration.ofMillis(500);
+    /** Each of the two readers is given this long to close, within the 5 s the shutdown hook waits. */
+    private static final Duration CLOSE = Duration.ofSeconds(1);
 
     @Option(names = "--from-beginning", description = "Start from the oldest records kept, not from now.")
     boolean fromBeginning;
 
+    /**
+     * The outcomes come from the client library's tail, on its thread; the dead letters, which are
+     * not outcomes but the input records as they came, are read here, on this one, until interrupted.
+     */
     @Override
     int run(OperatorClients clients, PrintWriter out, PrintWriter err) {
-        Topics topics = clients.topics();
-        RecordLines lines = new RecordLines(topics);
         CountDownLatch closed = new CountDownLatch(1);
-        Consumer<byte[], byte[]> consumer = clients.consumer();
-        // Ctrl-C: wake the poll up and let the loop close the consumer before the JVM goes
+        Consumer<byte[], byte[]> deadLetters = clients.consumer();
+        // Ctrl-C: wake the poll up and let the loop close both readers before the JVM goes
         Thread stopper = new Thread(
                 () -> {
-                    consumer.wakeup();
+                    deadLetters.wakeup();
                     awaitQuietly(closed);
                 },
                 "cancel-watch-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        RunStateChanges outcomes = null;
         try {
-            List<TopicPartition> partitions = clients.partitionsOf(
-                    consumer, List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
-            consumer.assign(partitions);
+            // the dead letters' topic first: Kafka that cannot be reached says so within the start-up timeout
+            List<TopicPartition> partitions = clients.partitionsOf(deadLetters, List.of(clients.topics().dlq));
+            deadLetters.assign(partitions);
             if (fromBeginning) {
-                consumer.seekToBeginning(partitions);
+                deadLetters.seekToBeginning(partitions);
             } else {
-                consumer.seekToEnd(partitions);
+                deadLetters.seekToEnd(partitions);
             }
+            outcomes = tail(clients, out);
+            CompletableFuture<Void> outcomesStopped = outcomes.stopped().toCompletableFuture();
             while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    out.println(lines.lineOf(record));
+                for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(POLL)) {
+                    out.println(RecordLines.deadLetterLineOf(record));
                 }
                 out.flush();
+                failIfStopped(outcomesStopped, clients);
             }
             return 0;
         } catch (WakeupException | InterruptException e) {
             return 0;
         } finally {
-            // an interrupted thread cannot close a consumer: close first, then keep the interrupt
+            // an interrupted thread can neither join the tail's nor close a consumer: close first, then keep the
+            // interrupt
             boolean interrupted = Thread.interrupted();
-            consumer.close(Duration.ofSeconds(1));
+            if (outcomes != null) {
+                outcomes.close(CLOSE);
+            }
+            deadLetters.close(CLOSE);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             closed.countDown();
             removeQuietly(stopper);
+        }
+    }
+
+    private RunStateChanges tail(OperatorClients clients, PrintWriter out) {
+        try {
+            return RunStateChanges.tail(
+                    clients.clientConfig(),
+                    fromBeginning ? RunStateChanges.From.BEGINNING : RunStateChanges.From.NOW,
+                    event -> printLine(out, RecordLines.lineOf(event)),
+                    skipped -> printLine(out, RecordLines.lineOf(skipped)));
+        } catch (CancelClientException e) {
+            throw new OperatorException("Kafka at " + clients.bootstrapServers() + ": " + Text.oneLine(e));
+        }
+    }
+
+    /** From the tail's thread: a line is printed whole (PrintWriter locks), and shown at once. */
+    private static void printLine(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    /** The tail stopped by itself (Kafka refused it, say): the watch shows no outcome any more, so it ends. */
+    private static void failIfStopped(CompletableFuture<Void> outcomesStopped, OperatorClients clients) {
+        if (outcomesStopped.isDone()) {
+            try {
+                outcomesStopped.join();
+            } catch (CompletionException e) {
+                throw new OperatorException("Stopped reading the outcomes from Kafka at " + clients.bootstrapServers()
+                        + ": " + Text.oneLine(e.getCause()));
+            }
         }
     }
 

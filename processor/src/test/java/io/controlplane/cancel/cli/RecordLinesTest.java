@@ -1,11 +1,14 @@
 package io.controlplane.cancel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RejectionCode;
 import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
+import io.controlplane.cancel.client.RunStateEvent;
+import io.controlplane.cancel.client.SkippedRecord;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.serde.InMemorySchemaRegistry;
 import io.controlplane.cancel.topology.Topics;
@@ -17,7 +20,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +28,6 @@ class RecordLinesTest {
     private final String scope = "record-lines-" + UUID.randomUUID();
     private final Topics topics =
             new Topics(new CancelProcessorConfig(Map.of("schema.registry.url", "mock://" + scope)));
-    private final RecordLines lines = new RecordLines(topics);
 
     @AfterEach
     void dropRegistry() {
@@ -65,9 +66,7 @@ class RecordLinesTest {
                 null,
                 null,
                 false);
-        byte[] value =
-                topics.runStateChanges.valueSerde().serializer().serialize(topics.runStateChanges.name(), change);
-        assertThat(lines.lineOf(record(topics.runStateChanges.name(), "run-1", value, new RecordHeaders())))
+        assertThat(RecordLines.lineOf(new RunStateEvent.Cancelled(change)))
                 .isEqualTo("CANCELLED 'run-1' (tenant 'acme', was RUNNING, now version 4) by 'alice' at "
                         + "2026-11-25T18:00:00.123Z, command 'c-1': stuck");
     }
@@ -95,14 +94,10 @@ class RecordLinesTest {
                 .setVersion(5L)
                 .setEscalated(true)
                 .build();
-        Serializer<RunStateChange> serializer =
-                topics.runStateChanges.valueSerde().serializer();
-        String topic = topics.runStateChanges.name();
-
-        assertThat(lines.lineOf(record(topic, "run-1", serializer.serialize(topic, cancelling), new RecordHeaders())))
+        assertThat(RecordLines.lineOf(new RunStateEvent.Cancelling(cancelling)))
                 .isEqualTo("CANCELLING 'run-1' (tenant 'acme', was RUNNING, now version 4) by 'alice' at "
                         + "2026-11-25T18:00:00.123Z, command 'c-1'");
-        assertThat(lines.lineOf(record(topic, "run-1", serializer.serialize(topic, forced), new RecordHeaders())))
+        assertThat(RecordLines.lineOf(new RunStateEvent.Cancelled(forced)))
                 .isEqualTo("CANCELLED 'run-1' (tenant 'acme', was CANCELLING, now version 5) by 'alice' at "
                         + "2026-11-25T18:02:00.123Z, command 'c-1', escalated");
     }
@@ -117,8 +112,7 @@ class RecordLinesTest {
                 .setMessage("bob may not\ncancel")
                 .setRejectedAt(Instant.now())
                 .build();
-        byte[] value = topics.rejections.valueSerde().serializer().serialize(topics.rejections.name(), rejection);
-        assertThat(lines.lineOf(record(topics.rejections.name(), "run-2", value, new RecordHeaders())))
+        assertThat(RecordLines.lineOf(new RunStateEvent.Rejected(rejection)))
                 .isEqualTo("REJECTED UNAUTHORIZED 'run-2': bob may not\\u000acancel (command 'c-2') by bob");
     }
 
@@ -134,7 +128,7 @@ class RecordLinesTest {
         headers.add("__streams.errors.offset", "99".getBytes());
         byte[] value = "SECRET-VALUE-BYTES".getBytes(StandardCharsets.UTF_8);
 
-        String line = lines.lineOf(record(topics.dlq, "run-3", value, headers));
+        String line = RecordLines.deadLetterLineOf(record(topics.dlq, "run-3", value, headers));
 
         assertThat(line)
                 .isEqualTo("DEAD LETTER " + topics.dlq + "[2]@17 key 'run-3' (18 bytes)"
@@ -150,9 +144,19 @@ class RecordLinesTest {
     @Test
     void undecodableOutcomeIsSaidToBeOneNeverAStackTrace() {
         byte[] junk = {0, 0, 0, 0, 42, 1, 2, 3};
-        String line = lines.lineOf(record(topics.rejections.name(), "k\u001b[2J", junk, new RecordHeaders()));
+        RuntimeException undecodable = catchThrowableOfType(
+                RuntimeException.class,
+                () -> topics.rejections.valueSerde().deserializer().deserialize(topics.rejections.name(), junk));
+        String line = RecordLines.lineOf(
+                new SkippedRecord(topics.rejections.name(), 2, 17, "k\u001b[2J", junk.length, undecodable));
         assertThat(line)
                 .startsWith("UNDECODABLE " + topics.rejections.name() + "[2]@17 key 'k\\u001b[2J' (8 bytes): ")
                 .doesNotContain("\n");
+    }
+
+    @Test
+    void outcomeWithoutAValueIsSaidToBeEmpty() {
+        assertThat(RecordLines.lineOf(new SkippedRecord(topics.runStateChanges.name(), 1, 5, "run-4", 0, null)))
+                .isEqualTo("EMPTY " + topics.runStateChanges.name() + "[1]@5 key 'run-4'");
     }
 }
