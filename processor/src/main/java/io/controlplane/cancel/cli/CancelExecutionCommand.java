@@ -217,15 +217,14 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
             if (at == null) {
                 first = seen(CancelClientCalls.outcome(call, deadline));
             } else {
-                Optional<Boolean> scheduled = scheduled(call, written, outcomes, progress, deadline, read);
-                if (scheduled.isEmpty()) {
-                    first = seen(CancelClientCalls.outcome(call, deadline));
-                } else if (scheduled.get()) {
+                Scheduling scheduling = scheduling(call, written, outcomes, progress, deadline, read);
+                if (scheduling == Scheduling.SCHEDULED) {
                     out.println(scheduled(command));
                     return CANCELLED;
-                } else {
-                    first = Optional.empty();
                 }
+                first = scheduling == Scheduling.ANSWERED
+                        ? seen(CancelClientCalls.outcome(call, deadline))
+                        : Optional.empty();
             }
             if (first.isPresent()) {
                 read.add(0, first.get());
@@ -250,13 +249,22 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
         return NO_OUTCOME;
     }
 
+    /** What became of a command with a notBefore, as far as {@code cancel --at} waits to know. */
+    private enum Scheduling {
+        /** The processor answered it (a refusal, say): the client has the answer, or is reading it. */
+        ANSWERED,
+        /** The processor has read it and answered nothing: it holds it for its time. */
+        SCHEDULED,
+        /** Neither was known by the deadline. */
+        NOT_KNOWN
+    }
+
     /**
-     * A scheduled command, until its first outcome comes or the processor has read it: once its group
+     * Waits for a scheduled command's first outcome until the processor has read it: once its group
      * has committed past the command with no answer in the outcome topics up to their ends, it has
-     * none now. True then (SCHEDULED); empty when an answer came or is there for the client to read;
-     * false when neither was known by {@code deadline}. What the reader read goes to {@code read}.
+     * none. What the reader read meanwhile goes to {@code read}.
      */
-    private static Optional<Boolean> scheduled(
+    private static Scheduling scheduling(
             CompletionStage<CancelOutcome> call,
             CompletableFuture<SentCommand> written,
             OutcomeReader outcomes,
@@ -266,6 +274,7 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
         CompletableFuture<CancelOutcome> answer = call.toCompletableFuture();
         while (Instant.now().isBefore(deadline) && !answer.isDone()) {
             Instant nextCheck = Instant.now().plus(PROGRESS_CHECK);
+            // waits for the answer until the next check; it is taken from the call once there
             CancelClientCalls.outcome(call, nextCheck.isBefore(deadline) ? nextCheck : deadline);
             SentCommand sent = written.getNow(null);
             Duration left = Duration.between(Instant.now(), deadline);
@@ -273,13 +282,13 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
                 continue;
             }
             if (!readUpToTheEnds(outcomes, progress, deadline, read)) {
-                return Optional.of(false); // not read up to the ends: a refusal may be there still
+                return Scheduling.NOT_KNOWN; // not read up to the ends: a refusal may be there still
             }
             boolean answered = read.stream().anyMatch(seen -> carries(seen, sent.commandId()));
             // the client reads the same committed outcomes: one read here comes to it too
-            return answered ? Optional.empty() : Optional.of(true);
+            return answered ? Scheduling.ANSWERED : Scheduling.SCHEDULED;
         }
-        return answer.isDone() ? Optional.empty() : Optional.of(false);
+        return answer.isDone() ? Scheduling.ANSWERED : Scheduling.NOT_KNOWN;
     }
 
     /** Whether {@code seen} is the outcome of the command {@code commandId}. */
