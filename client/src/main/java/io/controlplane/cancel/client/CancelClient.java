@@ -17,9 +17,12 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends cancel commands to the cancel processor and gives each call the processor's outcome for it.
@@ -43,6 +46,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class CancelClient implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CancelClient.class);
+
+    /** For calls that need not know where their command was written: nothing is scheduled to tell them. */
+    private static final java.util.function.Consumer<SentCommand> NOT_TOLD = written -> {};
+
     private static final Duration READER_STOP = Duration.ofSeconds(2);
     private static final Duration PRODUCER_CLOSE = Duration.ofSeconds(5);
 
@@ -50,6 +58,7 @@ public final class CancelClient implements AutoCloseable {
     private final TokenProvider tokens;
     private final Producer<String, byte[]> producer;
     private final Clock clock;
+    private final Executor completions;
     private final CommandWriter writer;
     private final PendingCalls pending;
     private final OutcomeReader reader;
@@ -73,6 +82,7 @@ public final class CancelClient implements AutoCloseable {
         this.tokens = tokens;
         this.producer = producer;
         this.clock = clock;
+        this.completions = completions;
         String bootstrapServers =
                 String.valueOf(config.producerSettings().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         this.writer = new CommandWriter(producer, config, bootstrapServers);
@@ -152,7 +162,21 @@ public final class CancelClient implements AutoCloseable {
      * fetched or the producer's buffer is full, as {@link Producer#send} does.
      */
     public CompletionStage<CancelOutcome> cancel(CancelRequest request) {
+        return cancel(request, NOT_TOLD);
+    }
+
+    /**
+     * As {@link #cancel(CancelRequest)}, and tells {@code onWritten} where the command was written once
+     * Kafka has acknowledged it: for a caller that follows the command past its first outcome and asks
+     * whether the processor has read it (a scheduled command gets no outcome until its time). It is
+     * called once, on the callback executor as the stages are, possibly after the stage completed; it
+     * is not called when nothing is sent: when the call fails, or shares the call of a pending retry, or
+     * is answered from the outcomes read recently. One that throws is logged; the call goes on.
+     */
+    public CompletionStage<CancelOutcome> cancel(
+            CancelRequest request, java.util.function.Consumer<SentCommand> onWritten) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(onWritten, "onWritten");
         if (closed.get()) {
             return CompletableFuture.failedStage(new CancelClientException("Not sent: the cancel client is closed"));
         }
@@ -192,7 +216,17 @@ public final class CancelClient implements AutoCloseable {
                             + e.getClass().getName()));
             return call.stage();
         }
-        writer.send(command(request, commandId), token, failure -> pending.fail(call, failure));
+        writer.send(
+                command(request, commandId),
+                token,
+                sent -> {
+                    if (onWritten != NOT_TOLD) {
+                        SentCommand written = new SentCommand(
+                                commandId, new TopicPartition(sent.topic(), sent.partition()), sent.offset());
+                        completions.execute(() -> tell(onWritten, written));
+                    }
+                },
+                failure -> pending.fail(call, failure));
         return call.stage();
     }
 
@@ -246,6 +280,14 @@ public final class CancelClient implements AutoCloseable {
 
     long undecodableRecords() {
         return reader.undecodableRecords();
+    }
+
+    private static void tell(java.util.function.Consumer<SentCommand> onWritten, SentCommand sent) {
+        try {
+            onWritten.accept(sent);
+        } catch (RuntimeException e) {
+            LOG.warn("The listener told where command {} was written failed", sent.commandId(), e);
+        }
     }
 
     private CancelCommand command(CancelRequest request, String commandId) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -42,11 +43,15 @@ final class CommandWriter {
     }
 
     /**
-     * Sends {@code command} with {@code token} (null: none). A failure to send it, now or later on the
-     * producer's I/O thread, goes to {@code whenFailed}; the caller is not told of success, since only
-     * the command's outcome matters.
+     * Sends {@code command} with {@code token} (null: none). Where Kafka wrote it goes to {@code
+     * whenWritten}, and a failure to send it, now or later, to {@code whenFailed}: either is called
+     * on the producer's I/O thread, or on this one, and must not block.
      */
-    void send(CancelCommand command, String token, Consumer<CancelClientException> whenFailed) {
+    void send(
+            CancelCommand command,
+            String token,
+            Consumer<RecordMetadata> whenWritten,
+            Consumer<CancelClientException> whenFailed) {
         String executionId = command.getExecutionId();
         RecordHeaders headers = new RecordHeaders();
         if (token != null) {
@@ -68,6 +73,8 @@ final class CommandWriter {
             producer.send(new ProducerRecord<>(topic, partition, executionId, value, headers), (sent, failure) -> {
                 if (failure != null) {
                     whenFailed.accept(kafkaFailure(executionId, failure));
+                } else {
+                    whenWritten.accept(sent);
                 }
             });
         } catch (RuntimeException e) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -235,6 +236,57 @@ class CancelClientTest {
         }
         assertThat(producer.history().stream().map(ProducerRecord::partition).distinct())
                 .hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void theCallerIsToldWhereTheCommandWasWrittenOnceKafkaHasIt() throws Exception {
+        start(Map.of(), TokenProvider.NONE, false);
+        Map<String, CompletableFuture<SentCommand>> written = new HashMap<>();
+        for (String commandId : List.of("cmd-1", "cmd-2")) {
+            written.put(commandId, new CompletableFuture<>());
+            // the same run: the same partition, one offset after the other
+            client.cancel(
+                    CancelRequest.of("exec-1", "alice").withCommandId(commandId), written.get(commandId)::complete);
+        }
+        assertThat(written.get("cmd-1")).isNotDone();
+
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+
+        int partition = KeyPartitioner.MURMUR2.partition("exec-1".getBytes(StandardCharsets.UTF_8), COMMAND_PARTITIONS);
+        assertThat(written.get("cmd-1").get(5, TimeUnit.SECONDS))
+                .isEqualTo(new SentCommand("cmd-1", new TopicPartition(COMMANDS, partition), 0));
+        assertThat(written.get("cmd-2").get(5, TimeUnit.SECONDS))
+                .isEqualTo(new SentCommand("cmd-2", new TopicPartition(COMMANDS, partition), 1));
+    }
+
+    @Test
+    void theCallerIsNotToldOfACommandNotWrittenNorOfARetryNotSent() throws Exception {
+        start(Map.of(), TokenProvider.NONE, false);
+        List<SentCommand> written = Collections.synchronizedList(new ArrayList<>());
+        CompletionStage<CancelOutcome> failed = client.cancel(CancelRequest.of("exec-1", "alice"), written::add);
+        producer.errorNext(new NetworkException("the connection to kafka-1 was lost"));
+        failureOf(failed);
+        CancelRequest request = CancelRequest.of("exec-2", "alice").withCommandId("cmd-2");
+        CompletableFuture<SentCommand> cmd2Written = new CompletableFuture<>();
+        client.cancel(request, sent -> {
+            written.add(sent);
+            cmd2Written.complete(sent);
+        });
+        // shares the pending call: nothing is sent, so nothing is written for it
+        client.cancel(request, sent -> {
+            throw new AssertionError("told of a command it did not send: " + sent);
+        });
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.completeNext()).isFalse();
+
+        writeChange(cancelled(commandOn("exec-2", "cmd-2")));
+        outcomeOf(client.cancel(request));
+        // answered from the outcomes read recently: not sent either
+        assertThat(outcomeOf(client.cancel(request, written::add)).commandId()).isEqualTo("cmd-2");
+        cmd2Written.get(5, TimeUnit.SECONDS);
+        assertThat(written).extracting(SentCommand::commandId).containsExactly("cmd-2");
+        assertThat(producer.history()).hasSize(2);
     }
 
     @Test

@@ -1,11 +1,8 @@
 package io.controlplane.cancel.cli;
 
 import com.nimbusds.jwt.JWTParser;
-import io.controlplane.cancel.identity.CommandIdentity;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Optional;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * An actor's token as the operator commands send it ({@code --token JWT}, signed mode): in the
@@ -17,16 +14,6 @@ final class BearerToken {
     private static final String BEARER = "Bearer ";
 
     private BearerToken() {}
-
-    /** The headers of a command sent with {@code token}: its authorization, or none without one. */
-    static RecordHeaders headers(String token) {
-        RecordHeaders headers = new RecordHeaders();
-        if (token != null) {
-            String authorization = token.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? token : BEARER + token;
-            headers.add(CommandIdentity.AUTHORIZATION_HEADER, authorization.getBytes(StandardCharsets.UTF_8));
-        }
-        return headers;
-    }
 
     /** The JWT itself, without a {@code Bearer} the operator may have put before it; null for none. */
     static String jwt(String token) {

@@ -4,15 +4,12 @@ import io.controlplane.cancel.avro.BulkAction;
 import io.controlplane.cancel.avro.BulkCancelCommand;
 import io.controlplane.cancel.client.BulkCancelRequest;
 import io.controlplane.cancel.client.BulkCancels;
-import io.controlplane.cancel.client.CancelClientConfig;
 import io.controlplane.cancel.decision.BulkDecider;
 import io.controlplane.cancel.decision.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -70,11 +67,8 @@ final class BulkCommands {
      * cancel.startup.timeout.ms}); a bulk is followed for {@code followFor}.
      */
     static BulkCancels bulkCancels(OperatorClients clients, String token, Duration followFor) {
-        Map<String, Object> settings = new HashMap<>(clients.clientConfig().originals());
-        settings.put(CancelClientConfig.TIMEOUT_MS, clients.timeout().toMillis());
-        settings.put(CancelClientConfig.CLIENT_ID, OperatorClients.CLIENT_ID);
         String jwt = BearerToken.jwt(token);
-        return BulkCancels.create(new CancelClientConfig(settings), (executionId, bulkId) -> jwt, followFor);
+        return BulkCancels.create(clients.clientConfig(clients.timeout()), (executionId, bulkId) -> jwt, followFor);
     }
 
     /**

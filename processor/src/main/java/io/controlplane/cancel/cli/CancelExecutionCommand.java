@@ -4,25 +4,27 @@ import io.controlplane.cancel.avro.CancelCommand;
 import io.controlplane.cancel.avro.CancelMode;
 import io.controlplane.cancel.avro.CancelRejection;
 import io.controlplane.cancel.avro.RunStateChange;
+import io.controlplane.cancel.client.CancelClient;
+import io.controlplane.cancel.client.CancelOutcome;
+import io.controlplane.cancel.client.CancelRequest;
+import io.controlplane.cancel.client.SentCommand;
 import io.controlplane.cancel.decision.CommandValidation;
 import io.controlplane.cancel.decision.Ids;
-import io.controlplane.cancel.topology.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,21 +135,21 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
         if (graceful != null || at != null) {
             return overTime(clients, command, out);
         }
-        Optional<OutcomeReader.Outcome> outcome;
-        try (OutcomeReader outcomes = OutcomeReader.fromNow(clients)) {
-            send(clients, command);
-            outcome = outcomes.await(command.getCommandId(), Instant.now().plus(timeout));
+        Optional<CancelOutcome> outcome;
+        try (CancelClient client = CancelClientCalls.create(clients, token, timeout)) {
+            Instant deadline = Instant.now().plus(timeout);
+            outcome = CancelClientCalls.outcome(client.cancel(request(command)), deadline);
         }
         if (outcome.isEmpty()) {
             out.println(noOutcome(command, ""));
             return NO_OUTCOME;
         }
-        if (outcome.get().cancellation() != null) {
-            out.println(changeLine(outcome.get().cancellation()));
-            return CANCELLED;
+        if (outcome.get() instanceof CancelOutcome.Rejected rejected) {
+            out.println(rejected(rejected.rejection()));
+            return REJECTED;
         }
-        out.println(rejected(outcome.get().rejection()));
-        return REJECTED;
+        out.println(changeLine(changeOf(outcome.get())));
+        return CANCELLED;
     }
 
     /** The command the options ask for, requested at {@code now}. */
@@ -164,64 +166,71 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
                 at);
     }
 
+    /** What the client is asked to send: {@code command} as checked, ids included (the client dates it). */
+    private static CancelRequest request(CancelCommand command) {
+        CancelRequest request = CancelRequest.of(command.getExecutionId(), command.getCancelledBy())
+                .withReason(command.getReason())
+                .withCommandId(command.getCommandId())
+                .withTraceId(command.getTraceId())
+                .notBefore(command.getNotBefore());
+        return command.getMode() == CancelMode.GRACEFUL
+                ? request.graceful(command.getGraceMs() == null ? null : Duration.ofMillis(command.getGraceMs()))
+                : request;
+    }
+
+    /** The run-state change a Cancelled or Cancelling outcome carries. */
+    private static RunStateChange changeOf(CancelOutcome outcome) {
+        return outcome instanceof CancelOutcome.Cancelling cancelling
+                ? cancelling.change()
+                : ((CancelOutcome.Cancelled) outcome).change();
+    }
+
+    /** The command's own outcome as the follow reads it; empty for none. */
+    private static Optional<OutcomeReader.Seen> seen(Optional<CancelOutcome> outcome) {
+        return outcome.map(decided -> decided instanceof CancelOutcome.Rejected rejected
+                ? new OutcomeReader.Rejected(rejected.rejection())
+                : new OutcomeReader.Changed(changeOf(decided)));
+    }
+
     /**
-     * A graceful or scheduled cancel: what the processor made of the command, and for a graceful one
-     * how it ended. What settles a silence is the processor's consumer group having committed an
-     * offset past a record (the command, or upstream's report that ended the run): under exactly-once
-     * everything it wrote on reading that record is then in, and read up to the outcome topics' ends.
+     * A graceful or scheduled cancel: what the processor made of the command, which the client
+     * answers, and for a graceful one how it ended, which only this reads. What settles a silence is
+     * the processor's consumer group having committed an offset past a record (the command, or
+     * upstream's report that ended the run): under exactly-once everything it wrote on reading that
+     * record is then in, and read up to the outcome topics' ends.
      */
     private int overTime(OperatorClients clients, CancelCommand command, PrintWriter out) {
         CancelFollow follow = new CancelFollow(executionId, command.getCommandId());
         TopicPartition runStates = graceful == null ? null : runStatesPartition(clients);
+        // positioned before the command is sent: what follows its first outcome cannot be missed
         try (ProcessorProgress progress = ProcessorProgress.of(clients);
                 OutcomeReader outcomes = runStates == null
                         ? OutcomeReader.fromNow(clients)
-                        : OutcomeReader.following(clients, executionId, runStates)) {
-            RecordMetadata sent = send(clients, command);
-            TopicPartition commandPartition = new TopicPartition(sent.topic(), sent.partition());
+                        : OutcomeReader.following(clients, executionId, runStates);
+                CancelClient client = CancelClientCalls.create(clients, token, timeout)) {
             Instant deadline = Instant.now().plus(timeout);
-            Instant nextCheck = Instant.now();
-            while (Instant.now().isBefore(deadline)) {
-                OptionalInt exit = print(follow, outcomes.poll(deadline), out);
+            CompletableFuture<SentCommand> written = new CompletableFuture<>();
+            CompletionStage<CancelOutcome> call = client.cancel(request(command), written::complete);
+            // what the reader read while the first outcome was awaited: followed once it has come
+            List<OutcomeReader.Seen> read = new ArrayList<>();
+            Optional<OutcomeReader.Seen> first;
+            if (at == null) {
+                first = seen(CancelClientCalls.outcome(call, deadline));
+            } else {
+                Scheduling scheduling = scheduling(call, written, outcomes, progress, deadline, read);
+                if (scheduling == Scheduling.SCHEDULED) {
+                    out.println(scheduled(command));
+                    return CANCELLED;
+                }
+                first = scheduling == Scheduling.ANSWERED
+                        ? seen(CancelClientCalls.outcome(call, deadline))
+                        : Optional.empty();
+            }
+            if (first.isPresent()) {
+                read.add(0, first.get());
+                OptionalInt exit = follow(follow, read, outcomes, progress, runStates, deadline, out);
                 if (exit.isPresent()) {
                     return exit.getAsInt();
-                }
-                if (Instant.now().isBefore(nextCheck)) {
-                    continue;
-                }
-                nextCheck = Instant.now().plus(PROGRESS_CHECK);
-                Duration left = Duration.between(Instant.now(), deadline);
-                if (at != null && follow.cancelling() == null) {
-                    // no refusal yet: once the processor has read the command, none will come
-                    if (progress.hasReadPast(commandPartition, sent.offset(), left)) {
-                        exit = readUpToTheEnds(follow, outcomes, progress, deadline, out);
-                        if (exit.isPresent()) {
-                            return exit.getAsInt();
-                        }
-                        if (!Instant.now().isBefore(deadline)) {
-                            break; // not read up to the ends: a refusal may be there still
-                        }
-                        if (follow.cancelling() == null) {
-                            out.println(scheduled(command));
-                            return CANCELLED;
-                        }
-                    }
-                    continue;
-                }
-                Optional<OutcomeReader.RunStateSeen> ended = follow.endedOtherwise();
-                if (ended.isPresent()
-                        && progress.hasReadPast(runStates, ended.get().offset(), left)) {
-                    // the processor took upstream's report: whatever it wrote before is in by now
-                    exit = readUpToTheEnds(follow, outcomes, progress, deadline, out);
-                    if (exit.isPresent()) {
-                        return exit.getAsInt();
-                    }
-                    if (!Instant.now().isBefore(deadline)) {
-                        break;
-                    }
-                    CancelFollow.Step last = follow.endedOtherwise(ended.get());
-                    out.println(last.line());
-                    return last.exitCode().getAsInt();
                 }
             }
         }
@@ -240,38 +249,131 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
         return NO_OUTCOME;
     }
 
+    /** What became of a command with a notBefore, as far as {@code cancel --at} waits to know. */
+    private enum Scheduling {
+        /** The processor answered it (a refusal, say): the client has the answer, or is reading it. */
+        ANSWERED,
+        /** The processor has read it and answered nothing: it holds it for its time. */
+        SCHEDULED,
+        /** Neither was known by the deadline. */
+        NOT_KNOWN
+    }
+
     /**
-     * Reads the outcome topics up to their ends as written now, or until {@code deadline}; what is
-     * read is followed and printed. The exit code if that ended the command.
+     * Waits for a scheduled command's first outcome until the processor has read it: once its group
+     * has committed past the command with no answer in the outcome topics up to their ends, it has
+     * none. What the reader read meanwhile goes to {@code read}.
      */
-    private static OptionalInt readUpToTheEnds(
-            CancelFollow follow,
+    private static Scheduling scheduling(
+            CompletionStage<CancelOutcome> call,
+            CompletableFuture<SentCommand> written,
             OutcomeReader outcomes,
             ProcessorProgress progress,
             Instant deadline,
-            PrintWriter out) {
-        Map<TopicPartition, Long> ends = progress.ends(outcomes.outcomePartitions());
-        while (Instant.now().isBefore(deadline) && !outcomes.hasRead(ends)) {
-            OptionalInt exit = print(follow, outcomes.poll(deadline), out);
-            if (exit.isPresent()) {
-                return exit;
+            List<OutcomeReader.Seen> read) {
+        CompletableFuture<CancelOutcome> answer = call.toCompletableFuture();
+        while (Instant.now().isBefore(deadline) && !answer.isDone()) {
+            Instant nextCheck = Instant.now().plus(PROGRESS_CHECK);
+            // waits for the answer until the next check; it is taken from the call once there
+            CancelClientCalls.outcome(call, nextCheck.isBefore(deadline) ? nextCheck : deadline);
+            SentCommand sent = written.getNow(null);
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (answer.isDone() || sent == null || !progress.hasReadPast(sent.partition(), sent.offset(), left)) {
+                continue;
             }
+            if (!readUpToTheEnds(outcomes, progress, deadline, read)) {
+                return Scheduling.NOT_KNOWN; // not read up to the ends: a refusal may be there still
+            }
+            boolean answered = read.stream().anyMatch(seen -> carries(seen, sent.commandId()));
+            // the client reads the same committed outcomes: one read here comes to it too
+            return answered ? Scheduling.ANSWERED : Scheduling.SCHEDULED;
         }
-        return OptionalInt.empty();
+        return answer.isDone() ? Scheduling.ANSWERED : Scheduling.NOT_KNOWN;
     }
 
-    private static OptionalInt print(CancelFollow follow, List<OutcomeReader.Seen> seen, PrintWriter out) {
-        for (OutcomeReader.Seen record : seen) {
-            Optional<CancelFollow.Step> step = follow.seen(record);
-            if (step.isPresent()) {
-                out.println(step.get().line());
-                out.flush();
-                if (step.get().exitCode().isPresent()) {
-                    return step.get().exitCode();
+    /** Whether {@code seen} is the outcome of the command {@code commandId}. */
+    private static boolean carries(OutcomeReader.Seen seen, String commandId) {
+        if (seen instanceof OutcomeReader.Changed changed) {
+            return commandId.equals(changed.change().getCommandId());
+        }
+        return seen instanceof OutcomeReader.Rejected rejected
+                && commandId.equals(rejected.rejection().getCommandId());
+    }
+
+    /**
+     * Follows the command from its first outcome, the head of {@code read}, and prints each step:
+     * a CANCELLING goes on until the run's CANCELLED, or upstream's report that it ended otherwise
+     * once the processor has taken it. The exit code if the command ended by {@code deadline}.
+     */
+    private static OptionalInt follow(
+            CancelFollow follow,
+            List<OutcomeReader.Seen> read,
+            OutcomeReader outcomes,
+            ProcessorProgress progress,
+            TopicPartition runStates,
+            Instant deadline,
+            PrintWriter out) {
+        Instant nextCheck = Instant.now();
+        while (true) {
+            OptionalInt exit = print(follow, read, out);
+            if (exit.isPresent() || !Instant.now().isBefore(deadline)) {
+                return exit;
+            }
+            read.addAll(outcomes.poll(deadline));
+            if (Instant.now().isBefore(nextCheck)) {
+                continue;
+            }
+            nextCheck = Instant.now().plus(PROGRESS_CHECK);
+            Optional<OutcomeReader.RunStateSeen> ended = follow.endedOtherwise();
+            if (ended.isPresent()
+                    && progress.hasReadPast(
+                            runStates, ended.get().offset(), Duration.between(Instant.now(), deadline))) {
+                // the processor took upstream's report: whatever it wrote before is in by now
+                boolean atTheEnds = readUpToTheEnds(outcomes, progress, deadline, read);
+                exit = print(follow, read, out);
+                if (exit.isPresent() || !atTheEnds) {
+                    return exit;
                 }
+                CancelFollow.Step last = follow.endedOtherwise(ended.get());
+                out.println(last.line());
+                return last.exitCode();
             }
         }
-        return OptionalInt.empty();
+    }
+
+    /**
+     * Reads the outcome topics into {@code read} up to their ends as written now, or until {@code
+     * deadline}; whether it got there.
+     */
+    private static boolean readUpToTheEnds(
+            OutcomeReader outcomes, ProcessorProgress progress, Instant deadline, List<OutcomeReader.Seen> read) {
+        Map<TopicPartition, Long> ends = progress.ends(outcomes.outcomePartitions());
+        while (!outcomes.hasRead(ends)) {
+            if (!Instant.now().isBefore(deadline)) {
+                return false;
+            }
+            read.addAll(outcomes.poll(deadline));
+        }
+        return true;
+    }
+
+    /** Follows and prints what was read, in its order, and clears it; the exit code if that ended the command. */
+    private static OptionalInt print(CancelFollow follow, List<OutcomeReader.Seen> read, PrintWriter out) {
+        try {
+            for (OutcomeReader.Seen record : read) {
+                Optional<CancelFollow.Step> step = follow.seen(record);
+                if (step.isPresent()) {
+                    out.println(step.get().line());
+                    out.flush();
+                    if (step.get().exitCode().isPresent()) {
+                        return step.get().exitCode();
+                    }
+                }
+            }
+            return OptionalInt.empty();
+        } finally {
+            read.clear();
+        }
     }
 
     /** The partition of the run-states topic upstream writes this run to: cancel.partitioner's. */
@@ -294,23 +396,6 @@ final class CancelExecutionCommand extends KafkaOperatorCommand {
     static String scheduled(CancelCommand command) {
         return "SCHEDULED " + Ids.quote(command.getExecutionId()) + " at " + command.getNotBefore() + " (command "
                 + Ids.quote(command.getCommandId()) + ")";
-    }
-
-    private RecordMetadata send(OperatorClients clients, CancelCommand command) {
-        Topics.Topic<CancelCommand> commands = clients.topics().commands;
-        RecordHeaders headers = BearerToken.headers(token);
-        byte[] value = commands.valueSerde().serializer().serialize(commands.name(), headers, command);
-        try (Producer<String, byte[]> producer = clients.producer()) {
-            // where upstream's partitioner put the run's state, whichever client wrote it
-            int partition = clients.config()
-                    .partitioner()
-                    .partition(
-                            executionId.getBytes(StandardCharsets.UTF_8),
-                            producer.partitionsFor(commands.name()).size());
-            return clients.delivered(
-                    producer.send(new ProducerRecord<>(commands.name(), partition, executionId, value, headers)),
-                    "the cancel command");
-        }
     }
 
     /** A token bound to one command (its jti) names the commandId; otherwise any fresh id will do. */

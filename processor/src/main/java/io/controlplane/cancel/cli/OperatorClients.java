@@ -81,6 +81,18 @@ final class OperatorClients {
         return clientConfig;
     }
 
+    /**
+     * The client library's settings for an operator command built on it: the CLI's client.id, and
+     * {@code callTimeout} as the client's one timeout (how long a call waits for its answer, and its
+     * producer for Kafka).
+     */
+    CancelClientConfig clientConfig(Duration callTimeout) {
+        Map<String, Object> settings = new HashMap<>(clientConfig.originals());
+        settings.put(CancelClientConfig.TIMEOUT_MS, callTimeout.toMillis());
+        settings.put(CancelClientConfig.CLIENT_ID, CLIENT_ID);
+        return new CancelClientConfig(settings);
+    }
+
     String bootstrapServers() {
         return String.valueOf(producerConfigs.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
     }

@@ -19,16 +19,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Waits for the outcome of one command: the run-state change or rejection carrying its commandId.
- * It reads from the ends the outcome topics had before the command was sent, read_committed, so
- * that it sees only outcomes decided after it, and only decided ones. Following a run over time
- * (a graceful cancel), it also reads the run's partition of the run-states topic, from the same
- * moment: what upstream reports of the run after the command.
+ * What follows a cancel command that goes on over time, for {@code cancel --graceful} and {@code
+ * --at}: the run-state changes and rejections (read_committed: decided ones only) and, following a
+ * run, the run's partition of the run-states topic (what upstream reports of it), each read from the
+ * end it had before the command was sent. The command's own first outcome comes through the client
+ * library; this reads what it does not give: the run's later CANCELLED, perhaps by another command,
+ * upstream's report, and whether an answer lies below the ends when the processor has read the command.
  */
 final class OutcomeReader implements AutoCloseable {
-
-    /** A command's outcome: exactly one of the two is set. */
-    record Outcome(RunStateChange cancellation, CancelRejection rejection) {}
 
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -94,20 +92,6 @@ final class OutcomeReader implements AutoCloseable {
         }
     }
 
-    /** The outcome of {@code commandId}, or empty if none was decided by {@code deadline}. */
-    Optional<Outcome> await(String commandId, Instant deadline) {
-        while (Instant.now().isBefore(deadline)) {
-            Duration left = Duration.between(Instant.now(), deadline);
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(left.compareTo(POLL) < 0 ? left : POLL)) {
-                Optional<Outcome> outcome = outcomeOf(commandId, record);
-                if (outcome.isPresent()) {
-                    return outcome;
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     /** What one poll of at most {@link #POLL} (less when {@code deadline} is nearer) read. */
     List<Seen> poll(Instant deadline) {
         Duration left = Duration.between(Instant.now(), deadline);
@@ -152,22 +136,7 @@ final class OutcomeReader implements AutoCloseable {
         return state == null ? Optional.empty() : Optional.of(new RunStateSeen(state, record.offset()));
     }
 
-    private Optional<Outcome> outcomeOf(String commandId, ConsumerRecord<byte[], byte[]> record) {
-        if (record.topic().equals(changes.name())) {
-            RunStateChange change = decode(changes.valueSerde().deserializer(), record);
-            if (change != null && commandId.equals(change.getCommandId())) {
-                return Optional.of(new Outcome(change, null));
-            }
-        } else if (record.topic().equals(rejections.name())) {
-            CancelRejection rejection = decode(rejections.valueSerde().deserializer(), record);
-            if (rejection != null && commandId.equals(rejection.getCommandId())) {
-                return Optional.of(new Outcome(null, rejection));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Another writer's record that does not decode is not this command's outcome. */
+    /** Another writer's record that does not decode is not what this follows. */
     private static <V> V decode(Deserializer<V> deserializer, ConsumerRecord<byte[], byte[]> record) {
         try {
             return deserializer.deserialize(record.topic(), record.headers(), record.value());
