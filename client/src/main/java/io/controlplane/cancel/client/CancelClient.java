@@ -236,12 +236,6 @@ public final class CancelClient implements AutoCloseable {
     }
 
     /**
-     * Stops reading outcomes, fails every call still waiting with a {@link CancelClientException}
-     * (retrying it with the same commandId on another client is safe), and closes the producer, giving
-     * the commands it holds a few seconds to go out. Every waiting call's stage has failed when this
-     * returns; calls made after fail at once. Bounded in time; calling it again does nothing.
-     */
-    /**
      * Starts a bulk cancel ({@code BulkCancelCommand} START) on the one producer, and follows its
      * progress until every partition has ended it, the processor refuses it, or {@code
      * cancel.client.bulk-timeout.ms} has passed (TimedOut, with the counts so far: the bulk goes on).
@@ -259,6 +253,12 @@ public final class CancelClient implements AutoCloseable {
         return bulks.control(bulkId, action, cancelledBy, reason);
     }
 
+    /**
+     * Stops reading outcomes, fails every call still waiting with a {@link CancelClientException}
+     * (retrying it with the same commandId on another client is safe), and closes the producer, giving
+     * the commands it holds a few seconds to go out. Every waiting call's stage has failed when this
+     * returns; calls made after fail at once. Bounded in time; calling it again does nothing.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
