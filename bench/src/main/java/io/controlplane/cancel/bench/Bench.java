@@ -418,8 +418,8 @@ public final class Bench {
     private void latencies(Topics own, ProcessorJvm jvm) throws Exception {
         Workload offered = new Workload(workload.runs, workload.commands, own);
         for (int perSecond : OFFERED_LOADS) {
-            LatencyRun.Percentiles p =
-                    LatencyRun.offer(bootstrapServers, own, offered, perSecond, options.latencySeconds());
+            LatencyRun.Percentiles p = LatencyRun.offer(
+                    bootstrapServers, own, offered, perSecond, options.latencySeconds(), LatencyRun.Window.NONE);
             table.addText(
                     "3 latency",
                     String.format("%,d commands/s offered, exactly_once_v2", perSecond),

@@ -20,7 +20,27 @@ final class LatencyRun {
 
     private LatencyRun() {}
 
-    static Percentiles offer(String bootstrapServers, Topics topics, Workload workload, int perSecond, int seconds)
+    /**
+     * Told when the run's commands start to go out (its clients are up) and when the last outcome is
+     * in or given up on (its clients not yet closed), to measure something else over that time.
+     */
+    interface Window {
+
+        Window NONE = new Window() {
+            @Override
+            public void open() {}
+
+            @Override
+            public void close() {}
+        };
+
+        void open();
+
+        void close();
+    }
+
+    static Percentiles offer(
+            String bootstrapServers, Topics topics, Workload workload, int perSecond, int seconds, Window window)
             throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         int count = perSecond * seconds;
@@ -36,6 +56,7 @@ final class LatencyRun {
                     }
                 });
                 KafkaProducer<String, byte[]> producer = Workload.producer(bootstrapServers)) {
+            window.open();
             long start = System.nanoTime();
             for (int j = 0; j < count; j++) {
                 long due = start + j * 1_000_000_000L / perSecond;
@@ -51,6 +72,7 @@ final class LatencyRun {
             while (!sent.isEmpty() && System.nanoTime() < drainUntil) {
                 Thread.sleep(50);
             }
+            window.close();
             synchronized (latencies) {
                 return Percentiles.of(Arrays.copyOf(latencies, received[0]), sent.size());
             }
