@@ -134,6 +134,9 @@ public final class Bench {
             if (options.includes(options.recordsPerDecisionOnly)) {
                 recordsPerDecision(admin);
             }
+            if (options.includes(options.clientOverheadOnly)) {
+                clientOverhead(admin);
+            }
             if (options.largeStatePhase()) {
                 largeState(admin);
             }
@@ -268,6 +271,99 @@ public final class Bench {
                     cost.text(),
                     measures.toArray(Table.Measure[]::new));
         }
+    }
+
+    /**
+     * Issue 20: the p99 of cancel() through the client at 5,000 calls/s against the processor's own
+     * p99 at 5,000 commands/s, measured in turn against one processor ({@link ClientOverhead}), and
+     * the bytes this JVM allocates per call against those per command of the plain clients.
+     */
+    private void clientOverhead(Admin admin) throws Exception {
+        String section = "8 client";
+        ClientOverhead.Figures figures = new ClientOverhead(
+                        bootstrapServers,
+                        admin,
+                        settings(ClientOverhead.PREFIX, "exactly_once_v2"),
+                        workDir,
+                        options.clientOverheadSeconds(),
+                        options.clientOverheadWarmUpSeconds())
+                .measure(started::add);
+        LatencyRun.Percentiles plain = figures.plain();
+        table.addText(
+                section,
+                String.format(
+                        "processor alone: %,d commands/s, %d s, plain producer, read_committed consumer",
+                        ClientOverhead.PER_SECOND, figures.seconds()),
+                String.format(
+                        "%s; %,.0f bytes allocated per command (%d threads lost)",
+                        percentiles(plain),
+                        figures.bytesPerCommand(),
+                        figures.plainAllocated().threadsLost()),
+                withPercentiles(
+                        plain,
+                        new Table.Measure("allocated per command", figures.bytesPerCommand(), "bytes"),
+                        new Table.Measure(
+                                "threads lost", figures.plainAllocated().threadsLost(), "threads")));
+        PacedCancels.Result client = figures.client();
+        CallOutcomes.Counts outcomes = client.outcomes();
+        table.addText(
+                section,
+                String.format(
+                        "cancel() through one CancelClient: %,d calls/s from %d threads, %d s, from the due time",
+                        ClientOverhead.PER_SECOND, PacedCancels.CALLERS, figures.seconds()),
+                String.format(
+                        "%s; cancelled %,d, cancelling %,d, rejected %,d, timed out %,d, failed %,d; callers' lag p99"
+                                + " %.1f ms; %,.0f bytes allocated per call (%d threads lost)",
+                        percentiles(client.latencies()),
+                        outcomes.cancelled(),
+                        outcomes.cancelling(),
+                        outcomes.rejected(),
+                        outcomes.timedOut(),
+                        outcomes.failed(),
+                        client.lag().p99(),
+                        figures.bytesPerCall(),
+                        figures.clientAllocated().threadsLost()),
+                withPercentiles(
+                        client.latencies(),
+                        new Table.Measure("cancelled", outcomes.cancelled(), "calls"),
+                        new Table.Measure("cancelling", outcomes.cancelling(), "calls"),
+                        new Table.Measure("rejected", outcomes.rejected(), "calls"),
+                        new Table.Measure("timed out", outcomes.timedOut(), "calls"),
+                        new Table.Measure("failed", outcomes.failed(), "calls"),
+                        new Table.Measure("callers' lag p99", client.lag().p99(), "ms"),
+                        new Table.Measure("allocated per call", figures.bytesPerCall(), "bytes"),
+                        new Table.Measure(
+                                "threads lost", figures.clientAllocated().threadsLost(), "threads")));
+        table.addText(
+                section,
+                "client overhead: cancel()'s p99 minus the processor's own, bound 10 ms",
+                String.format(
+                        "client overhead p99 = %.1f ms, bound 10 ms; allocations %.1f× the plain clients' per command",
+                        figures.overheadP99(), figures.bytesPerCall() / figures.bytesPerCommand()),
+                new Table.Measure("p99 overhead", figures.overheadP99(), "ms"),
+                new Table.Measure("bound", 10, "ms"),
+                new Table.Measure(
+                        "allocated per call / per plain command",
+                        figures.bytesPerCall() / figures.bytesPerCommand(),
+                        "×"));
+    }
+
+    private static String percentiles(LatencyRun.Percentiles p) {
+        return String.format(
+                "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d measured, %d missing)",
+                p.p50(), p.p99(), p.p999(), p.max(), p.measured(), p.missing());
+    }
+
+    private static Table.Measure[] withPercentiles(LatencyRun.Percentiles p, Table.Measure... more) {
+        List<Table.Measure> measures = new ArrayList<>(List.of(
+                new Table.Measure("p50", p.p50(), "ms"),
+                new Table.Measure("p99", p.p99(), "ms"),
+                new Table.Measure("p99.9", p.p999(), "ms"),
+                new Table.Measure("max", p.max(), "ms"),
+                new Table.Measure("measured", p.measured(), "commands"),
+                new Table.Measure("missing", p.missing(), "commands")));
+        measures.addAll(List.of(more));
+        return measures.toArray(Table.Measure[]::new);
     }
 
     /**

@@ -25,7 +25,7 @@ final class Workload {
 
     static final int BLOCK = 20;
     static final int ACCEPTED_PER_BLOCK = 14;
-    private static final String ADMIN = "alice";
+    static final String ADMIN = "alice";
     private static final String VIEWER = "bob";
     private static final String TENANT = "acme";
 
