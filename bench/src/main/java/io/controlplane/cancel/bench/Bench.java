@@ -295,12 +295,11 @@ public final class Bench {
                         "processor alone: %,d commands/s, %d s, plain producer, read_committed consumer",
                         ClientOverhead.PER_SECOND, figures.seconds()),
                 String.format(
-                        "%s; %,.0f bytes allocated per command (%d threads lost)",
-                        percentiles(plain),
-                        figures.bytesPerCommand(),
-                        figures.plainAllocated().threadsLost()),
+                        "%s; %,.0f bytes allocated per command%s",
+                        plain.text(), figures.bytesPerCommand(), lost(figures.plainAllocated())),
                 withPercentiles(
                         plain,
+                        "commands",
                         new Table.Measure("allocated per command", figures.bytesPerCommand(), "bytes"),
                         new Table.Measure(
                                 "threads lost", figures.plainAllocated().threadsLost(), "threads")));
@@ -312,19 +311,15 @@ public final class Bench {
                         "cancel() through one CancelClient: %,d calls/s from %d threads, %d s, from the due time",
                         ClientOverhead.PER_SECOND, PacedCancels.CALLERS, figures.seconds()),
                 String.format(
-                        "%s; cancelled %,d, cancelling %,d, rejected %,d, timed out %,d, failed %,d; callers' lag p99"
-                                + " %.1f ms; %,.0f bytes allocated per call (%d threads lost)",
-                        percentiles(client.latencies()),
-                        outcomes.cancelled(),
-                        outcomes.cancelling(),
-                        outcomes.rejected(),
-                        outcomes.timedOut(),
-                        outcomes.failed(),
+                        "%s; %s; callers' lag p99 %.1f ms; %,.0f bytes allocated per call%s",
+                        client.latencies().text(),
+                        outcomes.text(),
                         client.lag().p99(),
                         figures.bytesPerCall(),
-                        figures.clientAllocated().threadsLost()),
+                        lost(figures.clientAllocated())),
                 withPercentiles(
                         client.latencies(),
+                        "calls",
                         new Table.Measure("cancelled", outcomes.cancelled(), "calls"),
                         new Table.Measure("cancelling", outcomes.cancelling(), "calls"),
                         new Table.Measure("rejected", outcomes.rejected(), "calls"),
@@ -348,20 +343,21 @@ public final class Bench {
                         "×"));
     }
 
-    private static String percentiles(LatencyRun.Percentiles p) {
-        return String.format(
-                "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d measured, %d missing)",
-                p.p50(), p.p99(), p.p999(), p.max(), p.measured(), p.missing());
+    /** The threads whose bytes a figure misses (they ended inside its window), by name. */
+    private static String lost(ThreadAllocations.Allocated allocated) {
+        return allocated.lost().isEmpty()
+                ? " (no thread lost)"
+                : String.format(" (%d threads lost: %s)", allocated.threadsLost(), String.join(", ", allocated.lost()));
     }
 
-    private static Table.Measure[] withPercentiles(LatencyRun.Percentiles p, Table.Measure... more) {
+    private static Table.Measure[] withPercentiles(LatencyRun.Percentiles p, String unit, Table.Measure... more) {
         List<Table.Measure> measures = new ArrayList<>(List.of(
                 new Table.Measure("p50", p.p50(), "ms"),
                 new Table.Measure("p99", p.p99(), "ms"),
                 new Table.Measure("p99.9", p.p999(), "ms"),
                 new Table.Measure("max", p.max(), "ms"),
-                new Table.Measure("measured", p.measured(), "commands"),
-                new Table.Measure("missing", p.missing(), "commands")));
+                new Table.Measure("measured", p.measured(), unit),
+                new Table.Measure("missing", p.missing(), unit)));
         measures.addAll(List.of(more));
         return measures.toArray(Table.Measure[]::new);
     }

@@ -119,7 +119,9 @@ final class ClientOverhead {
             try (CancelClient client = client()) {
                 PacedCancels.Result warmUp = PacedCancels.offer(
                         client, PER_SECOND, warmUpSeconds, k -> cancel(firstFresh, k), LatencyRun.Window.NONE, drain());
-                System.out.printf("client warm-up: %s%n", warmUp.outcomes());
+                System.out.printf(
+                        "client warm-up (not measured): %s; %s%n",
+                        warmUp.latencies().text(), warmUp.outcomes().text());
             }
             ThreadAllocations plainAllocated = new ThreadAllocations();
             LatencyRun.Percentiles plain =

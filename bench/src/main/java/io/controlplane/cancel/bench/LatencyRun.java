@@ -88,6 +88,13 @@ final class LatencyRun {
                     nanos.length, missing, at(nanos, 0.50), at(nanos, 0.99), at(nanos, 0.999), at(nanos, 1.0));
         }
 
+        /** To a tenth of a millisecond, for figures whose difference is what is read. */
+        String text() {
+            return String.format(
+                    "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d measured, %d missing)",
+                    p50, p99, p999, max, measured, missing);
+        }
+
         private static double at(long[] sorted, double quantile) {
             if (sorted.length == 0) {
                 return Double.NaN;

@@ -2,6 +2,7 @@ package io.controlplane.cancel.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,8 +16,12 @@ import java.util.Map;
  */
 final class ThreadAllocations implements LatencyRun.Window {
 
-    /** Bytes allocated in the window by the threads alive at its close, and how many of those at its open ended. */
-    record Allocated(long bytes, int threadsLost) {
+    /** Bytes allocated in the window by the threads alive at its close, and the names of those at its open that ended. */
+    record Allocated(long bytes, List<String> lost) {
+
+        int threadsLost() {
+            return lost.size();
+        }
 
         double perCall(long calls) {
             return bytes / (double) calls;
@@ -27,6 +32,7 @@ final class ThreadAllocations implements LatencyRun.Window {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private Map<Long, Long> atOpen;
+    private Map<Long, String> namesAtOpen;
     private Allocated allocated;
 
     @Override
@@ -34,12 +40,14 @@ final class ThreadAllocations implements LatencyRun.Window {
         if (!THREADS.isThreadAllocatedMemorySupported() || !THREADS.isThreadAllocatedMemoryEnabled()) {
             throw new IllegalStateException("this JVM does not count the bytes its threads allocate");
         }
+        namesAtOpen = new HashMap<>();
+        Thread.getAllStackTraces().keySet().forEach(thread -> namesAtOpen.put(thread.getId(), thread.getName()));
         atOpen = byThread();
     }
 
     @Override
     public void close() {
-        allocated = between(atOpen, byThread());
+        allocated = between(atOpen, byThread(), namesAtOpen);
     }
 
     Allocated allocated() {
@@ -59,14 +67,20 @@ final class ThreadAllocations implements LatencyRun.Window {
         return byThread;
     }
 
-    /** The window's bytes from two readings (thread id to bytes); ids are never reused within a JVM. */
-    static Allocated between(Map<Long, Long> before, Map<Long, Long> after) {
+    /**
+     * The window's bytes from two readings (thread id to bytes; ids are never reused within a JVM), and
+     * the threads lost by {@code names} at the open.
+     */
+    static Allocated between(Map<Long, Long> before, Map<Long, Long> after, Map<Long, String> names) {
         long bytes = 0;
         for (Map.Entry<Long, Long> thread : after.entrySet()) {
             bytes += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
         }
-        int lost = (int)
-                before.keySet().stream().filter(id -> !after.containsKey(id)).count();
+        List<String> lost = before.keySet().stream()
+                .filter(id -> !after.containsKey(id))
+                .map(id -> names.getOrDefault(id, "thread " + id))
+                .sorted()
+                .toList();
         return new Allocated(bytes, lost);
     }
 }

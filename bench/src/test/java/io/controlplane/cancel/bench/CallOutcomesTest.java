@@ -19,7 +19,9 @@ class CallOutcomesTest {
         outcomes.ended(new CancelOutcome.TimedOut("d", Duration.ofSeconds(30)), null);
         outcomes.ended(null, new CancelClientException("too many calls waiting"));
 
-        assertThat(outcomes.counts()).isEqualTo(new CallOutcomes.Counts(2, 0, 1, 1, 1));
+        assertThat(outcomes.counts())
+                .isEqualTo(new CallOutcomes.Counts(
+                        2, 0, 1, 1, 1, CancelClientException.class.getName() + ": too many calls waiting"));
         assertThat(outcomes.counts().ended()).isEqualTo(5);
     }
 }

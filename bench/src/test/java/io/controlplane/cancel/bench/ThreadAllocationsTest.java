@@ -10,7 +10,7 @@ class ThreadAllocationsTest {
     @Test
     void threadsAliveAtBothEndsCountTheirDifferenceAndNewOnesAllTheyHave() {
         ThreadAllocations.Allocated allocated =
-                ThreadAllocations.between(Map.of(1L, 100L, 2L, 50L), Map.of(1L, 300L, 2L, 50L, 3L, 40L));
+                ThreadAllocations.between(Map.of(1L, 100L, 2L, 50L), Map.of(1L, 300L, 2L, 50L, 3L, 40L), Map.of());
 
         assertThat(allocated.bytes()).isEqualTo(200 + 40);
         assertThat(allocated.threadsLost()).isZero();
@@ -18,10 +18,11 @@ class ThreadAllocationsTest {
 
     @Test
     void aThreadThatEndedInsideTheWindowIsLostAndCounted() {
-        ThreadAllocations.Allocated allocated = ThreadAllocations.between(Map.of(1L, 100L, 2L, 50L), Map.of(1L, 300L));
+        ThreadAllocations.Allocated allocated =
+                ThreadAllocations.between(Map.of(1L, 100L, 2L, 50L), Map.of(1L, 300L), Map.of(2L, "sender"));
 
         assertThat(allocated.bytes()).isEqualTo(200);
-        assertThat(allocated.threadsLost()).isEqualTo(1);
+        assertThat(allocated.lost()).containsExactly("sender");
         assertThat(allocated.perCall(4)).isEqualTo(50.0);
     }
 
