@@ -292,7 +292,7 @@ public final class Bench {
         table.addText(
                 section,
                 String.format(
-                        "processor alone: %,d commands/s, %d s, plain producer, read_committed consumer",
+                        "processor alone: %,d cancels of fresh runs/s, %d s, plain producer, read_committed consumer",
                         ClientOverhead.PER_SECOND, figures.seconds()),
                 String.format(
                         "%s; %,.0f bytes allocated per command%s",
@@ -510,8 +510,8 @@ public final class Bench {
     private void latencies(Topics own, ProcessorJvm jvm) throws Exception {
         Workload offered = new Workload(workload.runs, workload.commands, own);
         for (int perSecond : OFFERED_LOADS) {
-            LatencyRun.Percentiles p = LatencyRun.offer(
-                    bootstrapServers, own, offered, perSecond, options.latencySeconds(), LatencyRun.Window.NONE);
+            LatencyRun.Percentiles p =
+                    LatencyRun.offer(bootstrapServers, own, offered, perSecond, options.latencySeconds());
             table.addText(
                     "3 latency",
                     String.format("%,d commands/s offered, exactly_once_v2", perSecond),

@@ -21,7 +21,10 @@ import org.apache.kafka.clients.admin.Admin;
  *   <li>a warm-up through a client (not measured), so that neither part pays for the JIT: the
  *       processor's command path and the client's code in this JVM are compiled before either;
  *   <li>the processor's own latency, as section 3 measures it ({@link LatencyRun}: Kafka's plain
- *       producer and a read_committed consumer, the usual mix of commands);
+ *       producer and a read_committed consumer), but for the commands the client's part sends: FORCE
+ *       cancels of fresh RUNNING runs by an admin. Section 3's mix has the EXECUTION_NOT_FOUND commands
+ *       decided in bursts after their grace, which in quick runs raised its p99 by hundreds of ms over
+ *       the client's calls whichever part went first: a difference of workloads, not of clients;
  *   <li>cancel() calls at the same rate for the same time through one new {@link CancelClient}, each
  *       a fresh RUNNING run, timed from its due time to its stage's completion ({@link PacedCancels}).
  * </ol>
@@ -80,25 +83,11 @@ final class ClientOverhead {
     }
 
     /**
-     * The runs cancelled through the client, the k-th being {@code executionId(freshRun(first, k))}:
-     * nine in every ten indexes from {@code first} (a multiple of ten) on, skipping the tenth, which
-     * {@link Workload} seeds COMPLETED.
+     * The k-th run cancelled (warm-up, plain part, client's part in turn), as an index of {@link
+     * Workload#executionId}: nine in every ten, skipping the tenth, which {@link Workload} seeds COMPLETED.
      */
-    static long freshRun(long first, long k) {
-        return first + (k / 9) * 10 + k % 9;
-    }
-
-    /**
-     * The first run the client's calls cancel: past every run the plain part's {@code commands}
-     * commands name (below 0.8 × commands, from a block of 20 on), rounded up to a multiple of ten.
-     */
-    static long firstFreshRun(int commands) {
-        return (commands + 9) / 10 * 10L;
-    }
-
-    /** Runs seeded: those of the plain part, then a fresh one per call of the warm-up and of the client's part. */
-    static int runsSeeded(int commands, int calls) {
-        return (int) freshRun(firstFreshRun(commands), calls);
+    static long freshRun(long k) {
+        return (k / 9) * 10 + k % 9;
     }
 
     /** The figures; {@code started} is told of the processor JVM as soon as it has loaded the runs. */
@@ -108,8 +97,7 @@ final class ClientOverhead {
         Topics topics = new Topics(config);
         int commands = PER_SECOND * seconds;
         int warmUpCalls = PER_SECOND * warmUpSeconds;
-        long firstFresh = firstFreshRun(commands);
-        Workload workload = new Workload(runsSeeded(commands, warmUpCalls + commands), commands, topics);
+        Workload workload = new Workload((int) freshRun(warmUpCalls + 2L * commands), commands, topics);
         workload.preloadRunStates(bootstrapServers);
         ProcessorJvm jvm = ProcessorThroughput.consumeAll(
                         admin, PREFIX, settings, workDir, List.of(topics.runStates.name()))
@@ -118,27 +106,22 @@ final class ClientOverhead {
         try {
             try (CancelClient client = client()) {
                 PacedCancels.Result warmUp = PacedCancels.offer(
-                        client, PER_SECOND, warmUpSeconds, k -> cancel(firstFresh, k), LatencyRun.Window.NONE, drain());
+                        client, PER_SECOND, warmUpSeconds, ClientOverhead::cancel, LatencyRun.Window.NONE, drain());
                 System.out.printf(
                         "client warm-up (not measured): %s; %s%n",
                         warmUp.latencies().text(), warmUp.outcomes().text());
             }
             ThreadAllocations plainAllocated = new ThreadAllocations();
+            LatencyRun.Commands cancels = new LatencyRun.Commands(
+                    j -> workload.cancel("plain-" + j, Workload.executionId(freshRun(warmUpCalls + j)), Workload.ADMIN),
+                    j -> true);
             LatencyRun.Percentiles plain =
-                    LatencyRun.offer(bootstrapServers, topics, workload, PER_SECOND, seconds, plainAllocated);
-            // the plain part's EXECUTION_NOT_FOUND commands are decided only after the grace: let them
-            // out before the client's part, so that it has the processor to itself as the plain part had
-            Thread.sleep(config.notFoundGrace().plusSeconds(2).toMillis());
+                    LatencyRun.offer(bootstrapServers, topics, cancels, PER_SECOND, seconds, plainAllocated);
             ThreadAllocations clientAllocated = new ThreadAllocations();
             PacedCancels.Result measured;
             try (CancelClient client = client()) {
                 measured = PacedCancels.offer(
-                        client,
-                        PER_SECOND,
-                        seconds,
-                        k -> cancel(firstFresh, warmUpCalls + k),
-                        clientAllocated,
-                        drain());
+                        client, PER_SECOND, seconds, k -> cancel(warmUpCalls + commands + k), clientAllocated, drain());
             }
             if (!jvm.isAlive()) {
                 throw new IllegalStateException("the processor died during the client's overhead: see " + jvm.log());
@@ -160,8 +143,9 @@ final class ClientOverhead {
         return Duration.ofMillis(new CancelClientConfig(settings).timeoutMs()).plusSeconds(5);
     }
 
-    private static CancelRequest cancel(long firstFresh, long k) {
-        return CancelRequest.of(Workload.executionId(freshRun(firstFresh, k)), Workload.ADMIN)
+    /** What {@link Workload#cancel} sends, asked of the client: a FORCE cancel of fresh run k by the admin. */
+    private static CancelRequest cancel(long k) {
+        return CancelRequest.of(Workload.executionId(freshRun(k)), Workload.ADMIN)
                 .withReason("benchmark");
     }
 }

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -39,14 +41,27 @@ final class LatencyRun {
         void close();
     }
 
+    /** Command j of a run, and whether its outcome is waited for and timed. */
+    record Commands(IntFunction<CancelCommand> command, IntPredicate timed) {}
+
+    /** {@code workload}'s usual mix; its duplicates (no outcome) and EXECUTION_NOT_FOUND (after the grace) not timed. */
+    static Percentiles offer(String bootstrapServers, Topics topics, Workload workload, int perSecond, int seconds)
+            throws Exception {
+        String prefix = "lat" + perSecond;
+        Commands mix = new Commands(j -> workload.command(prefix, j), j -> {
+            Workload.Kind kind = Workload.kind(j);
+            return kind != Workload.Kind.DUPLICATE && kind != Workload.Kind.EXECUTION_NOT_FOUND;
+        });
+        return offer(bootstrapServers, topics, mix, perSecond, seconds, Window.NONE);
+    }
+
     static Percentiles offer(
-            String bootstrapServers, Topics topics, Workload workload, int perSecond, int seconds, Window window)
+            String bootstrapServers, Topics topics, Commands commands, int perSecond, int seconds, Window window)
             throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         int count = perSecond * seconds;
         long[] latencies = new long[count];
         int[] received = {0};
-        String prefix = "lat" + perSecond;
         try (OutcomeWatcher watcher = new OutcomeWatcher(bootstrapServers, topics, (commandId, readable) -> {
                     Long at = sent.remove(commandId);
                     if (at != null) {
@@ -61,9 +76,8 @@ final class LatencyRun {
             for (int j = 0; j < count; j++) {
                 long due = start + j * 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(due - System.nanoTime());
-                CancelCommand command = workload.command(prefix, j);
-                Workload.Kind kind = Workload.kind(j);
-                if (kind != Workload.Kind.DUPLICATE && kind != Workload.Kind.EXECUTION_NOT_FOUND) {
+                CancelCommand command = commands.command().apply(j);
+                if (commands.timed().test(j)) {
                     sent.put(command.getCommandId(), System.nanoTime());
                 }
                 Workload.send(producer, topics.commands, command.getExecutionId(), command);

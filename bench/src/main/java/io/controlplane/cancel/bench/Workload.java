@@ -92,7 +92,8 @@ final class Workload {
         };
     }
 
-    private CancelCommand cancel(String commandId, String executionId, String actor) {
+    /** A FORCE cancel, now, for "benchmark"; a null actor makes it INVALID_COMMAND. */
+    CancelCommand cancel(String commandId, String executionId, String actor) {
         return new CancelCommand(
                 commandId, executionId, actor, "benchmark", now, "trace-" + commandId, CancelMode.FORCE, null, null);
     }
