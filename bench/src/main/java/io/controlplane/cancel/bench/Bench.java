@@ -134,6 +134,9 @@ public final class Bench {
             if (options.includes(options.recordsPerDecisionOnly)) {
                 recordsPerDecision(admin);
             }
+            if (options.includes(options.clientOverheadOnly)) {
+                clientOverhead(admin);
+            }
             if (options.largeStatePhase()) {
                 largeState(admin);
             }
@@ -268,6 +271,95 @@ public final class Bench {
                     cost.text(),
                     measures.toArray(Table.Measure[]::new));
         }
+    }
+
+    /**
+     * Issue 20: the p99 of cancel() through the client at 5,000 calls/s against the processor's own
+     * p99 at 5,000 commands/s, measured in turn against one processor ({@link ClientOverhead}), and
+     * the bytes this JVM allocates per call against those per command of the plain clients.
+     */
+    private void clientOverhead(Admin admin) throws Exception {
+        String section = "8 client";
+        ClientOverhead.Figures figures = new ClientOverhead(
+                        bootstrapServers,
+                        admin,
+                        settings(ClientOverhead.PREFIX, "exactly_once_v2"),
+                        workDir,
+                        options.clientOverheadSeconds(),
+                        options.clientOverheadWarmUpSeconds())
+                .measure(started::add);
+        LatencyRun.Percentiles plain = figures.plain();
+        table.addText(
+                section,
+                String.format(
+                        "processor alone: %,d cancels of fresh runs/s, %d s, plain producer, read_committed consumer",
+                        ClientOverhead.PER_SECOND, figures.seconds()),
+                String.format(
+                        "%s; %,.0f bytes allocated per command%s",
+                        plain.text(), figures.bytesPerCommand(), lost(figures.plainAllocated())),
+                withPercentiles(
+                        plain,
+                        "commands",
+                        new Table.Measure("allocated per command", figures.bytesPerCommand(), "bytes"),
+                        new Table.Measure(
+                                "threads lost", figures.plainAllocated().threadsLost(), "threads")));
+        PacedCancels.Result client = figures.client();
+        CallOutcomes.Counts outcomes = client.outcomes();
+        table.addText(
+                section,
+                String.format(
+                        "cancel() through one CancelClient: %,d calls/s from %d threads, %d s, from the due time",
+                        ClientOverhead.PER_SECOND, PacedCancels.CALLERS, figures.seconds()),
+                String.format(
+                        "%s; %s; callers' lag p99 %.1f ms; %,.0f bytes allocated per call%s",
+                        client.latencies().text(),
+                        outcomes.text(),
+                        client.lag().p99(),
+                        figures.bytesPerCall(),
+                        lost(figures.clientAllocated())),
+                withPercentiles(
+                        client.latencies(),
+                        "calls",
+                        new Table.Measure("cancelled", outcomes.cancelled(), "calls"),
+                        new Table.Measure("cancelling", outcomes.cancelling(), "calls"),
+                        new Table.Measure("rejected", outcomes.rejected(), "calls"),
+                        new Table.Measure("timed out", outcomes.timedOut(), "calls"),
+                        new Table.Measure("failed", outcomes.failed(), "calls"),
+                        new Table.Measure("callers' lag p99", client.lag().p99(), "ms"),
+                        new Table.Measure("allocated per call", figures.bytesPerCall(), "bytes"),
+                        new Table.Measure(
+                                "threads lost", figures.clientAllocated().threadsLost(), "threads")));
+        table.addText(
+                section,
+                "client overhead: cancel()'s p99 minus the processor's own, bound 10 ms",
+                String.format(
+                        "client overhead p99 = %.1f ms, bound 10 ms; allocations %.1f× the plain clients' per command",
+                        figures.overheadP99(), figures.bytesPerCall() / figures.bytesPerCommand()),
+                new Table.Measure("p99 overhead", figures.overheadP99(), "ms"),
+                new Table.Measure("bound", 10, "ms"),
+                new Table.Measure(
+                        "allocated per call / per plain command",
+                        figures.bytesPerCall() / figures.bytesPerCommand(),
+                        "×"));
+    }
+
+    /** The threads whose bytes a figure misses (they ended inside its window), by name. */
+    private static String lost(ThreadAllocations.Allocated allocated) {
+        return allocated.lost().isEmpty()
+                ? " (no thread lost)"
+                : String.format(" (%d threads lost: %s)", allocated.threadsLost(), String.join(", ", allocated.lost()));
+    }
+
+    private static Table.Measure[] withPercentiles(LatencyRun.Percentiles p, String unit, Table.Measure... more) {
+        List<Table.Measure> measures = new ArrayList<>(List.of(
+                new Table.Measure("p50", p.p50(), "ms"),
+                new Table.Measure("p99", p.p99(), "ms"),
+                new Table.Measure("p99.9", p.p999(), "ms"),
+                new Table.Measure("max", p.max(), "ms"),
+                new Table.Measure("measured", p.measured(), unit),
+                new Table.Measure("missing", p.missing(), unit)));
+        measures.addAll(List.of(more));
+        return measures.toArray(Table.Measure[]::new);
     }
 
     /**

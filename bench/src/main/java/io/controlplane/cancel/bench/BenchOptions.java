@@ -50,6 +50,13 @@ final class BenchOptions {
     boolean recordsPerDecisionOnly;
 
     @Option(
+            names = "--client-overhead-only",
+            description = "Only issue 20's client overhead: the processor's own latency at 5,000 commands/s, then"
+                    + " 5,000 cancel() calls/s through one CancelClient (20 s each, 60 s without --quick), their"
+                    + " p99s and bytes allocated per call; part of every run without an --*-only.")
+    boolean clientOverheadOnly;
+
+    @Option(
             names = "--large-state",
             paramLabel = "N",
             description = "Also the large-state phase: N runs (issue 17: 10000000), then N/10 commands against them;"
@@ -72,7 +79,7 @@ final class BenchOptions {
 
     /** Whether any --*-only option narrows the run to its phases (several combine). */
     boolean narrowed() {
-        return wholeJobOnly || deadLettersOnly || recordsPerDecisionOnly || largeStateOnly;
+        return wholeJobOnly || deadLettersOnly || recordsPerDecisionOnly || clientOverheadOnly || largeStateOnly;
     }
 
     /** Whether the run includes a phase, given whether its --*-only option was given. */
@@ -96,5 +103,18 @@ final class BenchOptions {
 
     int latencySeconds() {
         return quick ? 5 : 20;
+    }
+
+    /** Each measured part of the client overhead: the plain clients', then the client's. */
+    int clientOverheadSeconds() {
+        return quick ? 20 : 60;
+    }
+
+    /**
+     * The client overhead's warm-up before both parts: in a first quick run, 5 s left the processor
+     * seconds behind into the plain part.
+     */
+    int clientOverheadWarmUpSeconds() {
+        return quick ? 10 : 20;
     }
 }

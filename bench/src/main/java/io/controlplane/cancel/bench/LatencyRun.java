@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -20,13 +22,46 @@ final class LatencyRun {
 
     private LatencyRun() {}
 
+    /**
+     * Told when the run's commands start to go out (its clients are up) and when the last outcome is
+     * in or given up on (its clients not yet closed), to measure something else over that time.
+     */
+    interface Window {
+
+        Window NONE = new Window() {
+            @Override
+            public void open() {}
+
+            @Override
+            public void close() {}
+        };
+
+        void open();
+
+        void close();
+    }
+
+    /** Command j of a run, and whether its outcome is waited for and timed. */
+    record Commands(IntFunction<CancelCommand> command, IntPredicate timed) {}
+
+    /** {@code workload}'s usual mix; its duplicates (no outcome) and EXECUTION_NOT_FOUND (after the grace) not timed. */
     static Percentiles offer(String bootstrapServers, Topics topics, Workload workload, int perSecond, int seconds)
+            throws Exception {
+        String prefix = "lat" + perSecond;
+        Commands mix = new Commands(j -> workload.command(prefix, j), j -> {
+            Workload.Kind kind = Workload.kind(j);
+            return kind != Workload.Kind.DUPLICATE && kind != Workload.Kind.EXECUTION_NOT_FOUND;
+        });
+        return offer(bootstrapServers, topics, mix, perSecond, seconds, Window.NONE);
+    }
+
+    static Percentiles offer(
+            String bootstrapServers, Topics topics, Commands commands, int perSecond, int seconds, Window window)
             throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         int count = perSecond * seconds;
         long[] latencies = new long[count];
         int[] received = {0};
-        String prefix = "lat" + perSecond;
         try (OutcomeWatcher watcher = new OutcomeWatcher(bootstrapServers, topics, (commandId, readable) -> {
                     Long at = sent.remove(commandId);
                     if (at != null) {
@@ -36,13 +71,13 @@ final class LatencyRun {
                     }
                 });
                 KafkaProducer<String, byte[]> producer = Workload.producer(bootstrapServers)) {
+            window.open();
             long start = System.nanoTime();
             for (int j = 0; j < count; j++) {
                 long due = start + j * 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(due - System.nanoTime());
-                CancelCommand command = workload.command(prefix, j);
-                Workload.Kind kind = Workload.kind(j);
-                if (kind != Workload.Kind.DUPLICATE && kind != Workload.Kind.EXECUTION_NOT_FOUND) {
+                CancelCommand command = commands.command().apply(j);
+                if (commands.timed().test(j)) {
                     sent.put(command.getCommandId(), System.nanoTime());
                 }
                 Workload.send(producer, topics.commands, command.getExecutionId(), command);
@@ -51,6 +86,7 @@ final class LatencyRun {
             while (!sent.isEmpty() && System.nanoTime() < drainUntil) {
                 Thread.sleep(50);
             }
+            window.close();
             synchronized (latencies) {
                 return Percentiles.of(Arrays.copyOf(latencies, received[0]), sent.size());
             }
@@ -64,6 +100,13 @@ final class LatencyRun {
             Arrays.sort(nanos);
             return new Percentiles(
                     nanos.length, missing, at(nanos, 0.50), at(nanos, 0.99), at(nanos, 0.999), at(nanos, 1.0));
+        }
+
+        /** To a tenth of a millisecond, for figures whose difference is what is read. */
+        String text() {
+            return String.format(
+                    "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d measured, %d missing)",
+                    p50, p99, p999, max, measured, missing);
         }
 
         private static double at(long[] sorted, double quantile) {

@@ -25,7 +25,7 @@ final class Workload {
 
     static final int BLOCK = 20;
     static final int ACCEPTED_PER_BLOCK = 14;
-    private static final String ADMIN = "alice";
+    static final String ADMIN = "alice";
     private static final String VIEWER = "bob";
     private static final String TENANT = "acme";
 
@@ -92,7 +92,8 @@ final class Workload {
         };
     }
 
-    private CancelCommand cancel(String commandId, String executionId, String actor) {
+    /** A FORCE cancel, now, for "benchmark"; a null actor makes it INVALID_COMMAND. */
+    CancelCommand cancel(String commandId, String executionId, String actor) {
         return new CancelCommand(
                 commandId, executionId, actor, "benchmark", now, "trace-" + commandId, CancelMode.FORCE, null, null);
     }

@@ -20,7 +20,19 @@ class BenchOptionsTest {
         assertThat(options.narrowed()).isFalse();
         assertThat(options.includes(options.wholeJobOnly)).isTrue();
         assertThat(options.includes(options.recordsPerDecisionOnly)).isTrue();
+        assertThat(options.includes(options.clientOverheadOnly)).isTrue();
         assertThat(options.largeStatePhase()).isFalse();
+    }
+
+    @Test
+    void theClientOverheadAloneIsTwentySecondsAPartWhenQuick() {
+        BenchOptions options = parse("--client-overhead-only", "--quick");
+
+        assertThat(options.includes(options.clientOverheadOnly)).isTrue();
+        assertThat(options.includes(options.wholeJobOnly)).isFalse();
+        assertThat(options.includes(options.recordsPerDecisionOnly)).isFalse();
+        assertThat(options.clientOverheadSeconds()).isEqualTo(20);
+        assertThat(parse("--client-overhead-only").clientOverheadSeconds()).isEqualTo(60);
     }
 
     @Test
