@@ -591,6 +591,9 @@ class AnyInputProperties {
                                 record, pastTheStartUpHold, deadlinePassed, cancelledBefore)
                         .isTrue();
             }
+            // A command waiting for this run, woken by the record, may begin a graceful cancel before
+            // the deadline fires in the same step: the deadline then forces that one (escalated).
+            boolean stoppingWhenTheDeadlineFires = stoppingGracefully;
             for (RunStateChange change : changes) {
                 if (isDeadline(change, key)) {
                     assertThat(change.getStatus())
@@ -600,7 +603,9 @@ class AnyInputProperties {
                             .as(
                                     "whether the deadline of the %s forced a run this processor was stopping gracefully",
                                     record)
-                            .isEqualTo(stoppingGracefully);
+                            .isEqualTo(stoppingWhenTheDeadlineFires);
+                } else if (Objects.equals(key, change.getExecutionId()) && change.getStatus() == RunStatus.CANCELLING) {
+                    stoppingWhenTheDeadlineFires = true;
                 }
             }
             // as the processor sees it: CANCELLING while its graceful cancel goes on, unless upstream ended it
