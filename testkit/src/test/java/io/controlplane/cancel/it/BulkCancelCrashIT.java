@@ -283,8 +283,12 @@ class BulkCancelCrashIT {
 
                     assertExactlyOnce(watcher, sent);
                 } catch (Throwable failed) {
-                    System.out.println("BulkCancelCrashIT failed with, as read so far: " + watcher);
-                    throw failed;
+                    // on one line: CI shows a failure's first line, not what the test printed
+                    String message = String.valueOf(failed.getMessage())
+                            .lines()
+                            .findFirst()
+                            .orElse("");
+                    throw new AssertionError(message + " [read so far: " + watcher + "]", failed);
                 }
             }
         }
@@ -806,7 +810,16 @@ class BulkCancelCrashIT {
                     bulkCancellations().size(),
                     rejections.size(),
                     deadLetters,
-                    latestProgress());
+                    latestProgress().values().stream()
+                            .map(p -> String.format(
+                                    Locale.ROOT,
+                                    "p%d %s %d cancelled of %d scanned at %s",
+                                    p.getPartition(),
+                                    p.getState(),
+                                    p.getCancelled(),
+                                    p.getScanned(),
+                                    p.getUpdatedAt()))
+                            .toList());
         }
 
         synchronized int deadLetters() {

@@ -15,14 +15,24 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The processor JVMs of one test: started by name, each name with a state directory of its own
  * (a restart under the same name finds its disk again), killed after the test. Their output goes
- * to {@code target/it-logs/<class>/<test>/}, and is printed only if the test failed.
+ * to {@code target/it-logs/<class>/<test>/}, and is printed only if the test failed. A failure's
+ * message also gets a digest of each JVM (alive or not, its last warnings and last line): CI shows
+ * only the tail of the build's output, where the one-line summary of each failure is all there is.
  */
-public final class ProcessorJvms implements BeforeEachCallback, AfterEachCallback, TestWatcher {
+public final class ProcessorJvms
+        implements BeforeEachCallback, AfterEachCallback, TestWatcher, TestExecutionExceptionHandler {
+
+    /** Warnings each processor logs at every start, whatever happens later: not news in a digest. */
+    private static final List<String> EVERY_START = List.of("Using an OS temp directory", "GlobalThread");
+
+    private static final int DIGEST_WARNINGS = 3;
+    private static final int DIGEST_LINE_CHARS = 240;
 
     private final List<ProcessorJvm> started = new ArrayList<>();
     private Path logDir;
@@ -68,6 +78,43 @@ public final class ProcessorJvms implements BeforeEachCallback, AfterEachCallbac
             }
         }
         deleteRecursively(stateRoot);
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        if (started.isEmpty()) {
+            throw failure;
+        }
+        String message =
+                String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
+        throw new AssertionError(message + " [processor JVMs: " + digest() + "]", failure);
+    }
+
+    /** Each JVM on one line: whether it still runs, its last few warnings or errors, its last line. */
+    private String digest() {
+        List<String> parts = new ArrayList<>();
+        for (ProcessorJvm jvm : started) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(jvm.log());
+            } catch (IOException e) {
+                lines = List.of("(log unreadable: " + e + ")");
+            }
+            List<String> warnings = lines.stream()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .filter(line -> EVERY_START.stream().noneMatch(line::contains))
+                    .toList();
+            parts.add(jvm.log().getFileName() + (jvm.isAlive() ? " alive" : " ended") + ", last warnings "
+                    + warnings.subList(Math.max(0, warnings.size() - DIGEST_WARNINGS), warnings.size()).stream()
+                            .map(ProcessorJvms::cut)
+                            .toList()
+                    + ", last line " + (lines.isEmpty() ? "(none)" : cut(lines.get(lines.size() - 1))));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String cut(String line) {
+        return line.length() <= DIGEST_LINE_CHARS ? line : line.substring(0, DIGEST_LINE_CHARS) + "...";
     }
 
     @Override
