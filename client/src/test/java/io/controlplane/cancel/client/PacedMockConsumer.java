@@ -2,8 +2,10 @@ package io.controlplane.cancel.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,11 @@ import org.apache.kafka.common.TopicPartition;
  * it, which can leave asynchronous commits in flight for good (as a broker that has not answered), and
  * which delivers records again after a seek back to them (the mock forgets a record once polled), and
  * which says when the client's reader has gone once round its loop.
+ *
+ * <p>Records reach the mock in offset order, at the start of each poll: the mock returns a partition's
+ * records as they stand in its list and skips any below the position the ones before left. A record
+ * added while the reader held the one before back, and then sought back to it, would otherwise stand
+ * ahead of it and the earlier one be lost: a race of the test double, not of the reader.
  */
 final class PacedMockConsumer extends MockConsumer<byte[], byte[]> {
 
@@ -32,6 +39,8 @@ final class PacedMockConsumer extends MockConsumer<byte[], byte[]> {
     volatile boolean asyncCommitsStayInFlight;
 
     private final List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
+    /** Added or sought back to, not yet handed to the mock. */
+    private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
     /** Past the last record each partition's polls returned. */
     private final Map<TopicPartition, Long> delivered = new ConcurrentHashMap<>();
 
@@ -41,6 +50,7 @@ final class PacedMockConsumer extends MockConsumer<byte[], byte[]> {
 
     @Override
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        handPendingToTheMock();
         ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
         records.forEach(record -> delivered.merge(
                 new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max));
@@ -52,8 +62,26 @@ final class PacedMockConsumer extends MockConsumer<byte[], byte[]> {
 
     @Override
     public synchronized void addRecord(ConsumerRecord<byte[], byte[]> record) {
+        if (!assignment().contains(new TopicPartition(record.topic(), record.partition()))) {
+            // as the mock's own addRecord: at once, on the test's thread
+            throw new IllegalStateException("Cannot add records for a partition that is not assigned to the consumer");
+        }
         log.add(record);
-        super.addRecord(record);
+        pending.add(record);
+    }
+
+    /** In offset order; a record of a partition no longer assigned is dropped, as the mock's poll drops it. */
+    private synchronized void handPendingToTheMock() {
+        pending.sort(Comparator.comparing((ConsumerRecord<byte[], byte[]> record) -> record.topic())
+                .thenComparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        Set<TopicPartition> assigned = assignment();
+        for (ConsumerRecord<byte[], byte[]> record : pending) {
+            if (assigned.contains(new TopicPartition(record.topic(), record.partition()))) {
+                super.addRecord(record);
+            }
+        }
+        pending.clear();
     }
 
     @Override
@@ -65,7 +93,7 @@ final class PacedMockConsumer extends MockConsumer<byte[], byte[]> {
                     && record.partition() == partition.partition()
                     && record.offset() >= offset
                     && record.offset() < delivered) {
-                super.addRecord(record);
+                pending.add(record);
             }
         }
     }
