@@ -15,6 +15,7 @@ import io.controlplane.cancel.avro.RunStateChange;
 import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
+import io.controlplane.cancel.it.support.OpenTransactions;
 import io.controlplane.cancel.it.support.ProcessorGroup;
 import io.controlplane.cancel.it.support.ProcessorJvm;
 import io.controlplane.cancel.it.support.ProcessorJvms;
@@ -284,11 +285,10 @@ class BulkCancelCrashIT {
                     assertExactlyOnce(watcher, sent);
                 } catch (Throwable failed) {
                     // on one line: CI shows a failure's first line, not what the test printed
-                    String message = String.valueOf(failed.getMessage())
-                            .lines()
-                            .findFirst()
-                            .orElse("");
-                    throw new AssertionError(message + " [read so far: " + watcher + "]", failed);
+                    throw new AssertionError(
+                            ProcessorJvms.oneLine(String.valueOf(failed.getMessage())) + " [read so far: " + watcher
+                                    + "] [transactions: " + OpenTransactions.on(admin, watcher.partitions()) + "]",
+                            failed);
                 }
             }
         }

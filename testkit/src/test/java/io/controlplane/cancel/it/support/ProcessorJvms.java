@@ -34,6 +34,7 @@ public final class ProcessorJvms
 
     private static final int DIGEST_WARNINGS = 3;
     private static final int DIGEST_LINE_CHARS = 240;
+    private static final int FAILURE_MESSAGE_CHARS = 800;
 
     private final List<ProcessorJvm> started = new ArrayList<>();
     private Path logDir;
@@ -86,9 +87,8 @@ public final class ProcessorJvms
         if (started.isEmpty() || failure instanceof TestAbortedException) {
             throw failure; // an assumption that did not hold skips the test: it stays a skip
         }
-        String message =
-                String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
-        throw new AssertionError(message + " [processor JVMs: " + digest() + "]", failure);
+        throw new AssertionError(
+                oneLine(String.valueOf(failure.getMessage())) + " [processor JVMs: " + digest() + "]", failure);
     }
 
     /** Each JVM on one line: whether it still runs, its last few warnings or errors, its last line. */
@@ -114,8 +114,16 @@ public final class ProcessorJvms
         return String.join("; ", parts);
     }
 
+    /** A log line without its long bracketed parts (thread names, client ids), which fill the line and say little. */
     private static String cut(String line) {
-        return line.length() <= DIGEST_LINE_CHARS ? line : line.substring(0, DIGEST_LINE_CHARS) + "...";
+        String shorter = line.replaceAll("\\[[^\\]]{40,}\\]\\s*", "");
+        return shorter.length() <= DIGEST_LINE_CHARS ? shorter : shorter.substring(0, DIGEST_LINE_CHARS) + "...";
+    }
+
+    /** A failure's message on one line: AssertJ puts what was expected on the lines after the first. */
+    public static String oneLine(String message) {
+        String joined = message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " / ");
+        return joined.length() <= FAILURE_MESSAGE_CHARS ? joined : joined.substring(0, FAILURE_MESSAGE_CHARS) + "...";
     }
 
     @Override
