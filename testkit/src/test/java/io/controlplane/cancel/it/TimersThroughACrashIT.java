@@ -19,6 +19,7 @@ import io.controlplane.cancel.it.support.ProcessorJvm;
 import io.controlplane.cancel.it.support.ProcessorJvms;
 import io.controlplane.cancel.it.support.RealBroker;
 import io.controlplane.cancel.it.support.TestSettings;
+import io.controlplane.cancel.it.support.TopicPartitions;
 import io.controlplane.cancel.testkit.RestSchemaRegistryServer;
 import io.controlplane.cancel.topology.Topics;
 import java.io.IOException;
@@ -802,10 +803,8 @@ class TimersThroughACrashIT {
                     new StringDeserializer(),
                     new ByteArrayDeserializer());
             // assigned, not subscribed: no group to join, so it reads from the first moment
-            this.partitions = List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq).stream()
-                    .flatMap(topic -> consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream())
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .collect(Collectors.toUnmodifiableSet());
+            this.partitions = TopicPartitions.of(
+                    consumer, List.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             this.thread = new Thread(this::run, "outcome-watcher");
