@@ -16,6 +16,7 @@ import io.controlplane.cancel.avro.RunStatus;
 import io.controlplane.cancel.config.CancelProcessorConfig;
 import io.controlplane.cancel.it.support.CancelTraffic;
 import io.controlplane.cancel.it.support.OpenTransactions;
+import io.controlplane.cancel.it.support.PartitionEnds;
 import io.controlplane.cancel.it.support.ProcessorGroup;
 import io.controlplane.cancel.it.support.ProcessorJvm;
 import io.controlplane.cancel.it.support.ProcessorJvms;
@@ -45,13 +46,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -252,7 +250,7 @@ class BulkCancelCrashIT {
                                     topics.bulk.name(),
                                     topics.bulkTasks)));
                     // committed outputs are then all there: read them to their end
-                    Map<TopicPartition, Long> ends = committedEnds(admin, watcher.partitions());
+                    Map<TopicPartition, Long> ends = PartitionEnds.committed(admin, watcher.partitions());
                     await("every committed outcome read")
                             .atMost(DEADLINE)
                             .pollInterval(Duration.ofMillis(50))
@@ -509,20 +507,6 @@ class BulkCancelCrashIT {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static Map<TopicPartition, Long> committedEnds(Admin admin, Set<TopicPartition> partitions)
-            throws Exception {
-        return admin
-                .listOffsets(
-                        partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())),
-                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                .all()
-                .get(30, TimeUnit.SECONDS)
-                .entrySet()
-                .stream()
-                .collect(Collectors.toMap(
-                        Map.Entry::getKey, end -> end.getValue().offset()));
     }
 
     static String runId(int i) {

@@ -31,14 +31,12 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
@@ -335,18 +333,11 @@ public final class HostileBench implements AutoCloseable {
 
     /** Where each output partition ends now, as a read_committed subscriber sees it: what a case starts after. */
     public Map<TopicPartition, Long> outputEnds() throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = Stream.of(
-                        topics.runStateChanges.name(), topics.rejections.name(), topics.dlq)
-                .flatMap(topic -> IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)))
-                .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        return admin
-                .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                .all()
-                .get()
-                .entrySet()
-                .stream()
-                .collect(Collectors.toMap(
-                        Map.Entry::getKey, end -> end.getValue().offset()));
+        return PartitionEnds.committed(
+                admin,
+                Stream.of(topics.runStateChanges.name(), topics.rejections.name(), topics.dlq)
+                        .flatMap(topic -> IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)))
+                        .toList());
     }
 
     /** What the processor wrote, as {@link #written()} read it: records with their headers, and decoded. */

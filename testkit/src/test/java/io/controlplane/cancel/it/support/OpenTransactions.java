@@ -6,11 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -27,8 +24,8 @@ public final class OpenTransactions {
     /** One line; never throws (it is called while a test is already failing). */
     public static String on(Admin admin, Collection<TopicPartition> partitions) {
         try {
-            Map<TopicPartition, Long> ends = offsets(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
-            Map<TopicPartition, Long> stable = offsets(admin, partitions, IsolationLevel.READ_COMMITTED);
+            Map<TopicPartition, Long> ends = PartitionEnds.of(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
+            Map<TopicPartition, Long> stable = PartitionEnds.committed(admin, partitions);
             List<TopicPartition> heldBack = partitions.stream()
                     .filter(partition -> stable.get(partition) < ends.get(partition))
                     .sorted(Comparator.comparing(TopicPartition::toString))
@@ -55,19 +52,5 @@ public final class OpenTransactions {
         return "producer " + producer.producerId() + " epoch " + producer.producerEpoch() + " from offset "
                 + producer.currentTransactionStartOffset().getAsLong() + ", last written "
                 + Instant.ofEpochMilli(producer.lastTimestamp());
-    }
-
-    private static Map<TopicPartition, Long> offsets(
-            Admin admin, Collection<TopicPartition> partitions, IsolationLevel isolation) throws Exception {
-        return admin
-                .listOffsets(
-                        partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())),
-                        new ListOffsetsOptions(isolation))
-                .all()
-                .get(30, TimeUnit.SECONDS)
-                .entrySet()
-                .stream()
-                .collect(Collectors.toMap(
-                        Map.Entry::getKey, end -> end.getValue().offset()));
     }
 }
