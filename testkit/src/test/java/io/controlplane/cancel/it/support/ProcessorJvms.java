@@ -120,8 +120,16 @@ public final class ProcessorJvms
         return shorter.length() <= DIGEST_LINE_CHARS ? shorter : shorter.substring(0, DIGEST_LINE_CHARS) + "...";
     }
 
-    /** A failure's message on one line: AssertJ puts what was expected on the lines after the first. */
+    /**
+     * A failure's message on one line: AssertJ puts what was expected on the lines after the first,
+     * joined here and cut. A message already on one line is left whole: a test that adds what it had
+     * read (BulkCancelCrashIT) joins and cuts the assertion's part itself, and its context must not be
+     * cut off again when this extension adds the JVMs' digest.
+     */
     public static String oneLine(String message) {
+        if (message.lines().count() <= 1) {
+            return message.strip();
+        }
         String joined = message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " / ");
         return joined.length() <= FAILURE_MESSAGE_CHARS ? joined : joined.substring(0, FAILURE_MESSAGE_CHARS) + "...";
     }
